@@ -1,0 +1,84 @@
+# fwboot: one Makefile, explicit source lists.
+#   make          build/fwboot.elf
+#   make run      boot the demo kernel through fwboot in QEMU (serial on the terminal)
+#   make check    every test: host unit tests, then QEMU boot tests
+#   make bench    benchmarks (not tests)
+
+VERSION := 0.1.0
+
+CROSS ?= i686-linux-gnu-
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+HOSTCC ?= gcc
+
+B := build
+
+CFLAGS := -std=gnu11 -O2 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
+	-mno-sse -mno-mmx -mno-80387 -Wall -Wextra -Werror \
+	-Iinclude -Ikernel -DFWBOOT_VERSION='"$(VERSION)"'
+ASFLAGS := -m32 -Iinclude
+LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+	-Wl,-z,noexecstack -T linker.ld
+
+# Pure code: builds for the target and for the host tests alike.
+PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c \
+	kernel/cmdline.c kernel/fw_cfg_dir.c kernel/mem.c kernel/plan.c \
+	kernel/elf.c kernel/mb1.c kernel/image.c \
+	$(wildcard lib/inflate.c kernel/cpio.c kernel/script.c kernel/linux.c kernel/mb2.c kernel/pvh.c)
+
+# Hardware code: target only.
+TARGET_SRCS := boot/entry.S boot/trampoline.S lib/mem.c \
+	kernel/main.c kernel/console.c kernel/fw_cfg.c kernel/heap.c kernel/file.c \
+	kernel/load.c kernel/cpu.c
+
+SRCS := $(TARGET_SRCS) $(PURE_SRCS)
+OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
+
+all: $(B)/fwboot.elf
+
+$(B)/fwboot.elf: $(OBJS) linker.ld tools/check-header.sh
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) -lgcc
+	sh tools/check-header.sh $@
+
+$(B)/%.c.o: %.c $(wildcard include/*.h kernel/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/%.S.o: %.S Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS) -c -o $@ $<
+
+# ---- host unit tests (ASan + UBSan) ----
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -Iinclude -Ikernel -Itests/unit \
+	-DFWBOOT_VERSION='"$(VERSION)"' -DFWBOOT_HOST
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/host/%,$(UNIT_SRCS))
+
+$(B)/host/%: tests/unit/%.c $(PURE_SRCS) tests/unit/host.c tests/unit/test.h $(wildcard include/*.h kernel/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(PURE_SRCS) tests/unit/host.c $(if $(findstring inflate,$*),-lz)
+
+unit: $(UNIT_BINS)
+
+# Test kernels and the demo (tests/kernels/kernels.mk).
+-include tests/kernels/kernels.mk
+
+check: deps
+	sh tests/run-all.sh
+
+deps:
+	sh tools/deps.sh
+
+run: deps all $(DEMO_KERNEL)
+	sh tools/run-demo.sh
+
+bench: deps all
+	sh bench/run.sh
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all unit check deps run bench clean

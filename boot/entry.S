@@ -1,0 +1,130 @@
+/* fwboot entry: the Multiboot 1 header, a known GDT, a stack, a cleared
+ * bss, an IDT that reports CPU exceptions, then C. */
+
+#define MB1_MAGIC 0x1BADB002
+#define MB1_FLAGS 0x00000002	/* bit 1: memory information, please */
+
+	.section .multiboot, "a"
+	.align 4
+	.global mb1_header
+mb1_header:
+	.long MB1_MAGIC
+	.long MB1_FLAGS
+	.long -(MB1_MAGIC + MB1_FLAGS)
+
+	.section .text.entry, "ax"
+	.code32
+	.global _start
+_start:
+	cli
+	cld
+	/* the loader's registers live in .data: bss is about to be cleared */
+	movl %eax, boot_magic
+	movl %ebx, boot_info
+
+	lgdt gdt_desc
+	ljmp $0x10, $1f
+1:	movw $0x18, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %ss
+	movw %ax, %fs
+	movw %ax, %gs
+	movl $stack_top, %esp
+
+	movl $_bss_start, %edi
+	movl $_bss_end, %ecx
+	subl %edi, %ecx
+	xorl %eax, %eax
+	rep stosb
+
+	call idt_install
+	pushl boot_info
+	pushl boot_magic
+	call fwboot_main
+2:	cli
+	hlt
+	jmp 2b
+
+/* Exception stubs: push a zero where the CPU pushes no error code, then the
+ * vector, so the C handler sees one frame layout. */
+	.macro exc_noerr n
+	.align 8
+	pushl $0
+	pushl $\n
+	jmp exc_common
+	.endm
+	.macro exc_err n
+	.align 8
+	pushl $\n
+	jmp exc_common
+	.endm
+
+	.align 8
+	.global exc_stubs
+exc_stubs:
+	exc_noerr 0
+	exc_noerr 1
+	exc_noerr 2
+	exc_noerr 3
+	exc_noerr 4
+	exc_noerr 5
+	exc_noerr 6
+	exc_noerr 7
+	exc_err 8
+	exc_noerr 9
+	exc_err 10
+	exc_err 11
+	exc_err 12
+	exc_err 13
+	exc_err 14
+	exc_noerr 15
+	exc_noerr 16
+	exc_err 17
+	exc_noerr 18
+	exc_noerr 19
+
+exc_common:
+	/* stack: vector, error, eip, cs, eflags */
+	movl $stack_top, %eax
+	movl (%esp), %ecx
+	movl 4(%esp), %edx
+	movl 8(%esp), %ebx
+	movl %eax, %esp
+	pushl %ebx
+	pushl %edx
+	pushl %ecx
+	call exception_report
+3:	cli
+	hlt
+	jmp 3b
+
+	.section .data
+	.align 4
+	.global boot_magic, boot_info
+boot_magic:	.long 0
+boot_info:	.long 0
+
+/* One GDT for fwboot and for the hand-off: 0x10/0x18 are what the Linux
+ * 32-bit boot protocol asks for; 0x20/0x28 are 16-bit, for real mode. */
+	.align 16
+	.global gdt
+gdt:
+	.quad 0
+	.quad 0
+	.quad 0x00cf9a000000ffff	/* 0x10: code, flat 4 GiB, 32-bit */
+	.quad 0x00cf92000000ffff	/* 0x18: data, flat 4 GiB, 32-bit */
+	.quad 0x00009a000000ffff	/* 0x20: code, 64 KiB, 16-bit */
+	.quad 0x000092000000ffff	/* 0x28: data, 64 KiB, 16-bit */
+gdt_end:
+	.global gdt_desc
+gdt_desc:
+	.word gdt_end - gdt - 1
+	.long gdt
+
+	.section .bss
+	.align 16
+stack_bottom:
+	.skip 32768
+	.global stack_top
+stack_top:

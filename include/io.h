@@ -1,0 +1,60 @@
+/* All of fwboot's port I/O and inline assembly, as tiny helpers.
+ * Argument order everywhere: port first, then value (outb(port, value)). */
+#ifndef FWBOOT_IO_H
+#define FWBOOT_IO_H
+
+#include <stdint.h>
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/* Read n bytes from one port into buf (rep insb). */
+static inline void insb(uint16_t port, void *buf, uint32_t n)
+{
+	__asm__ volatile("rep insb" : "+D"(buf), "+c"(n) : "d"(port) : "memory");
+}
+
+static inline void cpu_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* Compiler barrier: memory written by the CPU is visible to a DMA engine. */
+static inline void barrier(void)
+{
+	__asm__ volatile("" : : : "memory");
+}
+
+static inline uint32_t bswap32(uint32_t v)
+{
+	return __builtin_bswap32(v);
+}
+
+#endif

@@ -1,0 +1,10 @@
+/* zalloc: zeroed memory that lives until hand-off. The kernel takes it
+ * from its heap (kernel/heap.c); the host tests from calloc. NULL when out. */
+#ifndef FWBOOT_ALLOC_H
+#define FWBOOT_ALLOC_H
+
+#include <stddef.h>
+
+void *zalloc(size_t n);
+
+#endif

@@ -1,0 +1,49 @@
+/* A boot plan: everything a loader decided, as data. Planners fill it in
+ * (pure code, host-tested); kernel/load.c carries it out. */
+#ifndef FWBOOT_PLAN_H
+#define FWBOOT_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "file.h"
+
+enum seg_src {
+	SRC_FILE,	/* bytes [off, off+len) of file */
+	SRC_MEM,	/* len bytes at mem (built by fwboot, e.g. an info block) */
+	SRC_ZERO,	/* len zero bytes */
+};
+
+struct plan_seg {
+	uint64_t dst, len;
+	enum seg_src src;
+	const struct file *file;
+	uint64_t off;
+	const void *mem;
+	const char *what;
+	int staged;	/* dst overlaps fwboot: load elsewhere, trampoline moves it */
+};
+
+enum entry_mode {
+	ENTRY_FLAT32,	/* 32-bit protected mode, CS 0x10, data 0x18, flat */
+	ENTRY_REAL16,	/* back to real mode, far jump to rm_cs:rm_ip */
+};
+
+struct plan_regs {
+	uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp;
+};
+
+struct plan {
+	struct plan_seg *segs;
+	size_t nsegs, segcap;
+	enum entry_mode mode;
+	uint32_t entry;			/* ENTRY_FLAT32 */
+	uint16_t rm_cs, rm_ip, rm_ss, rm_sp, rm_ds;	/* ENTRY_REAL16 */
+	struct plan_regs regs;
+	const char *format;		/* "multiboot1", ... for the log */
+};
+
+/* Append a segment; grows with zalloc. Returns the segment or NULL. */
+struct plan_seg *plan_add(struct plan *p, uint64_t dst, uint64_t len, enum seg_src src,
+			  const char *what);
+
+#endif
