@@ -6,7 +6,7 @@
 #include <stdarg.h>
 
 struct diag {
-	char msg[192];
+	char msg[512];
 };
 
 /* Format a reason into d (if d is non-NULL) and return -status. */

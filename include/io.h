@@ -40,7 +40,7 @@ static inline void insb(uint16_t port, void *buf, uint32_t n)
 	__asm__ volatile("rep insb" : "+D"(buf), "+c"(n) : "d"(port) : "memory");
 }
 
-static inline void cpu_halt_forever(void)
+__attribute__((noreturn)) static inline void cpu_halt_forever(void)
 {
 	for (;;)
 		__asm__ volatile("cli; hlt");

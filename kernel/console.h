@@ -1,0 +1,22 @@
+/* The serial console (COM1) and the two ways fwboot talks: log lines and
+ * the panic that ends it. */
+#ifndef FWBOOT_CONSOLE_H
+#define FWBOOT_CONSOLE_H
+
+#include "diag.h"
+
+void serial_init(void);
+void console_write(const char *s);
+/* printf to the console, no prefix. */
+void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One line "fwboot: <text>\n". */
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "fwboot: <text>", report status on isa-debug-exit, halt. */
+__attribute__((noreturn)) void panic(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* panic with a diag's reason; status may be given negative. */
+__attribute__((noreturn)) void panic_diag(int status, const struct diag *d);
+/* Report status on isa-debug-exit (no-op without the device) and halt. */
+__attribute__((noreturn)) void fwboot_exit(int status);
+
+#endif

@@ -1,0 +1,38 @@
+/* The fw_cfg file directory: big-endian count, then 64-byte entries. */
+#include <string.h>
+#include "byteorder.h"
+#include "fw_cfg.h"
+#include "status.h"
+#include "str.h"
+
+int fw_cfg_dir_parse(const uint8_t *buf, size_t len, struct fw_cfg_entry *out, size_t cap,
+		     size_t *count, struct diag *d)
+{
+	if (len < 4)
+		return diag_fail(d, ST_NO_FW_CFG, "fw_cfg: directory too short (%zu bytes)", len);
+	uint32_t n = get_be32(buf);
+	if (n > (len - 4) / FW_CFG_DIR_ENTRY_SIZE)
+		return diag_fail(d, ST_NO_FW_CFG,
+				 "fw_cfg: directory claims %u files but holds %zu bytes", n, len);
+	if (n > cap)
+		return diag_fail(d, ST_NO_FW_CFG, "fw_cfg: directory has %u files, more than %zu", n, cap);
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *e = buf + 4 + (size_t)i * FW_CFG_DIR_ENTRY_SIZE;
+		const char *name = (const char *)e + 8;
+		if (!memchr(name, 0, FW_CFG_MAX_NAME + 1))
+			return diag_fail(d, ST_NO_FW_CFG, "fw_cfg: directory entry %u has no NUL in its name", i);
+		out[i].size = get_be32(e);
+		out[i].key = get_be16(e + 4);
+		memcpy(out[i].name, name, FW_CFG_MAX_NAME + 1);
+	}
+	*count = n;
+	return 0;
+}
+
+int fw_cfg_dir_lookup(const struct fw_cfg_entry *dir, size_t count, const char *name)
+{
+	for (size_t i = 0; i < count; i++)
+		if (str_eq(dir[i].name, name))
+			return (int)i;
+	return -1;
+}

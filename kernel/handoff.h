@@ -1,0 +1,49 @@
+/* The hand-off trampoline's contract (boot/trampoline.S): C copies the
+ * code to a free spot, fills a tramp_params right after it, and jumps with
+ * ESI = &params. The trampoline runs on its own GDT and stack, carries out
+ * the staged copies, loads the entry registers and jumps. */
+#ifndef FWBOOT_HANDOFF_H
+#define FWBOOT_HANDOFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRAMP_OP_COPY 0
+#define TRAMP_OP_ZERO 1
+
+struct tramp_op {
+	uint32_t kind, src, dst, len;
+};
+
+#define TRAMP_MODE_FLAT32 0
+#define TRAMP_MODE_REAL16 1
+
+struct tramp_params {
+	uint32_t nops;		/* 0 */
+	uint32_t ops;		/* 4: address of struct tramp_op[nops] */
+	uint32_t entry;		/* 8 */
+	uint32_t mode;		/* 12 */
+	uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp;	/* 16..44; esp 0 = trampoline stack */
+	uint16_t pad;		/* 48 */
+	uint16_t gdt_limit;	/* 50: lgdt reads limit and base from here */
+	uint32_t gdt_base;	/* 52 */
+	uint32_t far_ip;	/* 56: ljmp target after lgdt */
+	uint32_t far_cs;	/* 60 */
+	uint64_t gdt[6];	/* 64 */
+	uint32_t stack_top;	/* 112 */
+	uint16_t rm_cs, rm_ip, rm_ss, rm_sp, rm_ds, rm_pad;	/* 116..127: ENTRY_REAL16 */
+	uint32_t rm_code16;	/* 128: offset of the 16-bit part within the trampoline */
+	uint8_t stack[256];	/* 132 */
+};
+
+_Static_assert(offsetof(struct tramp_params, eax) == 16, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, gdt_limit) == 50, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, far_ip) == 56, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, gdt) == 64, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, stack_top) == 112, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, rm_cs) == 116, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, rm_code16) == 128, "tramp_params layout");
+
+extern char tramp_start[], tramp_reload[], tramp_end[];
+
+#endif

@@ -1,0 +1,29 @@
+/* fwboot's heap: one bump allocator over a range claimed at start-up. Nothing
+ * is freed; everything dies at hand-off. */
+#include <stdint.h>
+#include <string.h>
+#include "alloc.h"
+#include "heap.h"
+
+static uintptr_t heap_next, heap_end;
+
+void heap_init(uintptr_t base, size_t size)
+{
+	heap_next = base;
+	heap_end = base + size;
+}
+
+void *zalloc(size_t n)
+{
+	uintptr_t p = (heap_next + 15) & ~(uintptr_t)15;
+	if (p < heap_next || n > heap_end - p)
+		return 0;
+	heap_next = p + n;
+	memset((void *)p, 0, n);
+	return (void *)p;
+}
+
+size_t heap_free_bytes(void)
+{
+	return heap_end - heap_next;
+}

@@ -1,0 +1,37 @@
+/* Image types: a fixed-order table of {name, probe, plan}. A file carrying
+ * several formats boots as the first that accepts it. */
+#ifndef FWBOOT_IMAGE_H
+#define FWBOOT_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "diag.h"
+#include "mem.h"
+#include "plan.h"
+#include "request.h"
+
+#define IMAGE_HEADER_WINDOW 32768	/* Multiboot 2 looks this far; others less */
+
+/* What the machine and the loader that started fwboot offer the payload. */
+struct boot_env {
+	struct mem_map *mem;
+	uint64_t rsdp;		/* ACPI RSDP address, 0 if none found */
+};
+
+struct image_type {
+	const char *name;
+	/* 0 when hdr (the file's first bytes) is this format; else the reason. */
+	int (*probe)(const struct file *f, const uint8_t *hdr, size_t len, struct diag *d);
+	/* Decide every address and build the info blocks; touch nothing. */
+	int (*plan)(const struct boot_request *req, const uint8_t *hdr, size_t len,
+		    struct boot_env *env, struct plan *p, struct diag *d);
+};
+
+/* Probe in the documented order (or the forced req->format) and plan. */
+int image_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
+	       struct boot_env *env, struct plan *p, struct diag *d);
+
+/* Join name and args with a space ("name" alone when args is empty), in zalloc'd memory. */
+char *image_join_args(const char *name, const char *args);
+
+#endif

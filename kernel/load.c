@@ -1,0 +1,127 @@
+/* plan_execute: decide every staging address first (all may fail cleanly),
+ * then load, then jump through the trampoline. */
+#include <string.h>
+#include "alloc.h"
+#include "console.h"
+#include "fw_cfg.h"
+#include "handoff.h"
+#include "load.h"
+#include "status.h"
+
+extern uint64_t gdt[6];
+
+static int load_seg(const struct plan_seg *s, uint64_t at, struct diag *d)
+{
+	void *dst = (void *)(uintptr_t)at;
+	switch (s->src) {
+	case SRC_FILE:
+		if (s->file->mem) {
+			memcpy(dst, s->file->mem + s->off, (size_t)s->len);
+			return 0;
+		}
+		if (s->off > s->file->size || s->len > s->file->size - s->off)
+			return diag_fail(d, ST_INTERNAL, "load: %s: range past the end of the file", s->what);
+		return fw_cfg_read(s->file->key, s->file->base + s->off, dst, s->len, d);
+	case SRC_MEM:
+		memcpy(dst, s->mem, (size_t)s->len);
+		return 0;
+	case SRC_ZERO:
+		memset(dst, 0, (size_t)s->len);
+		return 0;
+	}
+	return diag_fail(d, ST_INTERNAL, "load: unknown segment source %d", s->src);
+}
+
+int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
+{
+	size_t nstaged = 0;
+	uint64_t *stage = zalloc((p->nsegs + 1) * sizeof(*stage));
+	if (!stage)
+		return diag_fail(d, ST_NO_MEMORY, "load: no memory");
+
+	/* 1. every address, before a byte moves */
+	for (size_t i = 0; i < p->nsegs; i++) {
+		struct plan_seg *s = &p->segs[i];
+		if (s->len == 0 || !mem_overlaps(m, s->dst, s->len, CLAIM_SELF))
+			continue;
+		s->staged = 1;
+		nstaged++;
+		if (s->src == SRC_ZERO)
+			continue;
+		int r = mem_alloc(m, s->len, 16, MEM_LOW_END, MEM_4G, MEM_TOP_DOWN, CLAIM_STAGE, s->what,
+				  &stage[i], d);
+		if (r)
+			return diag_fail(d, -r, "load: no room to stage %s (%llu bytes)", s->what,
+					 (unsigned long long)s->len);
+	}
+	size_t code = (size_t)(tramp_end - tramp_start);
+	size_t poff = (code + 15) & ~(size_t)15;
+	size_t tsize = poff + sizeof(struct tramp_params) + nstaged * sizeof(struct tramp_op);
+	uint64_t t;
+	/* below 1 MiB when possible: the real-mode exit needs it */
+	int r = mem_alloc(m, tsize, 16, 0x1000, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, "trampoline", &t, 0);
+	if (r && p->mode == ENTRY_FLAT32)
+		r = mem_alloc(m, tsize, 16, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, "trampoline", &t, d);
+	if (r)
+		return diag_fail(d, -r, "load: no room below 1 MiB for the hand-off trampoline");
+	if (p->mode != ENTRY_FLAT32)
+		return diag_fail(d, ST_INTERNAL, "load: entry mode %d is not implemented", p->mode);
+
+	/* 2. move the bytes: straight to the final address unless staged */
+	for (size_t i = 0; i < p->nsegs; i++) {
+		const struct plan_seg *s = &p->segs[i];
+		if (s->len == 0 || (s->staged && s->src == SRC_ZERO))
+			continue;
+		uint64_t at = s->staged ? stage[i] : s->dst;
+		if (s->src != SRC_ZERO)
+			log_info("load: %s -> 0x%llx-0x%llx (%llu bytes%s)", s->what,
+				 (unsigned long long)s->dst, (unsigned long long)(s->dst + s->len - 1),
+				 (unsigned long long)s->len,
+				 s->staged ? ", staged" : s->src == SRC_FILE && !s->file->mem
+				   ? (fw_cfg_uses_dma() ? ", DMA" : ", port I/O") : "");
+		r = load_seg(s, at, d);
+		if (r)
+			return r;
+	}
+
+	/* 3. the trampoline, its params and the staged moves */
+	uint8_t *tp = (uint8_t *)(uintptr_t)t;
+	struct tramp_params *pa = (struct tramp_params *)(tp + poff);
+	struct tramp_op *ops = (struct tramp_op *)(pa + 1);
+	memcpy(tp, tramp_start, code);
+	memset(pa, 0, sizeof(*pa));
+	size_t n = 0;
+	for (size_t i = 0; i < p->nsegs; i++) {
+		const struct plan_seg *s = &p->segs[i];
+		if (!s->staged)
+			continue;
+		ops[n].kind = s->src == SRC_ZERO ? TRAMP_OP_ZERO : TRAMP_OP_COPY;
+		ops[n].src = (uint32_t)stage[i];
+		ops[n].dst = (uint32_t)s->dst;
+		ops[n].len = (uint32_t)s->len;
+		n++;
+	}
+	pa->nops = (uint32_t)n;
+	pa->ops = (uint32_t)(uintptr_t)ops;
+	pa->entry = p->entry;
+	pa->mode = TRAMP_MODE_FLAT32;
+	pa->eax = p->regs.eax;
+	pa->ebx = p->regs.ebx;
+	pa->ecx = p->regs.ecx;
+	pa->edx = p->regs.edx;
+	pa->esi = p->regs.esi;
+	pa->edi = p->regs.edi;
+	pa->ebp = p->regs.ebp;
+	pa->esp = p->regs.esp;
+	memcpy(pa->gdt, gdt, sizeof(pa->gdt));
+	pa->gdt_limit = sizeof(pa->gdt) - 1;
+	pa->gdt_base = (uint32_t)(uintptr_t)pa->gdt;
+	pa->far_ip = (uint32_t)t + (uint32_t)(tramp_reload - tramp_start);
+	pa->far_cs = 0x10;
+	pa->stack_top = (uint32_t)(uintptr_t)(pa->stack + sizeof(pa->stack)) & ~15u;
+
+	log_info("boot: %s entry 0x%x (eax 0x%x ebx 0x%x esi 0x%x), %zu staged move%s", p->format,
+		 p->entry, p->regs.eax, p->regs.ebx, p->regs.esi, n, n == 1 ? "" : "s");
+	__asm__ volatile("jmp *%0" : : "r"((uint32_t)t), "S"(pa) : "memory");
+	__builtin_unreachable();
+}

@@ -1,0 +1,217 @@
+/* fwboot_main: read what the loader gave, find the file in fw_cfg, plan,
+ * load, hand off. Every failure ends in panic() with its reason. */
+#include <stdint.h>
+#include <string.h>
+#include "alloc.h"
+#include "byteorder.h"
+#include "cmdline.h"
+#include "console.h"
+#include "fw_cfg.h"
+#include "heap.h"
+#include "image.h"
+#include "load.h"
+#include "mem.h"
+#include "multiboot1.h"
+#include "status.h"
+#include "str.h"
+
+#define LOADER_NAME "fwboot " FWBOOT_VERSION
+#define MAP_CAP 256
+#define BOOT_CLAIMS 64
+#define HEAP_MAX (16u << 20)
+#define HEAP_MIN (1u << 20)
+
+extern char _image_start[], _image_end[];
+
+static struct mem_region map_store[MAP_CAP], ram_store[MAP_CAP];
+static struct mem_claim boot_claims[BOOT_CLAIMS];
+static struct mem_map mm;
+static struct boot_env env = { &mm, 0 };
+static struct fw_cfg_entry *dir;
+static size_t ndir;
+
+static const void *phys(uint32_t a)
+{
+	return (const void *)(uintptr_t)a;
+}
+
+/* The memory map from a Multiboot 1 info block: the map when given, else
+ * the two sizes. */
+static void read_mb1_memory(const uint8_t *info)
+{
+	uint32_t flags = get_le32(info);
+	if (flags & MB1_IF_MMAP) {
+		const uint8_t *p = phys(get_le32(info + MB1_I_MMAP_ADDR));
+		uint32_t len = get_le32(info + MB1_I_MMAP_LENGTH);
+		for (uint32_t off = 0; off + 4 <= len;) {
+			uint32_t size = get_le32(p + off);
+			if (size < 20 || size > len - off - 4)
+				break;
+			if (mem_add(&mm, get_le64(p + off + 4), get_le64(p + off + 12), get_le32(p + off + 20)))
+				panic(ST_NO_MEMORY, "memory: loader's map has more than %d entries", MAP_CAP);
+			off += size + 4;
+		}
+	}
+	if (mm.nmap == 0 && (flags & MB1_IF_MEMORY)) {
+		mem_add(&mm, 0, (uint64_t)get_le32(info + MB1_I_MEM_LOWER) * 1024, MEM_AVAILABLE);
+		mem_add(&mm, MEM_LOW_END, (uint64_t)get_le32(info + MB1_I_MEM_UPPER) * 1024, MEM_AVAILABLE);
+	}
+	if (mm.nmap == 0)
+		panic(ST_NO_MEMORY, "memory: the loader gave no memory map and no memory sizes (flags 0x%x)", flags);
+	mem_finish(&mm);
+}
+
+static void setup_heap(void)
+{
+	struct diag d;
+	uint64_t at;
+	uint32_t size = HEAP_MAX;
+	while (mem_alloc(&mm, size, 4096, MEM_LOW_END, MEM_4G, MEM_TOP_DOWN, CLAIM_SELF, "fwboot heap", &at, &d)) {
+		if (size == HEAP_MIN)
+			panic_diag(ST_NO_MEMORY, &d);
+		size /= 2;
+	}
+	heap_init((uintptr_t)at, size);
+	/* claims move to the heap: as many as memory allows */
+	size_t cap = 65536;
+	struct mem_claim *c = zalloc(cap * sizeof(*c));
+	if (!c)
+		panic(ST_NO_MEMORY, "memory: no room for the claim table");
+	memcpy(c, mm.claims, mm.nclaims * sizeof(*c));
+	mm.claims = c;
+	mm.claimcap = cap;
+}
+
+static void list_directory(void)
+{
+	console_printf("fwboot: fw_cfg directory (%zu files):\n", ndir);
+	for (size_t i = 0; i < ndir; i++)
+		console_printf("  %-55s %10u bytes  key 0x%04x\n", dir[i].name, dir[i].size, dir[i].key);
+}
+
+/* Open a fw_cfg file by name; the reason names it when it is missing. */
+static int open_file(const char *name, struct file **out, struct diag *d)
+{
+	int i = fw_cfg_dir_lookup(dir, ndir, name);
+	if (i < 0)
+		return diag_fail(d, ST_NOT_FOUND, "no fw_cfg file \"%s\"", name);
+	struct file *f = zalloc(sizeof(*f));
+	if (!f)
+		return diag_fail(d, ST_NO_MEMORY, "no memory");
+	f->name = name;
+	f->key = dir[i].key;
+	f->size = dir[i].size;
+	*out = f;
+	return 0;
+}
+
+static struct file *open_or_panic(const char *name)
+{
+	struct diag d;
+	struct file *f = 0;
+	int r = open_file(name, &f, &d);
+	if (r == -ST_NOT_FOUND) {
+		log_info("open: %s", d.msg);
+		list_directory();
+		panic(r, "open: no fw_cfg file \"%s\" (see the directory above)", name);
+	}
+	if (r)
+		panic(r, "open: %s", d.msg);
+	log_info("open: %s (key 0x%04x, %llu bytes)", name, f->key, (unsigned long long)f->size);
+	return f;
+}
+
+/* Plan and carry out one boot; returns only on failure, with nothing of
+ * fwboot's own state lost, so a caller may try something else. */
+static int boot_request(const struct boot_request *req, struct diag *d)
+{
+	size_t claims = mm.nclaims;
+	const struct file *k = req->kernel;
+	size_t n = k->size < IMAGE_HEADER_WINDOW ? (size_t)k->size : IMAGE_HEADER_WINDOW;
+	uint8_t *hdr = zalloc(n ? n : 1);
+	if (!hdr)
+		return diag_fail(d, ST_NO_MEMORY, "image: no memory for the header window");
+	int r = file_read(k, 0, hdr, n);
+	if (r)
+		return diag_fail(d, -r, "image: cannot read the start of %s", k->name);
+	struct plan p;
+	memset(&p, 0, sizeof(p));
+	r = image_plan(req, hdr, n, &env, &p, d);
+	if (!r) {
+		log_info("image: %s is %s, %zu segments, entry 0x%x", k->name, p.format, p.nsegs, p.entry);
+		r = plan_execute(&p, &mm, d);
+	}
+	mm.nclaims = claims;
+	return r;
+}
+
+void fwboot_main(uint32_t magic, uint32_t info_addr)
+{
+	struct diag d;
+	serial_init();
+	console_write("\nfwboot " FWBOOT_VERSION ": boot files from QEMU's fw_cfg\n");
+
+	if (magic != MB1_BOOTLOADER_MAGIC)
+		panic(ST_INTERNAL, "boot: not started by a Multiboot loader (eax 0x%x)", magic);
+	const uint8_t *info = phys(info_addr);
+	uint32_t flags = get_le32(info);
+	if (flags & MB1_IF_LOADER_NAME)
+		log_info("boot: started by %s", (const char *)phys(get_le32(info + MB1_I_LOADER_NAME)));
+
+	mem_init(&mm, map_store, MAP_CAP, ram_store, MAP_CAP, boot_claims, BOOT_CLAIMS);
+	read_mb1_memory(info);
+	mem_claim(&mm, 0, 0x500, CLAIM_FIRMWARE, "BIOS interrupt table and data area", 0);
+	mem_claim(&mm, (uintptr_t)_image_start, (uintptr_t)(_image_end - _image_start), CLAIM_SELF,
+		  "fwboot image", 0);
+	const char *loader_cmdline = "";
+	if (flags & MB1_IF_CMDLINE) {
+		loader_cmdline = phys(get_le32(info + MB1_I_CMDLINE));
+		mem_claim(&mm, (uintptr_t)loader_cmdline, str_len(loader_cmdline) + 1, CLAIM_SELF,
+			  "loader command line", 0);
+	}
+	for (size_t i = 0; i < mm.nmap; i++)
+		log_info("memory: 0x%010llx-0x%010llx type %u", (unsigned long long)mm.map[i].start,
+			 (unsigned long long)mm.map[i].end - 1, mm.map[i].type);
+	setup_heap();
+
+	size_t len = str_len(loader_cmdline);
+	char *cl = zalloc(len + 1);
+	if (!cl)
+		panic(ST_NO_MEMORY, "cmdline: no memory for %zu bytes", len);
+	memcpy(cl, loader_cmdline, len);
+	log_info("cmdline: \"%s\"", cl);
+	struct cmdline c;
+	int r = cmdline_parse(cl, &c, &d);
+	if (r)
+		panic_diag(r, &d);
+
+	r = fw_cfg_init(c.fw_cfg_mode, &d);
+	if (r)
+		panic_diag(r, &d);
+	r = fw_cfg_read_dir(&dir, &ndir, &d);
+	if (r)
+		panic_diag(r, &d);
+	log_info("fw_cfg: %s, %zu files", fw_cfg_uses_dma() ? "DMA" : "port I/O", ndir);
+	if (c.list) {
+		list_directory();
+		fwboot_exit(ST_LIST);
+	}
+
+	struct boot_request req;
+	memset(&req, 0, sizeof(req));
+	req.kernel = open_or_panic(c.name);
+	req.args = c.args;
+	req.format = c.format;
+	req.loader_name = LOADER_NAME;
+	req.mods = zalloc((c.ninitrds + 1) * sizeof(*req.mods));
+	if (!req.mods)
+		panic(ST_NO_MEMORY, "cmdline: no memory");
+	for (size_t i = 0; i < c.ninitrds; i++) {
+		req.mods[i].file = open_or_panic(c.initrds[i]);
+		req.mods[i].args = "";
+	}
+	req.nmods = c.ninitrds;
+
+	r = boot_request(&req, &d);
+	panic_diag(r, &d);
+}

@@ -1,0 +1,299 @@
+/* Multiboot 1: find the header, plan the kernel's segments (ELF or the
+ * a.out kludge), place the modules, build the info block. */
+#include <string.h>
+#include "alloc.h"
+#include "byteorder.h"
+#include "elf_spec.h"
+#include "fmt.h"
+#include "mb1.h"
+#include "multiboot1.h"
+#include "status.h"
+#include "str.h"
+
+#define PAGE 4096ULL
+
+int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct diag *d)
+{
+	size_t limit = len < MB1_SEARCH ? len : MB1_SEARCH;
+	for (size_t off = 0; off + 12 <= limit; off += 4) {
+		if (get_le32(hdr + off) != MB1_HEADER_MAGIC)
+			continue;
+		uint32_t flags = get_le32(hdr + off + MB1_H_FLAGS);
+		uint32_t sum = MB1_HEADER_MAGIC + flags + get_le32(hdr + off + MB1_H_CHECKSUM);
+		if (sum != 0)
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "multiboot1: header checksum is invalid (at offset 0x%zx, sum 0x%x)", off, sum);
+		memset(h, 0, sizeof(*h));
+		h->offset = (uint32_t)off;
+		h->flags = flags;
+		if (flags & MB1_HF_AOUT_KLUDGE) {
+			if (!in_bounds(off, MB1_H_SIZE_AOUT, len))
+				return diag_fail(d, ST_BAD_IMAGE, "multiboot1: header with address fields truncated");
+			h->header_addr = get_le32(hdr + off + MB1_H_HEADER_ADDR);
+			h->load_addr = get_le32(hdr + off + MB1_H_LOAD_ADDR);
+			h->load_end_addr = get_le32(hdr + off + MB1_H_LOAD_END_ADDR);
+			h->bss_end_addr = get_le32(hdr + off + MB1_H_BSS_END_ADDR);
+			h->entry_addr = get_le32(hdr + off + MB1_H_ENTRY_ADDR);
+		}
+		return 0;
+	}
+	return diag_fail(d, ST_BAD_IMAGE, "multiboot1: no header in the first 8 KiB");
+}
+
+int mb1_probe(const struct file *f, const uint8_t *hdr, size_t len, struct diag *d)
+{
+	struct mb1_header h;
+	(void)f;
+	return mb1_find_header(hdr, len, &h, d);
+}
+
+int load_elf_segments(const char *sub, const struct file *f, const struct elf_info *e,
+		      struct mem_map *m, struct plan *p, struct diag *d)
+{
+	int loaded = 0;
+	for (size_t i = 0; i < e->nph; i++) {
+		const struct elf_phdr *ph = &e->ph[i];
+		if (ph->type != PT_LOAD || ph->memsz == 0)
+			continue;
+		if (ph->paddr >= MEM_4G || ph->memsz > MEM_4G - ph->paddr)
+			return diag_fail(d, ST_BAD_IMAGE, "%s: ELF segment %zu at 0x%llx lies above 4 GiB", sub, i,
+					 (unsigned long long)ph->paddr);
+		int r = mem_claim(m, ph->paddr, ph->memsz, CLAIM_TARGET, f->name, d);
+		if (r < 0)
+			return r;
+		struct plan_seg *s = plan_add(p, ph->paddr, ph->filesz, SRC_FILE, f->name);
+		struct plan_seg *z = plan_add(p, ph->paddr + ph->filesz, ph->memsz - ph->filesz, SRC_ZERO, "bss");
+		if (!s || !z)
+			return diag_fail(d, ST_NO_MEMORY, "%s: no memory for the plan", sub);
+		s->file = f;
+		s->off = ph->offset;
+		loaded++;
+	}
+	if (!loaded)
+		return diag_fail(d, ST_BAD_IMAGE, "%s: ELF has no loadable segment", sub);
+	return 0;
+}
+
+static int plan_aout(const struct mb1_header *h, const struct file *f, struct mem_map *m,
+		     struct plan *p, uint32_t *entry, struct diag *d)
+{
+	if (h->load_addr > h->header_addr)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot1: load_addr 0x%x is above header_addr 0x%x",
+				 h->load_addr, h->header_addr);
+	uint32_t before = h->header_addr - h->load_addr;
+	if (before > h->offset)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot1: header_addr - load_addr (0x%x) exceeds the header's file offset (0x%x)",
+				 before, h->offset);
+	uint64_t file_off = h->offset - before;
+	uint64_t load_len;
+	if (h->load_end_addr == 0) {
+		load_len = f->size - file_off;
+	} else {
+		if (h->load_end_addr < h->load_addr)
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot1: load_end_addr 0x%x is below load_addr 0x%x",
+					 h->load_end_addr, h->load_addr);
+		load_len = h->load_end_addr - h->load_addr;
+		if (!in_bounds(file_off, load_len, f->size))
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "multiboot1: load_end_addr 0x%x needs %llu bytes, the file has %llu after offset 0x%llx",
+					 h->load_end_addr, (unsigned long long)load_len,
+					 (unsigned long long)(f->size - file_off), (unsigned long long)file_off);
+	}
+	uint64_t end = h->load_addr + load_len;
+	uint64_t mem_end = end;
+	if (h->bss_end_addr) {
+		if (h->bss_end_addr < end)
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot1: bss_end_addr 0x%x is below the load end 0x%llx",
+					 h->bss_end_addr, (unsigned long long)end);
+		mem_end = h->bss_end_addr;
+	}
+	if (mem_end > MEM_4G)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot1: image ends above 4 GiB");
+	if (h->entry_addr < h->load_addr || h->entry_addr >= mem_end)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot1: entry_addr 0x%x lies outside the image (0x%x-0x%llx)",
+				 h->entry_addr, h->load_addr, (unsigned long long)mem_end - 1);
+	int r = mem_claim(m, h->load_addr, mem_end - h->load_addr, CLAIM_TARGET, f->name, d);
+	if (r < 0)
+		return r;
+	struct plan_seg *s = plan_add(p, h->load_addr, load_len, SRC_FILE, f->name);
+	struct plan_seg *z = plan_add(p, end, mem_end - end, SRC_ZERO, "bss");
+	if (!s || !z)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot1: no memory for the plan");
+	s->file = f;
+	s->off = file_off;
+	*entry = h->entry_addr;
+	return 0;
+}
+
+int place_modules(const char *sub, const struct boot_request *req, struct mem_map *m,
+		  struct plan *p, uint64_t *addrs, struct diag *d)
+{
+	for (size_t i = 0; i < req->nmods; i++) {
+		const struct file *mf = req->mods[i].file;
+		uint64_t a;
+		int r = mem_alloc(m, mf->size, PAGE, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, mf->name, &a, d);
+		if (r < 0)
+			return diag_fail(d, -r, "%s: module %s (%llu bytes) does not fit in memory", sub,
+					 mf->name, (unsigned long long)mf->size);
+		struct plan_seg *s = plan_add(p, a, mf->size, SRC_FILE, mf->name);
+		if (!s)
+			return diag_fail(d, ST_NO_MEMORY, "%s: no memory for the plan", sub);
+		s->file = mf;
+		addrs[i] = a;
+	}
+	return 0;
+}
+
+char *image_join_args(const char *name, const char *args)
+{
+	size_t n = str_len(name) + 1 + str_len(args) + 1;
+	char *s = zalloc(n);
+	if (s)
+		fmt_snprintf(s, n, *args ? "%s %s" : "%s", name, args);
+	return s;
+}
+
+/* Lay out strings one after another in a buffer; returns the offset. */
+static uint32_t put_string(uint8_t *buf, uint32_t *pos, const char *s)
+{
+	uint32_t at = *pos;
+	size_t n = str_len(s) + 1;
+	memcpy(buf + at, s, n);
+	*pos += (uint32_t)n;
+	return at;
+}
+
+int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
+	     struct boot_env *env, struct plan *p, struct diag *d)
+{
+	struct mb1_header h;
+	const struct file *f = req->kernel;
+	struct mem_map *m = env->mem;
+	int r = mb1_find_header(hdr, len, &h, d);
+	if (r)
+		return r;
+	uint32_t unsupported = h.flags & MB1_HF_MANDATORY_MASK &
+			       ~(MB1_HF_PAGE_ALIGN | MB1_HF_MEMORY_INFO | MB1_HF_VIDEO_MODE);
+	if (unsupported)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot1: header requires flag bit %d, which fwboot does not support (flags 0x%x)",
+				 __builtin_ctz(unsupported), h.flags);
+
+	uint32_t entry = 0;
+	if (h.flags & MB1_HF_AOUT_KLUDGE) {
+		r = plan_aout(&h, f, m, p, &entry, d);
+		if (r)
+			return r;
+	} else {
+		struct elf_info e;
+		r = elf_parse("multiboot1", f, hdr, len, &e, d);
+		if (r)
+			return r;
+		r = load_elf_segments("multiboot1", f, &e, m, p, d);
+		if (r)
+			return r;
+		uint64_t ent = elf_phys_entry(&e);
+		if (ent >= MEM_4G)
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot1: ELF entry 0x%llx lies above 4 GiB",
+					 (unsigned long long)ent);
+		entry = (uint32_t)ent;
+	}
+
+	uint64_t *mod_addr = zalloc((req->nmods + 1) * sizeof(*mod_addr));
+	if (!mod_addr)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot1: no memory");
+	r = place_modules("multiboot1", req, m, p, mod_addr, d);
+	if (r)
+		return r;
+
+	/* One block: info, module list, memory map, then the strings. */
+	char *cmdline = image_join_args(f->name, req->args);
+	char **mod_str = zalloc((req->nmods + 1) * sizeof(*mod_str));
+	if (!cmdline || !mod_str)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot1: no memory");
+	size_t strings = str_len(cmdline) + 1 + str_len(req->loader_name) + 1;
+	for (size_t i = 0; i < req->nmods; i++) {
+		mod_str[i] = image_join_args(req->mods[i].file->name, req->mods[i].args);
+		if (!mod_str[i])
+			return diag_fail(d, ST_NO_MEMORY, "multiboot1: no memory");
+		strings += str_len(mod_str[i]) + 1;
+	}
+	uint32_t mods_off = MB1_INFO_SIZE;
+	uint32_t mmap_off = mods_off + (uint32_t)req->nmods * MB1_MOD_SIZE;
+	uint32_t str_off = mmap_off + (uint32_t)m->nmap * MB1_MMAP_ENTRY_SIZE;
+	uint64_t total = str_off + strings;
+	if (total > 0x40000000)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot1: boot information too large (%llu bytes)",
+				 (unsigned long long)total);
+	uint8_t *info = zalloc((size_t)total);
+	if (!info)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot1: no memory for %llu bytes of boot information",
+				 (unsigned long long)total);
+	/* Low memory first, as GRUB does: kernels that map only their first
+	 * megabytes still reach it. */
+	uint64_t base;
+	r = mem_alloc(m, total, 16, 0x1000, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, "multiboot1 info", &base, 0);
+	if (r)
+		r = mem_alloc(m, total, 16, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, "multiboot1 info", &base, d);
+	if (r)
+		return r;
+	uint32_t b = (uint32_t)base;
+
+	uint32_t flags = MB1_IF_MEMORY | MB1_IF_CMDLINE | MB1_IF_MODS | MB1_IF_MMAP | MB1_IF_LOADER_NAME;
+	uint64_t low = 0;
+	for (size_t i = 0; i < m->nmap; i++)
+		if (m->map[i].type == MEM_AVAILABLE && m->map[i].start == 0)
+			low = m->map[i].end;
+	if (low > 0xA0000)
+		low = 0xA0000;
+	uint64_t upper = mem_avail_at(m, MEM_LOW_END);
+	if (upper > MEM_4G)
+		upper = MEM_4G;
+	put_le32(info + MB1_I_MEM_LOWER, (uint32_t)(low / 1024));
+	put_le32(info + MB1_I_MEM_UPPER, (uint32_t)(upper / 1024));
+
+	uint32_t pos = str_off;
+	put_le32(info + MB1_I_CMDLINE, b + put_string(info, &pos, cmdline));
+	put_le32(info + MB1_I_LOADER_NAME, b + put_string(info, &pos, req->loader_name));
+	put_le32(info + MB1_I_MODS_COUNT, (uint32_t)req->nmods);
+	put_le32(info + MB1_I_MODS_ADDR, b + mods_off);
+	for (size_t i = 0; i < req->nmods; i++) {
+		uint8_t *e = info + mods_off + i * MB1_MOD_SIZE;
+		put_le32(e, (uint32_t)mod_addr[i]);
+		put_le32(e + 4, (uint32_t)(mod_addr[i] + req->mods[i].file->size));
+		put_le32(e + 8, b + put_string(info, &pos, mod_str[i]));
+	}
+	for (size_t i = 0; i < m->nmap; i++) {
+		uint8_t *e = info + mmap_off + i * MB1_MMAP_ENTRY_SIZE;
+		put_le32(e, MB1_MMAP_ENTRY_SIZE - 4);
+		put_le64(e + 4, m->map[i].start);
+		put_le64(e + 12, m->map[i].end - m->map[i].start);
+		put_le32(e + 20, m->map[i].type);
+	}
+	put_le32(info + MB1_I_MMAP_LENGTH, (uint32_t)m->nmap * MB1_MMAP_ENTRY_SIZE);
+	put_le32(info + MB1_I_MMAP_ADDR, b + mmap_off);
+	if (h.flags & MB1_HF_VIDEO_MODE) {
+		/* fwboot sets no graphics mode: report the VGA text mode in use,
+		 * which the specification allows whatever mode was preferred */
+		flags |= MB1_IF_FRAMEBUFFER;
+		put_le64(info + MB1_I_FB_ADDR, 0xB8000);
+		put_le32(info + MB1_I_FB_PITCH, 160);
+		put_le32(info + MB1_I_FB_WIDTH, 80);
+		put_le32(info + MB1_I_FB_HEIGHT, 25);
+		info[MB1_I_FB_BPP] = 16;
+		info[MB1_I_FB_TYPE] = MB1_FB_TYPE_EGA_TEXT;
+	}
+	put_le32(info + MB1_I_FLAGS, flags);
+
+	struct plan_seg *s = plan_add(p, base, total, SRC_MEM, "multiboot1 info");
+	if (!s)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot1: no memory for the plan");
+	s->mem = info;
+	p->mode = ENTRY_FLAT32;
+	p->entry = entry;
+	p->regs.eax = MB1_BOOTLOADER_MAGIC;
+	p->regs.ebx = b;
+	p->format = "multiboot1";
+	return 0;
+}

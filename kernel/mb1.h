@@ -1,0 +1,30 @@
+/* The Multiboot 1 loader. */
+#ifndef FWBOOT_MB1_H
+#define FWBOOT_MB1_H
+
+#include "elf.h"
+#include "image.h"
+
+struct mb1_header {
+	uint32_t offset;	/* file offset of the magic */
+	uint32_t flags;
+	uint32_t header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
+};
+
+/* Find and check the header in the first 8 KiB of hdr[0..len). */
+int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct diag *d);
+int mb1_probe(const struct file *f, const uint8_t *hdr, size_t len, struct diag *d);
+int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
+	     struct boot_env *env, struct plan *p, struct diag *d);
+
+/* Shared with other loaders: claim an ELF's PT_LOAD segments below 4 GiB
+ * as targets and add their file and zero segments to p. */
+int load_elf_segments(const char *sub, const struct file *f, const struct elf_info *e,
+		      struct mem_map *m, struct plan *p, struct diag *d);
+
+/* Place every module page-aligned above 1 MiB, below 4 GiB, in order;
+ * addrs[i] receives module i's address. */
+int place_modules(const char *sub, const struct boot_request *req, struct mem_map *m,
+		  struct plan *p, uint64_t *addrs, struct diag *d);
+
+#endif
