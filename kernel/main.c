@@ -2,6 +2,7 @@
  * load, hand off. Every failure ends in panic() with its reason. */
 #include <stdint.h>
 #include <string.h>
+#include "acpi.h"
 #include "alloc.h"
 #include "byteorder.h"
 #include "cmdline.h"
@@ -173,6 +174,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 		log_info("memory: 0x%010llx-0x%010llx type %u", (unsigned long long)mm.map[i].start,
 			 (unsigned long long)mm.map[i].end - 1, mm.map[i].type);
 	setup_heap();
+	env.rsdp = acpi_find_rsdp();
 
 	size_t len = str_len(loader_cmdline);
 	char *cl = zalloc(len + 1);

@@ -1,0 +1,11 @@
+#ifndef FWBOOT_ACPI_H
+#define FWBOOT_ACPI_H
+
+#include <stdint.h>
+
+#define ACPI_RSDP_V1_SIZE 20
+
+/* Physical address of the ACPI RSDP, or 0. */
+uint32_t acpi_find_rsdp(void);
+
+#endif
