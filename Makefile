@@ -20,7 +20,7 @@ CFLAGS := -std=gnu11 -O2 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
 	-Iinclude -Ikernel -DFWBOOT_VERSION='"$(VERSION)"'
 ASFLAGS := -m32 -Iinclude
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
-	-Wl,-z,noexecstack -T linker.ld
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
 
 # Pure code: builds for the target and for the host tests alike.
 PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c \
