@@ -1,0 +1,97 @@
+/* cmdline_parse: path skipping, options, "--", and every rejection. */
+#include <stdlib.h>
+#include "cmdline.h"
+#include "status.h"
+#include "test.h"
+
+static int parse(const char *text, struct cmdline *c, struct diag *d)
+{
+	char *s = strdup(text);	/* parse works in place; leaked on purpose */
+	d->msg[0] = 0;
+	return cmdline_parse(s, c, d);
+}
+
+int main(void)
+{
+	struct cmdline c;
+	struct diag d;
+
+	/* QEMU: the path first, then the -append text */
+	ok_eq(parse("build/fwboot.elf name=opt/fwboot/kernel initrd=opt/fwboot/mod1 -- arg1 arg2", &c, &d), 0);
+	ok_str(c.name, "opt/fwboot/kernel");
+	ok_eq(c.ninitrds, 1);
+	ok_str(c.initrds[0], "opt/fwboot/mod1");
+	ok_str(c.args, "arg1 arg2");
+	ok_eq(c.list, 0);
+	ok_eq(c.fw_cfg_mode, FW_CFG_AUTO);
+
+	/* GRUB 2: no path */
+	ok_eq(parse("name=opt/a initrd=opt/b initrd=opt/c", &c, &d), 0);
+	ok_str(c.name, "opt/a");
+	ok_eq(c.ninitrds, 2);
+	ok_str(c.initrds[0], "opt/b");
+	ok_str(c.initrds[1], "opt/c");
+	ok_str(c.args, "");
+
+	/* defaults: empty, only a path */
+	ok_eq(parse("", &c, &d), 0);
+	ok_str(c.name, CMDLINE_DEFAULT_NAME);
+	ok_eq(c.ninitrds, 0);
+	ok_eq(parse("/boot/fwboot.elf", &c, &d), 0);
+	ok_str(c.name, "opt/fwboot/boot");
+
+	/* keywords are never taken for a path */
+	ok_eq(parse("list", &c, &d), 0);
+	ok_eq(c.list, 1);
+	ok_eq(parse("fwboot.elf list", &c, &d), 0);
+	ok_eq(c.list, 1);
+	ok_eq(parse("-- a  b", &c, &d), 0);
+	ok_str(c.args, "a  b");
+
+	/* "--" keeps the rest verbatim, keys included, inner spacing included */
+	ok_eq(parse("x.elf name=opt/k --   console=ttyS0  name=foo -- bar ", &c, &d), 0);
+	ok_str(c.name, "opt/k");
+	ok_str(c.args, "console=ttyS0  name=foo -- bar ");
+	/* "--x" is not the separator */
+	ok_eq(parse("x.elf --x", &c, &d), -ST_CMDLINE);
+
+	/* tabs and newlines separate too */
+	ok_eq(parse("x.elf\tname=opt/t\ninitrd=opt/i", &c, &d), 0);
+	ok_str(c.name, "opt/t");
+	ok_str(c.initrds[0], "opt/i");
+
+	/* fw_cfg transport */
+	ok_eq(parse("fw_cfg=pio", &c, &d), 0);
+	ok_eq(c.fw_cfg_mode, FW_CFG_PIO);
+	ok_eq(parse("fw_cfg=dma", &c, &d), 0);
+	ok_eq(c.fw_cfg_mode, FW_CFG_DMA);
+	ok_eq(parse("fw_cfg=fast", &c, &d), -ST_CMDLINE);
+	ok_str(d.msg, "cmdline: fw_cfg=fast: expected pio, dma or auto");
+
+	/* format= and entry= */
+	ok_eq(parse("format=multiboot1 entry=16", &c, &d), 0);
+	ok_str(c.format, "multiboot1");
+	ok_str(c.entry, "16");
+	ok_eq(parse("format=", &c, &d), -ST_CMDLINE);
+	ok_str(d.msg, "cmdline: format= needs a loader name");
+
+	/* bundles: the archive part is what must fit fw_cfg's limit */
+	ok_eq(parse("name=opt/fwboot/set.cpio#boot.ipxe", &c, &d), 0);
+	ok_str(c.name, "opt/fwboot/set.cpio#boot.ipxe");
+
+	/* rejections */
+	ok_eq(parse("path name=opt/a bogus=1", &c, &d), -ST_CMDLINE);
+	ok_str(d.msg, "cmdline: unknown option \"bogus=1\" (known: name= initrd= format= entry= fw_cfg= list --)");
+	ok_eq(parse("path name=opt/a stray", &c, &d), -ST_CMDLINE);
+	ok_str(d.msg, "cmdline: unknown option \"stray\" (known: name= initrd= format= entry= fw_cfg= list --)");
+	ok_eq(parse("name=", &c, &d), -ST_CMDLINE);
+	ok_str(d.msg, "cmdline: name= needs a fw_cfg file name");
+	ok_eq(parse("initrd=#member", &c, &d), -ST_CMDLINE);
+	ok_str(d.msg, "cmdline: initrd= needs a fw_cfg file name");
+	ok_eq(parse("name=opt/012345678901234567890123456789012345678901234567890", &c, &d), 0);
+	ok_eq(parse("name=opt/0123456789012345678901234567890123456789012345678901", &c, &d), -ST_CMDLINE);
+	ok_str(d.msg, "cmdline: name=opt/0123456789012345678901234567890123456789012345678901: "
+		      "fw_cfg names have at most 55 characters (this has 56)");
+
+	return test_done("cmdline");
+}
