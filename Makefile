@@ -63,6 +63,9 @@ $(B)/host/%: tests/unit/%.c $(PURE_SRCS) tests/unit/host.c tests/unit/test.h $(w
 
 unit: $(UNIT_BINS)
 
+print-pure:
+	@echo $(PURE_SRCS)
+
 # Test kernels and the demo (tests/kernels/kernels.mk).
 -include tests/kernels/kernels.mk
 
@@ -81,4 +84,7 @@ bench: deps all
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit check deps run bench clean
+.PHONY: all unit check deps run bench clean print-pure fuzz
+
+fuzz: deps
+	for f in tests/fuzz/fuzz_*.c; do sh tests/fuzz/run-one.sh $$f $${FWBOOT_FUZZ_SECONDS:-60} || exit 1; done

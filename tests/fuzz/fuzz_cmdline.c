@@ -1,0 +1,19 @@
+/* Fuzz fwboot's own command-line parser. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmdline.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+	memcpy(s, data, size);
+	s[size] = 0;
+	struct cmdline c;
+	struct diag d;
+	cmdline_parse(s, &c, &d);
+	free(s);
+	return 0;
+}

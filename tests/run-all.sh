@@ -1,0 +1,66 @@
+#!/bin/sh
+# Every test: host unit tests (ASan/UBSan), short fuzz runs, QEMU boot tests.
+# Ends with one line "N passed, M failed"; exits non-zero if anything failed.
+# FWBOOT_KVM=1 runs the boot tests under KVM instead of TCG.
+# FWBOOT_FUZZ_SECONDS sets each fuzz target's budget (default 10, 0 skips).
+set -u
+cd "$(dirname "$0")/.."
+log=build/test-logs
+mkdir -p "$log"
+passed=0
+failed=0
+
+count() {	# parse "...: P passed, F failed" from a log
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\2/')
+	[ -n "$line" ] || { p=0; f=1; }
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+if ! make -s all unit kernels >"$log/build.txt" 2>&1; then
+	cat "$log/build.txt"
+	echo "build failed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+for t in build/host/test_*; do
+	name=$(basename "$t")
+	if "$t" >"$log/$name.txt" 2>&1; then :; else
+		echo "--- $name failed:"
+		tail -n 30 "$log/$name.txt"
+		# a crash prints no tally: count it as a failure
+		grep -qE '[0-9]+ passed, [0-9]+ failed' "$log/$name.txt" || echo "unit $name: 0 passed, 1 failed" >>"$log/$name.txt"
+	fi
+	grep -E '^unit ' "$log/$name.txt"
+	count "$log/$name.txt"
+done
+
+secs=${FWBOOT_FUZZ_SECONDS:-10}
+if [ "$secs" -gt 0 ] && [ -d tests/fuzz ] && command -v clang >/dev/null; then
+	for f in tests/fuzz/fuzz_*.c; do
+		[ -e "$f" ] || continue
+		name=$(basename "$f" .c)
+		if sh tests/fuzz/run-one.sh "$f" "$secs" >"$log/$name.txt" 2>&1; then
+			echo "fuzz $name: 1 passed, 0 failed"
+			passed=$((passed + 1))
+		else
+			tail -n 40 "$log/$name.txt"
+			echo "fuzz $name: 0 passed, 1 failed"
+			failed=$((failed + 1))
+		fi
+	done
+fi
+
+python3 tests/boot/run.py >"$log/boot.txt" 2>&1
+grep -E '^(PASS|FAIL|SKIP)' "$log/boot.txt" | cut -c1-200
+if grep -q '^FAIL' "$log/boot.txt"; then
+	echo "--- boot test failures in detail:"
+	sed -n '/^FAIL/,/^\(PASS\|SKIP\)/p' "$log/boot.txt" | head -n 200
+fi
+count "$log/boot.txt"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

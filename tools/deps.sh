@@ -1,0 +1,19 @@
+#!/bin/sh
+# Install the Debian packages fwboot's build and tests need, only those
+# missing (a fresh Debian 12 machine has none of them). Needs root.
+set -e
+pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 python3
+      cpio gzip zlib1g-dev clang grub-pc-bin grub-common xorriso mtools"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: need root to install:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
