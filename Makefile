@@ -1,6 +1,7 @@
 # fwboot: one Makefile, explicit source lists.
 #   make          build/fwboot.elf
 #   make run      boot the demo kernel through fwboot in QEMU (serial on the terminal)
+#   make iso      build/fwboot.iso: GRUB starting fwboot (multiboot and multiboot2)
 #   make check    every test: host unit tests, then QEMU boot tests
 #   make bench    benchmarks (not tests)
 
@@ -25,8 +26,8 @@ LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x
 # Pure code: builds for the target and for the host tests alike.
 PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c \
 	kernel/cmdline.c kernel/fw_cfg_dir.c kernel/mem.c kernel/plan.c \
-	kernel/elf.c kernel/mb1.c kernel/image.c \
-	$(wildcard lib/inflate.c kernel/cpio.c kernel/script.c kernel/linux.c kernel/mb2.c kernel/pvh.c)
+	kernel/elf.c kernel/mb1.c kernel/image.c kernel/bootinfo.c $(OPTIONAL_PURE)
+OPTIONAL_PURE ?= $(wildcard lib/inflate.c kernel/cpio.c kernel/script.c kernel/linux.c kernel/mb2.c kernel/pvh.c)
 
 # Hardware code: target only.
 TARGET_SRCS := boot/entry.S boot/trampoline.S lib/mem.c \
@@ -69,6 +70,11 @@ print-pure:
 # Test kernels and the demo (tests/kernels/kernels.mk).
 -include tests/kernels/kernels.mk
 
+iso: $(B)/fwboot.iso
+
+$(B)/fwboot.iso: $(B)/fwboot.elf iso/grub.cfg tools/mkiso.sh
+	sh tools/mkiso.sh $(B)/fwboot.elf iso/grub.cfg $@
+
 check: deps
 	sh tests/run-all.sh
 
@@ -84,7 +90,7 @@ bench: deps all
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit check deps run bench clean print-pure fuzz
+.PHONY: all iso unit check deps run bench clean print-pure fuzz
 
 fuzz: deps
 	for f in tests/fuzz/fuzz_*.c; do sh tests/fuzz/run-one.sh $$f $${FWBOOT_FUZZ_SECONDS:-60} || exit 1; done

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "acpi.h"
 #include "alloc.h"
+#include "bootinfo.h"
 #include "byteorder.h"
 #include "cmdline.h"
 #include "console.h"
@@ -146,41 +147,56 @@ static int boot_request(const struct boot_request *req, struct diag *d)
 	return r;
 }
 
+/* Read what the loader gave fwboot (Multiboot 1 or 2) into mm and li, and
+ * claim whatever of it must survive until it is copied. */
+static void read_loader_info(uint32_t magic, uint32_t info_addr, struct loader_info *li)
+{
+	struct diag d;
+	const uint8_t *info = phys(info_addr);
+
+	mem_init(&mm, map_store, MAP_CAP, ram_store, MAP_CAP, boot_claims, BOOT_CLAIMS);
+	if (magic == MB2_BOOTLOADER_MAGIC_IN) {
+		uint32_t total = get_le32(info);
+		int r = mb2_info_read(info, total, li, &mm, &d);
+		if (r)
+			panic_diag(r, &d);
+		mem_claim(&mm, info_addr, total, CLAIM_SELF, "loader boot information", 0);
+	} else if (magic == MB1_BOOTLOADER_MAGIC) {
+		uint32_t flags = get_le32(info);
+		li->loader_name = flags & MB1_IF_LOADER_NAME ? phys(get_le32(info + MB1_I_LOADER_NAME)) : 0;
+		li->cmdline = flags & MB1_IF_CMDLINE ? phys(get_le32(info + MB1_I_CMDLINE)) : "";
+		read_mb1_memory(info);
+		mem_claim(&mm, (uintptr_t)li->cmdline, str_len(li->cmdline) + 1, CLAIM_SELF,
+			  "loader command line", 0);
+	} else {
+		panic(ST_INTERNAL, "boot: not started by a Multiboot loader (eax 0x%x)", magic);
+	}
+}
+
 void fwboot_main(uint32_t magic, uint32_t info_addr)
 {
 	struct diag d;
+	struct loader_info li;
 	serial_init();
 	console_write("\nfwboot " FWBOOT_VERSION ": boot files from QEMU's fw_cfg\n");
 
-	if (magic != MB1_BOOTLOADER_MAGIC)
-		panic(ST_INTERNAL, "boot: not started by a Multiboot loader (eax 0x%x)", magic);
-	const uint8_t *info = phys(info_addr);
-	uint32_t flags = get_le32(info);
-	if (flags & MB1_IF_LOADER_NAME)
-		log_info("boot: started by %s", (const char *)phys(get_le32(info + MB1_I_LOADER_NAME)));
-
-	mem_init(&mm, map_store, MAP_CAP, ram_store, MAP_CAP, boot_claims, BOOT_CLAIMS);
-	read_mb1_memory(info);
+	read_loader_info(magic, info_addr, &li);
+	log_info("boot: started by %s through Multiboot %d", li.loader_name ? li.loader_name : "an unnamed loader",
+		 magic == MB2_BOOTLOADER_MAGIC_IN ? 2 : 1);
 	mem_claim(&mm, 0, 0x500, CLAIM_FIRMWARE, "BIOS interrupt table and data area", 0);
 	mem_claim(&mm, (uintptr_t)_image_start, (uintptr_t)(_image_end - _image_start), CLAIM_SELF,
 		  "fwboot image", 0);
-	const char *loader_cmdline = "";
-	if (flags & MB1_IF_CMDLINE) {
-		loader_cmdline = phys(get_le32(info + MB1_I_CMDLINE));
-		mem_claim(&mm, (uintptr_t)loader_cmdline, str_len(loader_cmdline) + 1, CLAIM_SELF,
-			  "loader command line", 0);
-	}
 	for (size_t i = 0; i < mm.nmap; i++)
 		log_info("memory: 0x%010llx-0x%010llx type %u", (unsigned long long)mm.map[i].start,
 			 (unsigned long long)mm.map[i].end - 1, mm.map[i].type);
 	setup_heap();
 	env.rsdp = acpi_find_rsdp();
 
-	size_t len = str_len(loader_cmdline);
+	size_t len = str_len(li.cmdline);
 	char *cl = zalloc(len + 1);
 	if (!cl)
 		panic(ST_NO_MEMORY, "cmdline: no memory for %zu bytes", len);
-	memcpy(cl, loader_cmdline, len);
+	memcpy(cl, li.cmdline, len);
 	log_info("cmdline: \"%s\"", cl);
 	struct cmdline c;
 	int r = cmdline_parse(cl, &c, &d);

@@ -1,0 +1,70 @@
+/* mb2_info_read: walk the tags of the Multiboot 2 information fwboot was
+ * given, each bounds-checked against the block's total size. */
+#include "bootinfo.h"
+#include "byteorder.h"
+#include "status.h"
+
+#define TAG_END 0
+#define TAG_CMDLINE 1
+#define TAG_LOADER_NAME 2
+#define TAG_BASIC_MEMINFO 4
+#define TAG_MMAP 6
+
+/* A string tag's text, if it is NUL-terminated inside the tag. */
+static const char *tag_string(const uint8_t *t, uint32_t size)
+{
+	for (uint32_t i = 8; i < size; i++)
+		if (t[i] == 0)
+			return (const char *)t + 8;
+	return 0;
+}
+
+int mb2_info_read(const uint8_t *buf, size_t len, struct loader_info *li, struct mem_map *m,
+		  struct diag *d)
+{
+	li->cmdline = "";
+	li->loader_name = 0;
+	if (len < 16)
+		return diag_fail(d, ST_INTERNAL, "multiboot2: boot information too short (%zu bytes)", len);
+	uint32_t total = get_le32(buf);
+	if (total < 16 || total > len)
+		return diag_fail(d, ST_INTERNAL, "multiboot2: boot information total_size %u is out of range", total);
+	uint32_t mem_lower = 0, mem_upper = 0;
+	int have_meminfo = 0, end = 0;
+	for (uint32_t off = 8; off + 8 <= total; off = (off + get_le32(buf + off + 4) + 7) & ~7u) {
+		const uint8_t *t = buf + off;
+		uint32_t type = get_le32(t), size = get_le32(t + 4);
+		if (size < 8 || size > total - off)
+			return diag_fail(d, ST_INTERNAL, "multiboot2: tag %u at offset %u has size %u", type, off, size);
+		if (type == TAG_END) {
+			end = 1;
+			break;
+		}
+		if (type == TAG_CMDLINE && tag_string(t, size)) {
+			li->cmdline = tag_string(t, size);
+		} else if (type == TAG_LOADER_NAME) {
+			li->loader_name = tag_string(t, size);
+		} else if (type == TAG_BASIC_MEMINFO && size >= 16) {
+			mem_lower = get_le32(t + 8);
+			mem_upper = get_le32(t + 12);
+			have_meminfo = 1;
+		} else if (type == TAG_MMAP && size >= 16) {
+			uint32_t esize = get_le32(t + 8);
+			if (esize < 24)
+				return diag_fail(d, ST_INTERNAL, "multiboot2: memory map entry size %u", esize);
+			for (uint32_t e = 16; e + esize <= size; e += esize)
+				if (mem_add(m, get_le64(t + e), get_le64(t + e + 8), get_le32(t + e + 16)))
+					return diag_fail(d, ST_NO_MEMORY, "multiboot2: memory map has too many entries");
+		}
+	}
+	if (!end)
+		return diag_fail(d, ST_INTERNAL, "multiboot2: boot information has no end tag");
+	if (m->nmap == 0 && have_meminfo) {
+		mem_add(m, 0, (uint64_t)mem_lower * 1024, MEM_AVAILABLE);
+		mem_add(m, MEM_LOW_END, (uint64_t)mem_upper * 1024, MEM_AVAILABLE);
+	}
+	if (m->nmap == 0)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory map and no memory sizes");
+	mem_finish(m);
+	return 0;
+}

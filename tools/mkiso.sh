@@ -1,0 +1,14 @@
+#!/bin/sh
+# Build a GRUB (BIOS) ISO that starts fwboot: mkiso.sh FWBOOT_ELF GRUB_CFG OUT_ISO
+set -e
+elf=$1
+cfg=$2
+out=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/boot/grub"
+cp "$elf" "$tmp/boot/fwboot.elf"
+cp "$cfg" "$tmp/boot/grub/grub.cfg"
+# only the modules the menu uses: a smaller, faster ISO
+grub-mkrescue -o "$out" --install-modules="multiboot multiboot2 serial terminal normal configfile echo" \
+	--locales= --fonts= --themes= "$tmp" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
