@@ -54,7 +54,7 @@ if [ "$secs" -gt 0 ] && [ -d tests/fuzz ] && command -v clang >/dev/null; then
 	done
 fi
 
-python3 tests/boot/run.py >"$log/boot.txt" 2>&1
+python3 tests/boot/run.py -j "${FWBOOT_JOBS:-2}" >"$log/boot.txt" 2>&1
 grep -E '^(PASS|FAIL|SKIP)' "$log/boot.txt" | cut -c1-200
 if grep -q '^FAIL' "$log/boot.txt"; then
 	echo "--- boot test failures in detail:"
