@@ -147,3 +147,4 @@ stack_bottom:
 	.skip 32768
 	.global stack_top
 stack_top:
+	.section .note.GNU-stack,"",@progbits

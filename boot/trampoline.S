@@ -84,3 +84,4 @@ tramp_reload:
 	movl P_ESI(%esi), %esi
 	ret
 tramp_end:
+	.section .note.GNU-stack,"",@progbits

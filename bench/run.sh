@@ -1,0 +1,10 @@
+#!/bin/sh
+# All benchmarks (not tests): make bench.
+set -e
+cd "$(dirname "$0")/.."
+make -s all kernels
+python3 bench/boot_demo.py
+for b in bench/*.sh; do
+	[ "$b" = bench/run.sh ] && continue
+	sh "$b"
+done
