@@ -19,6 +19,7 @@ int file_read(const struct file *f, uint64_t off, void *dst, uint64_t len)
 	return 0;
 }
 
+#ifndef FWBOOT_FUZZ	/* libFuzzer sets its own sanitizer options */
 /* The pure code allocates like the kernel's bump heap: nothing is freed
  * before hand-off, so leaks are by design, not bugs. */
 const char *__asan_default_options(void);
@@ -26,3 +27,4 @@ const char *__asan_default_options(void)
 {
 	return "detect_leaks=0";
 }
+#endif
