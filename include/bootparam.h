@@ -1,0 +1,71 @@
+/* Linux/x86 boot protocol (Documentation/arch/x86/boot.rst, zero-page.rst):
+ * the setup header inside a bzImage and the boot_params page ("zero page")
+ * a 32-bit loader builds. Offsets are from the start of the file, which are
+ * also the offsets inside boot_params (the header sits at the same place). */
+#ifndef FWBOOT_BOOTPARAM_H
+#define FWBOOT_BOOTPARAM_H
+
+#define LINUX_SECTOR 512
+#define LINUX_DEFAULT_SETUP_SECTS 4	/* setup_sects 0 means 4 */
+#define LINUX_HDRS_MAGIC 0x53726448	/* "HdrS" read little-endian */
+#define LINUX_BOOT_FLAG 0xAA55
+#define LINUX_HIGH_LOAD 0x100000	/* where a bzImage's protected-mode part goes */
+#define LINUX_OLD_INITRD_MAX 0x37FFFFFF	/* initrd_addr_max before 2.03 */
+#define LINUX_OLD_CMDLINE_MAX 255	/* cmdline_size before 2.06 */
+#define LINUX_LOADER_UNDEFINED 0xFF	/* type_of_loader: no assigned id */
+
+/* setup header fields: offset (protocol version that introduced it) */
+#define LH_SETUP_SECTS 0x1F1		/* u8, all */
+#define LH_SYSSIZE 0x1F4		/* u32, 2.04+ (u16 before) */
+#define LH_VID_MODE 0x1FA		/* u16, all */
+#define LH_BOOT_FLAG 0x1FE		/* u16, all */
+#define LH_JUMP 0x200			/* u16: 0xEB, offset to the header's end from 0x202 */
+#define LH_HEADER 0x202			/* u32 "HdrS", 2.00+ */
+#define LH_VERSION 0x206		/* u16 */
+#define LH_TYPE_OF_LOADER 0x210		/* u8 */
+#define LH_LOADFLAGS 0x211		/* u8 */
+#define LH_CODE32_START 0x214		/* u32 */
+#define LH_RAMDISK_IMAGE 0x218		/* u32 */
+#define LH_RAMDISK_SIZE 0x21C		/* u32 */
+#define LH_HEAP_END_PTR 0x224		/* u16, 2.01+ */
+#define LH_CMD_LINE_PTR 0x228		/* u32, 2.02+ */
+#define LH_INITRD_ADDR_MAX 0x22C	/* u32, 2.03+ */
+#define LH_KERNEL_ALIGNMENT 0x230	/* u32, 2.05+ */
+#define LH_RELOCATABLE 0x234		/* u8, 2.05+ */
+#define LH_MIN_ALIGNMENT 0x235		/* u8, 2.10+ (log2) */
+#define LH_XLOADFLAGS 0x236		/* u16, 2.12+ */
+#define LH_CMDLINE_SIZE 0x238		/* u32, 2.06+ */
+#define LH_PREF_ADDRESS 0x258		/* u64, 2.10+ */
+#define LH_INIT_SIZE 0x260		/* u32, 2.10+ */
+
+/* loadflags */
+#define LF_LOADED_HIGH 0x01
+#define LF_CAN_USE_HEAP 0x80
+
+/* vid_mode values the vga= option names */
+#define LINUX_VID_NORMAL 0xFFFF
+#define LINUX_VID_EXT 0xFFFE
+#define LINUX_VID_ASK 0xFFFD
+
+/* boot_params (the zero page) outside the setup header */
+#define BP_SIZE 4096
+#define BP_ACPI_RSDP_ADDR 0x070		/* u64 */
+#define BP_E820_ENTRIES 0x1E8		/* u8 */
+#define BP_HDR_START LH_SETUP_SECTS	/* the setup header is copied from here... */
+#define BP_HDR_LIMIT 0x290		/* ...and cannot reach past this (edd_mbr_sig_buffer) */
+#define BP_E820_TABLE 0x2D0		/* {u64 addr, u64 size, u32 type}[128] */
+#define BP_E820_ENTRY_SIZE 20
+#define BP_E820_MAX 128
+
+_Static_assert(BP_E820_TABLE + BP_E820_MAX * BP_E820_ENTRY_SIZE <= BP_SIZE, "e820 table fits the zero page");
+_Static_assert(LH_INIT_SIZE + 4 <= BP_HDR_LIMIT, "header fields lie inside the header hole");
+_Static_assert(BP_E820_ENTRIES < BP_HDR_START, "e820_entries precedes the setup header");
+
+/* The real-mode (16-bit) entry's segment layout, as boot.rst suggests for
+ * protocol 2.02+: setup code, then stack and heap up to LINUX_RM_HEAP_END,
+ * then the command line. The entry is (segment + 0x20):0000. */
+#define LINUX_RM_SETUP_MAX 0x8000
+#define LINUX_RM_HEAP_END 0xE000
+#define LINUX_RM_ENTRY_SEG_OFFSET 0x20
+
+#endif
