@@ -220,6 +220,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	req.kernel = open_or_panic(c.name);
 	req.args = c.args;
 	req.format = c.format;
+	req.entry = c.entry;
 	req.loader_name = LOADER_NAME;
 	req.mods = zalloc((c.ninitrds + 1) * sizeof(*req.mods));
 	if (!req.mods)
