@@ -1,0 +1,665 @@
+/* Multiboot 2: check the header tag by tag, place the image (ELF32, ELF64
+ * or the address tag's flat layout; at its linked address or, relocatable,
+ * where its tag allows), place the modules, build the boot information. */
+#include <string.h>
+#include "alloc.h"
+#include "byteorder.h"
+#include "elf.h"
+#include "elf_spec.h"
+#include "mb1.h"
+#include "mb2.h"
+#include "multiboot2.h"
+#include "status.h"
+#include "str.h"
+
+#define RSDP_MAX_LEN 256	/* a revision 2+ length beyond this is not trusted */
+
+static const char *const header_tag_names[] = {
+	[MB2_HTAG_END] = "end",
+	[MB2_HTAG_INFO_REQUEST] = "information request",
+	[MB2_HTAG_ADDRESS] = "address",
+	[MB2_HTAG_ENTRY] = "entry address",
+	[MB2_HTAG_CONSOLE] = "console flags",
+	[MB2_HTAG_FRAMEBUFFER] = "framebuffer",
+	[MB2_HTAG_MODULE_ALIGN] = "module alignment",
+	[MB2_HTAG_EFI_BS] = "EFI boot services",
+	[MB2_HTAG_ENTRY_EFI32] = "EFI i386 entry address",
+	[MB2_HTAG_ENTRY_EFI64] = "EFI amd64 entry address",
+	[MB2_HTAG_RELOCATABLE] = "relocatable",
+};
+
+static const char *const info_tag_names[] = {
+	[MB2_TAG_END] = "end",
+	[MB2_TAG_CMDLINE] = "command line",
+	[MB2_TAG_LOADER_NAME] = "boot loader name",
+	[MB2_TAG_MODULE] = "modules",
+	[MB2_TAG_BASIC_MEMINFO] = "basic memory information",
+	[MB2_TAG_BOOTDEV] = "BIOS boot device",
+	[MB2_TAG_MMAP] = "memory map",
+	[MB2_TAG_VBE] = "VBE information",
+	[MB2_TAG_FRAMEBUFFER] = "framebuffer information",
+	[MB2_TAG_ELF_SECTIONS] = "ELF sections",
+	[MB2_TAG_APM] = "APM table",
+	[MB2_TAG_EFI32] = "EFI 32-bit system table",
+	[MB2_TAG_EFI64] = "EFI 64-bit system table",
+	[MB2_TAG_SMBIOS] = "SMBIOS tables",
+	[MB2_TAG_ACPI_OLD] = "ACPI old RSDP",
+	[MB2_TAG_ACPI_NEW] = "ACPI new RSDP",
+	[MB2_TAG_NETWORK] = "networking information",
+	[MB2_TAG_EFI_MMAP] = "EFI memory map",
+	[MB2_TAG_EFI_BS] = "EFI boot services not terminated",
+	[MB2_TAG_EFI32_IH] = "EFI 32-bit image handle",
+	[MB2_TAG_EFI64_IH] = "EFI 64-bit image handle",
+	[MB2_TAG_LOAD_BASE_ADDR] = "image load base address",
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *mb2_header_tag_name(uint32_t type)
+{
+	return type < NELEM(header_tag_names) && header_tag_names[type] ? header_tag_names[type] : "unknown";
+}
+
+const char *mb2_info_tag_name(uint32_t type)
+{
+	return type < NELEM(info_tag_names) && info_tag_names[type] ? info_tag_names[type] : "unknown";
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* The information tags fwboot can give (the ACPI ones only when the
+ * machine has the RSDP: mb2_plan checks that). */
+static int info_supported(uint32_t type)
+{
+	switch (type) {
+	case MB2_TAG_END:
+	case MB2_TAG_CMDLINE:
+	case MB2_TAG_LOADER_NAME:
+	case MB2_TAG_MODULE:
+	case MB2_TAG_BASIC_MEMINFO:
+	case MB2_TAG_MMAP:
+	case MB2_TAG_ACPI_OLD:
+	case MB2_TAG_ACPI_NEW:
+	case MB2_TAG_LOAD_BASE_ADDR:
+		return 1;
+	}
+	return 0;
+}
+
+/* The smallest size each known header tag must have. */
+static uint32_t header_tag_min_size(uint32_t type)
+{
+	switch (type) {
+	case MB2_HTAG_ADDRESS:
+	case MB2_HTAG_RELOCATABLE:
+		return 24;
+	case MB2_HTAG_FRAMEBUFFER:
+		return 20;
+	case MB2_HTAG_ENTRY:
+	case MB2_HTAG_CONSOLE:
+	case MB2_HTAG_ENTRY_EFI32:
+	case MB2_HTAG_ENTRY_EFI64:
+		return 12;
+	}
+	return 8;
+}
+
+static int refuse_tag(uint32_t type, struct diag *d)
+{
+	return diag_fail(d, ST_BAD_IMAGE, "multiboot2: header tag %u (%s) is required but not supported", type,
+			 mb2_header_tag_name(type));
+}
+
+/* One header tag t[0..size): record it in h, or refuse it. */
+static int take_tag(struct mb2_header *h, const uint8_t *t, uint32_t type, int optional, uint32_t size,
+		    uint32_t *seen, struct diag *d)
+{
+	if (size < header_tag_min_size(type))
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: header tag %u (%s) has size %u, expected at least %u",
+				 type, mb2_header_tag_name(type), size, header_tag_min_size(type));
+	if (type < 32) {
+		if ((*seen >> type & 1) &&
+		    (type == MB2_HTAG_ADDRESS || type == MB2_HTAG_ENTRY || type == MB2_HTAG_RELOCATABLE))
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: header tag %u (%s) appears twice", type,
+					 mb2_header_tag_name(type));
+		*seen |= 1u << type;
+	}
+	switch (type) {
+	case MB2_HTAG_INFO_REQUEST:
+		for (uint32_t i = MB2_HT_REQ_TYPES; i + 4 <= size; i += 4) {
+			uint32_t want = get_le32(t + i);
+			if (want < 32)
+				h->requested |= 1u << want;
+			if (optional)
+				continue;
+			if (!info_supported(want))
+				return diag_fail(d, ST_BAD_IMAGE,
+						 "multiboot2: information request for tag %u (%s) is required but not supported",
+						 want, mb2_info_tag_name(want));
+			h->required |= 1u << want;
+		}
+		return 0;
+	case MB2_HTAG_ADDRESS:
+		h->has_address = 1;
+		h->header_addr = get_le32(t + MB2_HT_HEADER_ADDR);
+		h->load_addr = get_le32(t + MB2_HT_LOAD_ADDR);
+		h->load_end_addr = get_le32(t + MB2_HT_LOAD_END_ADDR);
+		h->bss_end_addr = get_le32(t + MB2_HT_BSS_END_ADDR);
+		return 0;
+	case MB2_HTAG_ENTRY:
+		h->has_entry = 1;
+		h->entry_addr = get_le32(t + MB2_HT_ENTRY_ADDR);
+		return 0;
+	case MB2_HTAG_CONSOLE: {
+		uint32_t cf = get_le32(t + MB2_HT_CONSOLE_FLAGS);
+		if (!(cf & MB2_CONSOLE_REQUIRED))
+			return 0;
+		if (cf & MB2_CONSOLE_EGA_TEXT) {
+			h->ega_console = 1;	/* fwboot leaves the EGA text console as it is */
+			return 0;
+		}
+		if (optional)
+			return 0;
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot2: header tag 4 (console flags) requires a console, but the image does not "
+				 "support EGA text and fwboot sets no graphics mode (console_flags 0x%x)", cf);
+	}
+	case MB2_HTAG_MODULE_ALIGN:
+		h->module_align = 1;	/* modules are always page-aligned */
+		return 0;
+	case MB2_HTAG_RELOCATABLE:
+		h->has_reloc = 1;
+		h->min_addr = get_le32(t + MB2_HT_MIN_ADDR);
+		h->max_addr = get_le32(t + MB2_HT_MAX_ADDR);
+		h->align = get_le32(t + MB2_HT_ALIGN);
+		h->preference = get_le32(t + MB2_HT_PREFERENCE);
+		if (h->align == 0)
+			h->align = 1;
+		if (h->align & (h->align - 1))
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: relocatable tag alignment 0x%x is not a power of two",
+					 h->align);
+		if (h->min_addr > h->max_addr)
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: relocatable tag min_addr 0x%x is above max_addr 0x%x",
+					 h->min_addr, h->max_addr);
+		if (h->preference > MB2_RELOC_PREF_HIGHEST)
+			h->preference = MB2_RELOC_PREF_NONE;	/* a hint fwboot does not know */
+		return 0;
+	}
+	/* framebuffer, the EFI tags and unknown types: fwboot boots from a
+	 * BIOS and sets no graphics mode */
+	return optional ? 0 : refuse_tag(type, d);
+}
+
+int mb2_parse_header(const uint8_t *hdr, size_t len, struct mb2_header *h, struct diag *d)
+{
+	size_t limit = len < MB2_SEARCH ? len : MB2_SEARCH;
+	size_t off = 0;
+	while (off + MB2_H_TAGS <= limit && get_le32(hdr + off) != MB2_HEADER_MAGIC)
+		off += MB2_HEADER_ALIGN;
+	if (off + MB2_H_TAGS > limit)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: no header in the first 32 KiB");
+	uint32_t arch = get_le32(hdr + off + MB2_H_ARCH);
+	uint32_t hlen = get_le32(hdr + off + MB2_H_LENGTH);
+	uint32_t sum = MB2_HEADER_MAGIC + arch + hlen + get_le32(hdr + off + MB2_H_CHECKSUM);
+	if (sum != 0)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: header checksum is invalid (at offset 0x%zx, sum 0x%x)",
+				 off, sum);
+	if (arch != MB2_ARCH_I386)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: header is for architecture %u%s, not i386 (0)", arch,
+				 arch == MB2_ARCH_MIPS32 ? " (32-bit MIPS)" : "");
+	if (hlen < MB2_H_TAGS + 8)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: header_length %u leaves no room for the end tag", hlen);
+	if (hlen > limit - off)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot2: header at offset 0x%zx with header_length %u does not fit in the first %zu bytes",
+				 off, hlen, limit);
+
+	memset(h, 0, sizeof(*h));
+	h->offset = (uint32_t)off;
+	h->length = hlen;
+	uint32_t seen = 0;
+	size_t end = off + hlen;
+	for (size_t t = off + MB2_H_TAGS;;) {
+		if (end - t < 8)
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "multiboot2: header tags run past header_length (%u) without an end tag", hlen);
+		uint16_t type = get_le16(hdr + t + MB2_HT_TYPE);
+		uint16_t flags = get_le16(hdr + t + MB2_HT_FLAGS);
+		uint32_t size = get_le32(hdr + t + MB2_HT_SIZE);
+		if (size < 8 || size > end - t)
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "multiboot2: header tag %u at offset 0x%zx has size %u (%zu bytes left in the header)",
+					 type, t, size, end - t);
+		if (type == MB2_HTAG_END)
+			return 0;
+		int r = take_tag(h, hdr + t, type, flags & MB2_HT_OPTIONAL, size, &seen, d);
+		if (r)
+			return r;
+		uint64_t step = align_up(size, MB2_TAG_ALIGN);
+		if (step > end - t)
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "multiboot2: header tags run past header_length (%u) without an end tag", hlen);
+		t += (size_t)step;
+	}
+}
+
+int mb2_probe(const struct file *f, const uint8_t *hdr, size_t len, struct diag *d)
+{
+	struct mb2_header h;
+	(void)f;
+	return mb2_parse_header(hdr, len, &h, d);
+}
+
+/* ---- the image: segments at their linked addresses ---- */
+
+struct mb2_seg {
+	uint64_t off, dst, filesz, memsz;
+};
+
+struct mb2_image {
+	struct mb2_seg *seg;
+	size_t nseg;
+	uint64_t lo, hi;	/* linked span, end exclusive */
+	uint64_t entry;
+};
+
+/* The address tag's flat layout: one range of the file, then bss. */
+static int layout_address(const struct mb2_header *h, const struct file *f, struct mb2_image *im,
+			  struct diag *d)
+{
+	uint64_t file_off, load_addr;
+	if (h->load_addr == MB2_LOAD_FROM_START) {
+		if (h->header_addr < h->offset)
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "multiboot2: header_addr 0x%x is below the header's file offset 0x%x "
+					 "(load_addr -1 loads the file from its first byte)", h->header_addr, h->offset);
+		file_off = 0;
+		load_addr = h->header_addr - h->offset;
+	} else {
+		if (h->load_addr > h->header_addr)
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: load_addr 0x%x is above header_addr 0x%x",
+					 h->load_addr, h->header_addr);
+		uint32_t before = h->header_addr - h->load_addr;
+		if (before > h->offset)
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "multiboot2: header_addr - load_addr (0x%x) exceeds the header's file offset (0x%x)",
+					 before, h->offset);
+		file_off = h->offset - before;
+		load_addr = h->load_addr;
+	}
+	uint64_t load_len;
+	if (h->load_end_addr == 0) {
+		load_len = f->size - file_off;
+	} else {
+		if (h->load_end_addr < load_addr)
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: load_end_addr 0x%x is below load_addr 0x%llx",
+					 h->load_end_addr, (unsigned long long)load_addr);
+		load_len = h->load_end_addr - load_addr;
+		if (!in_bounds(file_off, load_len, f->size))
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "multiboot2: load_end_addr 0x%x needs %llu bytes, the file has %llu after offset 0x%llx",
+					 h->load_end_addr, (unsigned long long)load_len,
+					 (unsigned long long)(f->size - file_off), (unsigned long long)file_off);
+	}
+	uint64_t end = load_addr + load_len, mem_end = end;
+	if (h->bss_end_addr) {
+		if (h->bss_end_addr < end)
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: bss_end_addr 0x%x is below the load end 0x%llx",
+					 h->bss_end_addr, (unsigned long long)end);
+		mem_end = h->bss_end_addr;
+	}
+	if (mem_end > MEM_4G)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: image ends above 4 GiB");
+	if (mem_end == load_addr)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: the address tag loads nothing");
+	if (!h->has_entry)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: the address tag needs an entry address tag");
+	if (h->entry_addr < load_addr || h->entry_addr >= mem_end)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: entry_addr 0x%x lies outside the image (0x%llx-0x%llx)",
+				 h->entry_addr, (unsigned long long)load_addr, (unsigned long long)mem_end - 1);
+	im->seg = zalloc(sizeof(*im->seg));
+	if (!im->seg)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory");
+	im->seg[0] = (struct mb2_seg){ file_off, load_addr, load_len, mem_end - load_addr };
+	im->nseg = 1;
+	im->lo = load_addr;
+	im->hi = mem_end;
+	im->entry = h->entry_addr;
+	return 0;
+}
+
+/* An ELF's PT_LOAD segments at their physical addresses. */
+static int layout_elf(const struct mb2_header *h, const struct file *f, const uint8_t *hdr, size_t len,
+		      struct mb2_image *im, struct diag *d)
+{
+	struct elf_info e;
+	if (!elf_is_elf(hdr, len))
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: the image is not ELF and its header has no address tag");
+	int r = elf_parse("multiboot2", f, hdr, len, &e, d);
+	if (r)
+		return r;
+	im->seg = zalloc(e.nph * sizeof(*im->seg));
+	if (!im->seg)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory");
+	for (size_t i = 0; i < e.nph; i++) {
+		const struct elf_phdr *ph = &e.ph[i];
+		if (ph->type != PT_LOAD || ph->memsz == 0)
+			continue;
+		if (ph->paddr >= MEM_4G || ph->memsz > MEM_4G - ph->paddr)
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: ELF segment %zu at 0x%llx lies above 4 GiB", i,
+					 (unsigned long long)ph->paddr);
+		im->seg[im->nseg++] = (struct mb2_seg){ ph->offset, ph->paddr, ph->filesz, ph->memsz };
+		if (im->nseg == 1 || ph->paddr < im->lo)
+			im->lo = ph->paddr;
+		if (ph->paddr + ph->memsz > im->hi)
+			im->hi = ph->paddr + ph->memsz;
+	}
+	if (!im->nseg)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: ELF has no loadable segment");
+	im->entry = h->has_entry ? h->entry_addr : elf_phys_entry(&e);
+	return 0;
+}
+
+/*
+ * Choose a relocatable image's base inside [min_addr, max_addr] (the image
+ * ends at or below max_addr), aligned, as the preference asks; with no
+ * preference the linked address when it is free, else the lowest. Claims
+ * the whole span.
+ */
+static int place_relocatable(const struct mb2_header *h, const struct file *f, const struct mb2_image *im,
+			     struct mem_map *m, uint64_t *base, struct diag *d)
+{
+	uint64_t span = im->hi - im->lo;
+	if (span > (uint64_t)h->max_addr - h->min_addr)
+		return diag_fail(d, ST_NO_MEMORY,
+				 "multiboot2: the relocatable image (%llu bytes) does not fit between min_addr 0x%x and max_addr 0x%x",
+				 (unsigned long long)span, h->min_addr, h->max_addr);
+	if (h->preference == MB2_RELOC_PREF_NONE && im->lo >= h->min_addr && im->hi <= h->max_addr &&
+	    (im->lo & (h->align - 1)) == 0 && !mem_overlaps(m, im->lo, span, CLAIM_SELF) &&
+	    mem_claim(m, im->lo, span, CLAIM_TARGET, f->name, 0) == 0) {
+		*base = im->lo;
+		return 0;
+	}
+	int flags = h->preference == MB2_RELOC_PREF_HIGHEST ? MEM_TOP_DOWN : 0;
+	int r = mem_alloc(m, span, h->align, h->min_addr, h->max_addr, flags, CLAIM_TARGET, f->name, base, d);
+	if (r)
+		return diag_fail(d, -r,
+				 "multiboot2: no free memory for the relocatable image (%llu bytes, aligned to 0x%x) between 0x%x and 0x%x",
+				 (unsigned long long)span, h->align, h->min_addr, h->max_addr);
+	return 0;
+}
+
+/* Claim (unless relocated: already claimed) and plan every segment, moved by shift. */
+static int plan_image(const struct file *f, const struct mb2_image *im, uint64_t shift, int claim,
+		      struct mem_map *m, struct plan *p, struct diag *d)
+{
+	for (size_t i = 0; i < im->nseg; i++) {
+		const struct mb2_seg *s = &im->seg[i];
+		uint64_t dst = s->dst + shift;
+		if (claim) {
+			int r = mem_claim(m, dst, s->memsz, CLAIM_TARGET, f->name, d);
+			if (r < 0)
+				return r;
+		}
+		struct plan_seg *fs = plan_add(p, dst, s->filesz, SRC_FILE, f->name);
+		struct plan_seg *z = plan_add(p, dst + s->filesz, s->memsz - s->filesz, SRC_ZERO, "bss");
+		if (!fs || !z)
+			return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory for the plan");
+		fs->file = f;
+		fs->off = s->off;
+	}
+	return 0;
+}
+
+/* ---- the boot information ---- */
+
+static int rsdp_sum_ok(const uint8_t *r, uint32_t n)
+{
+	uint8_t sum = 0;
+	for (uint32_t i = 0; i < n; i++)
+		sum += r[i];
+	return sum == 0;
+}
+
+/* Which ACPI tag the machine's RSDP makes (0: none) and how many bytes:
+ * the new tag for a revision 2+ RSDP whose length and extended checksum
+ * hold, the old tag otherwise. */
+static uint32_t rsdp_tag(const struct boot_env *env, const uint8_t **src, uint32_t *n)
+{
+	if (!env->rsdp)
+		return 0;
+	const uint8_t *r = (const uint8_t *)(uintptr_t)env->rsdp;
+	*src = r;
+	if (r[ACPI_RSDP_REVISION] >= 2) {
+		uint32_t len = get_le32(r + ACPI_RSDP_LENGTH);
+		if (len >= ACPI_RSDP_V2_MIN_LEN && len <= RSDP_MAX_LEN && rsdp_sum_ok(r, len)) {
+			*n = len;
+			return MB2_TAG_ACPI_NEW;
+		}
+	}
+	*n = ACPI_RSDP_V1_LEN;
+	return MB2_TAG_ACPI_OLD;
+}
+
+/* What goes into the information block, decided before it is written. */
+struct mb2_info_parts {
+	const char *cmdline, *loader;
+	const char **mod_str;
+	const uint64_t *mod_addr;
+	uint32_t mem_lower, mem_upper;	/* KiB */
+	uint32_t load_base;
+	uint32_t acpi_tag, acpi_len, acpi_old_too;
+	const uint8_t *acpi;
+	int ega;
+};
+
+/* Start a tag at *pos (b NULL: only count); returns where it starts. */
+static uint64_t tag_at(uint8_t *b, uint64_t *pos, uint32_t type, uint64_t size)
+{
+	uint64_t at = *pos;
+	if (b) {
+		put_le32(b + at, type);
+		put_le32(b + at + 4, (uint32_t)size);
+	}
+	*pos = align_up(at + size, MB2_TAG_ALIGN);
+	return at;
+}
+
+static void tag_string(uint8_t *b, uint64_t *pos, uint32_t type, const char *s)
+{
+	size_t n = str_len(s) + 1;
+	uint64_t at = tag_at(b, pos, type, 8 + n);
+	if (b)
+		memcpy(b + at + 8, s, n);
+}
+
+/* Lay out (b NULL) or write the whole block; returns its size. */
+static uint64_t build_info(uint8_t *b, const struct boot_request *req, const struct mem_map *m,
+			   const struct mb2_info_parts *ip)
+{
+	uint64_t pos = sizeof(struct mb2_info_fixed), at;
+	tag_string(b, &pos, MB2_TAG_CMDLINE, ip->cmdline);
+	tag_string(b, &pos, MB2_TAG_LOADER_NAME, ip->loader);
+	for (size_t i = 0; i < req->nmods; i++) {
+		size_t n = str_len(ip->mod_str[i]) + 1;
+		at = tag_at(b, &pos, MB2_TAG_MODULE, sizeof(struct mb2_tag_module) + n);
+		if (b) {
+			put_le32(b + at + 8, (uint32_t)ip->mod_addr[i]);
+			put_le32(b + at + 12, (uint32_t)(ip->mod_addr[i] + req->mods[i].file->size));
+			memcpy(b + at + 16, ip->mod_str[i], n);
+		}
+	}
+	at = tag_at(b, &pos, MB2_TAG_BASIC_MEMINFO, sizeof(struct mb2_tag_basic_meminfo));
+	if (b) {
+		put_le32(b + at + 8, ip->mem_lower);
+		put_le32(b + at + 12, ip->mem_upper);
+	}
+	at = tag_at(b, &pos, MB2_TAG_MMAP,
+		    sizeof(struct mb2_tag_mmap) + (uint64_t)m->nmap * sizeof(struct mb2_mmap_entry));
+	if (b) {
+		put_le32(b + at + 8, sizeof(struct mb2_mmap_entry));
+		put_le32(b + at + 12, MB2_MMAP_ENTRY_VERSION);
+		for (size_t i = 0; i < m->nmap; i++) {
+			uint8_t *e = b + at + sizeof(struct mb2_tag_mmap) + i * sizeof(struct mb2_mmap_entry);
+			put_le64(e, m->map[i].start);
+			put_le64(e + 8, m->map[i].end - m->map[i].start);
+			put_le32(e + 16, m->map[i].type);
+			put_le32(e + 20, 0);
+		}
+	}
+	at = tag_at(b, &pos, MB2_TAG_LOAD_BASE_ADDR, sizeof(struct mb2_tag_load_base));
+	if (b)
+		put_le32(b + at + 8, ip->load_base);
+	if (ip->acpi_old_too) {
+		at = tag_at(b, &pos, MB2_TAG_ACPI_OLD, 8 + ACPI_RSDP_V1_LEN);
+		if (b)
+			memcpy(b + at + 8, ip->acpi, ACPI_RSDP_V1_LEN);
+	}
+	if (ip->acpi_tag) {
+		at = tag_at(b, &pos, ip->acpi_tag, 8 + (uint64_t)ip->acpi_len);
+		if (b)
+			memcpy(b + at + 8, ip->acpi, ip->acpi_len);
+	}
+	if (ip->ega) {
+		/* fwboot sets no mode: the EGA text console the BIOS left */
+		at = tag_at(b, &pos, MB2_TAG_FRAMEBUFFER, sizeof(struct mb2_tag_framebuffer));
+		if (b) {
+			put_le64(b + at + 8, 0xB8000);
+			put_le32(b + at + 16, 160);
+			put_le32(b + at + 20, 80);
+			put_le32(b + at + 24, 25);
+			b[at + 28] = 16;
+			b[at + 29] = MB2_FB_TYPE_EGA_TEXT;
+		}
+	}
+	tag_at(b, &pos, MB2_TAG_END, sizeof(struct mb2_tag));
+	if (b) {
+		put_le32(b, (uint32_t)pos);
+		put_le32(b + 4, 0);
+	}
+	return pos;
+}
+
+/* mem_lower / mem_upper as Multiboot defines them, in KiB. */
+static void basic_meminfo(const struct mem_map *m, uint32_t *lower, uint32_t *upper)
+{
+	uint64_t low = 0;
+	for (size_t i = 0; i < m->nmap; i++)
+		if (m->map[i].type == MEM_AVAILABLE && m->map[i].start == 0)
+			low = m->map[i].end;
+	if (low > 0xA0000)
+		low = 0xA0000;
+	uint64_t up = mem_avail_at(m, MEM_LOW_END);
+	if (up > MEM_4G)
+		up = MEM_4G;
+	*lower = (uint32_t)(low / 1024);
+	*upper = (uint32_t)(up / 1024);
+}
+
+/* Refuse a required ACPI request the machine cannot meet. */
+static int check_acpi(const struct mb2_header *h, struct mb2_info_parts *ip, struct diag *d)
+{
+	uint32_t want_old = h->required >> MB2_TAG_ACPI_OLD & 1, want_new = h->required >> MB2_TAG_ACPI_NEW & 1;
+	if ((want_old || want_new) && !ip->acpi_tag)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot2: information request for tag %u (%s) is required, but fwboot found no ACPI RSDP",
+				 want_new ? MB2_TAG_ACPI_NEW : MB2_TAG_ACPI_OLD,
+				 mb2_info_tag_name(want_new ? MB2_TAG_ACPI_NEW : MB2_TAG_ACPI_OLD));
+	if (want_new && ip->acpi_tag != MB2_TAG_ACPI_NEW)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot2: information request for tag 15 (ACPI new RSDP) is required, but the RSDP is "
+				 "ACPI 1.0 (revision %u)", ip->acpi[ACPI_RSDP_REVISION]);
+	/* a revision 2 RSDP's first 20 bytes are the 1.0 structure: give
+	 * that too when the image asks for the old tag */
+	if (ip->acpi_tag == MB2_TAG_ACPI_NEW && (h->requested >> MB2_TAG_ACPI_OLD & 1))
+		ip->acpi_old_too = 1;
+	return 0;
+}
+
+int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
+	     struct boot_env *env, struct plan *p, struct diag *d)
+{
+	struct mb2_header h;
+	const struct file *f = req->kernel;
+	struct mem_map *m = env->mem;
+	int r = mb2_parse_header(hdr, len, &h, d);
+	if (r)
+		return r;
+	struct mb2_info_parts ip;
+	memset(&ip, 0, sizeof(ip));
+	ip.acpi_tag = rsdp_tag(env, &ip.acpi, &ip.acpi_len);
+	r = check_acpi(&h, &ip, d);
+	if (r)
+		return r;
+
+	struct mb2_image im;
+	memset(&im, 0, sizeof(im));
+	r = h.has_address ? layout_address(&h, f, &im, d) : layout_elf(&h, f, hdr, len, &im, d);
+	if (r)
+		return r;
+	uint64_t base = im.lo;
+	if (h.has_reloc) {
+		r = place_relocatable(&h, f, &im, m, &base, d);
+		if (r)
+			return r;
+	}
+	uint64_t shift = base - im.lo;	/* modulo 2^64: may move down */
+	r = plan_image(f, &im, shift, !h.has_reloc, m, p, d);
+	if (r)
+		return r;
+	uint64_t entry = im.entry + shift;
+	if (entry >= MEM_4G)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: entry 0x%llx lies above 4 GiB", (unsigned long long)entry);
+
+	uint64_t *mod_addr = zalloc((req->nmods + 1) * sizeof(*mod_addr));
+	const char **mod_str = zalloc((req->nmods + 1) * sizeof(*mod_str));
+	if (!mod_addr || !mod_str)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory");
+	r = place_modules("multiboot2", req, m, p, mod_addr, d);
+	if (r)
+		return r;
+	for (size_t i = 0; i < req->nmods; i++) {
+		mod_str[i] = image_join_args(req->mods[i].file->name, req->mods[i].args);
+		if (!mod_str[i])
+			return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory");
+	}
+	ip.cmdline = image_join_args(f->name, req->args);
+	if (!ip.cmdline)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory");
+	ip.loader = req->loader_name;
+	ip.mod_str = mod_str;
+	ip.mod_addr = mod_addr;
+	basic_meminfo(m, &ip.mem_lower, &ip.mem_upper);
+	ip.load_base = (uint32_t)base;
+	ip.ega = h.ega_console;
+
+	uint64_t total = build_info(0, req, m, &ip);
+	if (total > 0x40000000)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot2: boot information too large (%llu bytes)",
+				 (unsigned long long)total);
+	uint8_t *info = zalloc((size_t)total);
+	if (!info)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory for %llu bytes of boot information",
+				 (unsigned long long)total);
+	build_info(info, req, m, &ip);
+	/* low memory first, as for Multiboot 1 */
+	uint64_t at;
+	r = mem_alloc(m, total, MB2_INFO_ALIGN, 0x1000, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, "multiboot2 info", &at, 0);
+	if (r)
+		r = mem_alloc(m, total, MB2_INFO_ALIGN, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, "multiboot2 info", &at, d);
+	if (r)
+		return r;
+	struct plan_seg *s = plan_add(p, at, total, SRC_MEM, "multiboot2 info");
+	if (!s)
+		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory for the plan");
+	s->mem = info;
+	p->mode = ENTRY_FLAT32;
+	p->entry = (uint32_t)entry;
+	p->regs.eax = MB2_BOOTLOADER_MAGIC;
+	p->regs.ebx = (uint32_t)at;
+	p->format = "multiboot2";
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* The Multiboot 2 loader. */
+#ifndef FWBOOT_MB2_H
+#define FWBOOT_MB2_H
+
+#include "image.h"
+
+/* A checked header: what its tags ask for, all of it honourable. */
+struct mb2_header {
+	uint32_t offset;	/* file offset of the magic */
+	uint32_t length;	/* header_length */
+	int has_address, has_entry, has_reloc;
+	uint32_t header_addr, load_addr, load_end_addr, bss_end_addr;	/* address tag */
+	uint32_t entry_addr;	/* entry address tag */
+	uint32_t min_addr, max_addr, align, preference;	/* relocatable tag */
+	int ega_console;	/* console required, EGA text accepted: report it */
+	int module_align;	/* module alignment tag seen (fwboot page-aligns always) */
+	uint32_t requested;	/* bit t: information tag type t asked for (types below 32) */
+	uint32_t required;	/* bit t: asked for without the optional flag */
+};
+
+/*
+ * Find the header in the first 32 KiB of hdr[0..len) (8-aligned) and check
+ * it: architecture, checksum, every tag's size and bounds, the end tag.
+ * Every tag is honoured or, unless marked optional, refused by name, as is
+ * every required information request fwboot cannot meet. Pure.
+ */
+int mb2_parse_header(const uint8_t *hdr, size_t len, struct mb2_header *h, struct diag *d);
+
+int mb2_probe(const struct file *f, const uint8_t *hdr, size_t len, struct diag *d);
+int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
+	     struct boot_env *env, struct plan *p, struct diag *d);
+
+/* Names for messages: header tag types and information tag types. */
+const char *mb2_header_tag_name(uint32_t type);
+const char *mb2_info_tag_name(uint32_t type);
+
+#endif
