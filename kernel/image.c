@@ -2,12 +2,16 @@
  * refused with every loader's reason. */
 #include "image.h"
 #include "mb1.h"
+#include "mb2.h"
+#include "pvh.h"
 #include "status.h"
 #include "str.h"
 #include "fmt.h"
 
 static const struct image_type image_types[] = {
+	{ "multiboot2", mb2_probe, mb2_plan },
 	{ "multiboot1", mb1_probe, mb1_plan },
+	{ "pvh", pvh_probe, pvh_plan },
 };
 
 #define NTYPES (sizeof(image_types) / sizeof(image_types[0]))
