@@ -69,6 +69,7 @@ print-pure:
 
 # Test kernels and the demo (tests/kernels/kernels.mk).
 -include tests/kernels/kernels.mk
+-include tests/kernels/kernels2.mk
 
 iso: $(B)/fwboot.iso
 

@@ -1,0 +1,112 @@
+# Multiboot 2 and PVH test kernels (mb2test, pvhtest) and their gzipped
+# copies. Included by the top-level Makefile after kernels.mk; uses its CC,
+# LD, OBJCOPY and B. Adds to TEST_KERNELS and the `kernels` target.
+#
+#   file                      container / protocol               linked at, placed at
+#   mb2test-elf32.elf         ELF32, Multiboot 2                 0x100000
+#   mb2test-elf64.elf         ELF64 (32-bit code), Multiboot 2   0x100000
+#   mb2test-aout.bin          flat binary, address + entry tags  0x300000
+#   mb2test-reloc.elf         ELF32, relocatable tag: 16-32 MiB, 1 MiB aligned, highest
+#   mb2test-reloclow.elf      ELF32, relocatable tag: 3-64 MiB, 2 MiB aligned, lowest
+#   mb2test-both.elf          ELF32, Multiboot 2 and Multiboot 1 headers
+#   pvhtest-elf32.elf         ELF32, PHYS32_ENTRY note            0x100000
+#   pvhtest-elf64.elf         ELF64 (32-bit code), the same note  0x100000
+#   pvhtest-mb1.elf           ELF32, the note and a Multiboot 1 header
+#   *.gz                      gzip -9 -n of the above (not pvhtest-mb1)
+
+K2 := $(B)/kernels
+K2SRC := tests/kernels
+
+# mb2test is position-independent: -fPIE with hidden symbols, no jump tables.
+K2_CFLAGS := -std=gnu11 -O2 -m32 -march=i686 -ffreestanding -nostdlib -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-builtin -fno-strict-aliasing \
+	-fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns \
+	-mno-sse -mno-mmx -mno-80387 -Wall -Wextra -Werror
+MB2TEST_CFLAGS := $(K2_CFLAGS) -fPIE -fvisibility=hidden -fno-jump-tables
+PVHTEST_CFLAGS := $(K2_CFLAGS) -fno-pic -fno-pie
+K2_LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none -z max-page-size=0x1000 \
+	-z noexecstack --no-warn-rwx-segments -T $(K2SRC)/mb2test.ld
+
+MB2TEST_VARIANTS := elf32 elf64 aout reloc reloclow both
+PVHTEST_VARIANTS := elf32 elf64 mb1
+
+MB2TEST_DEFS_elf32 :=
+MB2TEST_DEFS_elf64 :=
+MB2TEST_DEFS_aout := -DMB2TEST_AOUT
+MB2TEST_DEFS_reloc := -DMB2TEST_RELOC -DRELOC_MIN=0x1000000 -DRELOC_MAX=0x2000000 -DRELOC_ALIGN=0x100000 -DRELOC_PREF=2
+MB2TEST_DEFS_reloclow := -DMB2TEST_RELOC -DRELOC_MIN=0x300000 -DRELOC_MAX=0x4000000 -DRELOC_ALIGN=0x200000 -DRELOC_PREF=1
+MB2TEST_DEFS_both := -DMB2TEST_MB1
+MB2TEST_BASE_elf32 := 0x100000
+MB2TEST_BASE_elf64 := 0x100000
+MB2TEST_BASE_aout := 0x300000
+MB2TEST_BASE_reloc := 0x200000
+MB2TEST_BASE_reloclow := 0x200000
+MB2TEST_BASE_both := 0x100000
+
+PVHTEST_DEFS_elf32 :=
+PVHTEST_DEFS_elf64 :=
+PVHTEST_DEFS_mb1 := -DPVHTEST_MB1
+PVHTEST_BASE := 0x100000
+
+MB2TEST_KERNELS := $(K2)/mb2test-elf32.elf $(K2)/mb2test-elf64.elf $(K2)/mb2test-aout.bin \
+	$(K2)/mb2test-reloc.elf $(K2)/mb2test-reloclow.elf $(K2)/mb2test-both.elf
+PVHTEST_KERNELS := $(K2)/pvhtest-elf32.elf $(K2)/pvhtest-elf64.elf $(K2)/pvhtest-mb1.elf
+GZ_KERNELS := $(patsubst %,%.gz,$(MB2TEST_KERNELS) $(K2)/pvhtest-elf32.elf $(K2)/pvhtest-elf64.elf)
+
+TEST_KERNELS += $(MB2TEST_KERNELS) $(PVHTEST_KERNELS) $(GZ_KERNELS)
+kernels: $(MB2TEST_KERNELS) $(PVHTEST_KERNELS) $(GZ_KERNELS)
+
+K2_DEPS := $(K2SRC)/kernels2.mk $(K2SRC)/kout.h
+.SECONDARY: $(foreach v,$(MB2TEST_VARIANTS),$(K2)/obj2/mb2-$(v)/mb2test.o $(K2)/obj2/mb2-$(v)/mb2entry.o \
+	$(K2)/obj2/mb2test-$(v).elf) \
+	$(foreach v,$(PVHTEST_VARIANTS),$(K2)/obj2/pvh-$(v)/pvhtest.o $(K2)/obj2/pvh-$(v)/pvhentry.o \
+	$(K2)/obj2/pvhtest-$(v).elf)
+
+$(K2)/obj2/mb2-%/mb2test.o: $(K2SRC)/mb2test.c $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(MB2TEST_CFLAGS) -DMB2TEST_VARIANT='"$*"' -DMB2TEST_LINK=$(MB2TEST_BASE_$*) -c -o $@ $<
+
+$(K2)/obj2/mb2-%/mb2entry.o: $(K2SRC)/mb2entry.S $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) -m32 $(MB2TEST_DEFS_$*) -c -o $@ $<
+
+$(K2)/obj2/pvh-%/pvhtest.o: $(K2SRC)/pvhtest.c $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PVHTEST_CFLAGS) -DPVHTEST_VARIANT='"$*"' -DPVHTEST_LINK=$(PVHTEST_BASE) -c -o $@ $<
+
+$(K2)/obj2/pvh-%/pvhentry.o: $(K2SRC)/pvhentry.S $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) -m32 $(PVHTEST_DEFS_$*) -c -o $@ $<
+
+# Linked, then linked again 16 MiB higher: the two loaded images must be
+# byte for byte the same, or the code is not position-independent (the
+# relocatable variants rely on it; the others get the check for free).
+$(K2)/obj2/mb2test-%.elf: $(K2)/obj2/mb2-%/mb2entry.o $(K2)/obj2/mb2-%/mb2test.o $(K2SRC)/mb2test.ld
+	$(LD) $(K2_LDFLAGS) --defsym=KTEST_BASE=$(MB2TEST_BASE_$*) -o $@ $(filter %.o,$^)
+	$(LD) $(K2_LDFLAGS) --defsym=KTEST_BASE=$(MB2TEST_BASE_$*)+0x1000000 -o $@.moved $(filter %.o,$^)
+	$(OBJCOPY) -O binary -j .text -j .rodata -j .got -j .data -j .pattern $@ $@.bin
+	$(OBJCOPY) -O binary -j .text -j .rodata -j .got -j .data -j .pattern $@.moved $@.moved.bin
+	@if [ "$*" != aout ] && ! cmp -s $@.bin $@.moved.bin; then \
+		echo "mb2test-$*: the image changes with its link address: not position-independent" >&2; \
+		rm -f $@; exit 1; fi
+	@rm -f $@.moved $@.bin $@.moved.bin
+
+$(K2)/obj2/pvhtest-%.elf: $(K2)/obj2/pvh-%/pvhentry.o $(K2)/obj2/pvh-%/pvhtest.o $(K2SRC)/mb2test.ld
+	$(LD) $(K2_LDFLAGS) --defsym=KTEST_BASE=$(PVHTEST_BASE) -o $@ $(filter %.o,$^)
+
+$(K2)/mb2test-elf32.elf $(K2)/mb2test-reloc.elf $(K2)/mb2test-reloclow.elf $(K2)/mb2test-both.elf \
+		$(K2)/pvhtest-elf32.elf $(K2)/pvhtest-mb1.elf: $(K2)/%.elf: $(K2)/obj2/%.elf
+	cp $< $@
+
+# ELF64 containers around the same 32-bit code.
+$(K2)/mb2test-elf64.elf $(K2)/pvhtest-elf64.elf: $(K2)/%.elf: $(K2)/obj2/%.elf
+	$(OBJCOPY) -I elf32-i386 -O elf64-x86-64 $< $@
+
+# The address tag's flat binary: the file is the image up to _load_end.
+$(K2)/mb2test-aout.bin: $(K2)/obj2/mb2test-aout.elf
+	$(OBJCOPY) -O binary -j .text -j .rodata -j .got -j .data -j .pattern $< $@
+
+$(K2)/%.gz: $(K2)/%
+	gzip -9 -n -c $< > $@
+
+.PHONY: kernels
