@@ -1,0 +1,162 @@
+"""Multiboot 2 boots of mb2test: ELF32, ELF64, the address tag's flat
+binary, relocatable images (placement checked), a file with both Multiboot
+headers, ten modules with their own strings, and the refusals."""
+
+import struct
+
+from harness import (boot, kernel, tmpdir, random_file, write_file, expect, expect_eq,
+                     expect_status, exit_status)
+from kreport import check_mb2, elf_entry, fwboot_line
+
+K = 'opt/fwboot/kernel'
+ST_CMDLINE = exit_status(2)
+ST_BAD_IMAGE = exit_status(5)
+
+
+def boot_kernel(path, mods=(), args='', opts=''):
+    """fwboot boots path as K with modules [(fw_cfg name, path)] given by initrd=."""
+    files = [(K, path)] + list(mods)
+    initrds = ' '.join('initrd=%s' % name for name, _ in mods)
+    return boot(files=files, append='name=%s %s %s -- %s' % (K, initrds, opts, args))
+
+
+def two_modules(d):
+    return [('opt/fwboot/initrd', random_file(d, 'initrd', 70001, seed=1)),
+            ('opt/fwboot/mod.b', random_file(d, 'b', 4096, seed=2))]
+
+
+def expected(mods):
+    return [(path, name) for name, path in mods]
+
+
+def test_elf32():
+    d = tmpdir()
+    mods = two_modules(d)
+    args = 'console=ttyS0 "two words" x=1'
+    r = boot_kernel(kernel('mb2test-elf32.elf'), mods, args)
+    check_mb2(r, 'elf32', 0x100000, K + ' ' + args, expected(mods))
+    fwboot_line(r, 'image: %s is multiboot2' % K)
+
+
+def test_elf64():
+    d = tmpdir()
+    mods = two_modules(d)
+    r = boot_kernel(kernel('mb2test-elf64.elf'), mods, 'elf64')
+    check_mb2(r, 'elf64', 0x100000, K + ' elf64', expected(mods))
+
+
+def test_no_args_no_modules():
+    r = boot_kernel(kernel('mb2test-elf32.elf'))
+    k = check_mb2(r, 'elf32', 0x100000, K)
+    expect_eq(k['mod'], [], 'modules')
+
+
+def test_address_tag():
+    d = tmpdir()
+    mods = two_modules(d)
+    r = boot_kernel(kernel('mb2test-aout.bin'), mods, 'flat')
+    check_mb2(r, 'aout', 0x300000, K + ' flat', expected(mods))
+
+
+def _reloc(variant, want):
+    d = tmpdir()
+    mods = two_modules(d)
+    path = kernel('mb2test-%s.elf' % variant)
+    r = boot_kernel(path, mods, 'moved')
+    k = check_mb2(r, variant, want, K + ' moved', expected(mods))
+    image = k['image']
+    expect(image['link'] != want, 'the test needs a placement away from the link address')
+    # the entry moved with the image
+    expect_eq(image['entry'] - image['load'], elf_entry(path) - image['link'], 'entry offset in the image')
+    return k
+
+
+def test_relocatable_highest():
+    # tag: min 16 MiB, max 32 MiB, 1 MiB aligned, highest; the image is < 1 MiB
+    _reloc('reloc', 0x1f00000)
+
+
+def test_relocatable_lowest():
+    # tag: min 3 MiB, max 64 MiB, 2 MiB aligned, lowest: min aligned up
+    _reloc('reloclow', 0x400000)
+
+
+def test_both_headers():
+    """Multiboot 2 comes before Multiboot 1; format= overrides the order."""
+    path = kernel('mb2test-both.elf')
+    r = boot_kernel(path, args='x')
+    check_mb2(r, 'both', 0x100000, K + ' x')
+    r = boot_kernel(path, args='x', opts='format=multiboot1')
+    k = check_mb2(r, 'both', 0x100000, K + ' x', protocol='multiboot1')
+    expect_eq(k['magic'], 0x2badb002, 'EAX under format=multiboot1')
+    fwboot_line(r, 'image: %s is multiboot1' % K)
+    r = boot_kernel(path, args='x', opts='format=multiboot2')
+    check_mb2(r, 'both', 0x100000, K + ' x')
+
+
+def test_ten_modules():
+    """Ten modules of very different sizes, each with its own string (its
+    fw_cfg name), in order, checked by CRC-32."""
+    d = tmpdir()
+    sizes = [1, 4095, 4096, 4097, 70000, 3, 300001, 12345, 65536, 999]
+    mods = [('opt/fwboot/m%d' % i, random_file(d, 'm%d' % i, size, seed=100 + i))
+            for i, size in enumerate(sizes)]
+    r = boot_kernel(kernel('mb2test-elf32.elf'), mods, 'ten')
+    k = check_mb2(r, 'elf32', 0x100000, K + ' ten', expected(mods))
+    for m in k['mod']:
+        expect_eq(m['end'] - m['start'], m['size'], 'module end is exclusive')
+
+
+def _flat_mb2(d, name, tags):
+    """A flat Multiboot 2 image at 1 MiB (address and entry tags) that would
+    loop if started, with extra header tags [(type, flags, payload bytes)]."""
+    body = b''
+    for t, flags, payload in tags + [(2, 0, struct.pack('<4I', 0x100000, 0x100000, 0, 0)),
+                                     (3, 0, struct.pack('<I', 0x100100))]:
+        tag = struct.pack('<HHI', t, flags, 8 + len(payload)) + payload
+        body += tag + b'\0' * (-len(tag) % 8)
+    body += struct.pack('<HHI', 0, 0, 8)
+    length = 16 + len(body)
+    hdr = struct.pack('<4I', 0xE85250D6, 0, length, (-(0xE85250D6 + length)) & 0xffffffff) + body
+    image = hdr + b'\0' * (0x100 - len(hdr)) + b'\xeb\xfe' + b'\0' * 0x200
+    return write_file(d, name, image)
+
+
+def test_refuses_required_framebuffer():
+    d = tmpdir()
+    path = _flat_mb2(d, 'fb.bin', [(5, 0, struct.pack('<3I', 1024, 768, 32))])
+    r = boot_kernel(path)
+    expect_status(r, ST_BAD_IMAGE)
+    fwboot_line(r, 'multiboot2: header tag 5 (framebuffer) is required but not supported')
+    r = boot_kernel(path, opts='format=multiboot2')
+    expect_status(r, ST_BAD_IMAGE)
+    fwboot_line(r, 'fwboot: multiboot2: header tag 5 (framebuffer) is required but not supported')
+
+
+def test_refuses_required_efi_and_info():
+    d = tmpdir()
+    r = boot_kernel(_flat_mb2(d, 'efi.bin', [(7, 0, b'')]))
+    expect_status(r, ST_BAD_IMAGE)
+    fwboot_line(r, 'multiboot2: header tag 7 (EFI boot services) is required but not supported')
+    r = boot_kernel(_flat_mb2(d, 'req.bin', [(1, 0, struct.pack('<3I', 1, 6, 8))]))
+    expect_status(r, ST_BAD_IMAGE)
+    fwboot_line(r, 'multiboot2: information request for tag 8 (framebuffer information) is required but not supported')
+
+
+def test_forced_format_refusals():
+    r = boot_kernel(kernel('mbtest-elf32.elf'), opts='format=multiboot2')
+    expect_status(r, ST_BAD_IMAGE)
+    fwboot_line(r, 'multiboot2: no header in the first 32 KiB')
+    r = boot_kernel(kernel('mb2test-elf32.elf'), opts='format=bogus')
+    expect_status(r, ST_CMDLINE)
+    fwboot_line(r, 'image: unknown format "bogus" (known: multiboot2 multiboot1')
+
+
+def test_not_an_image():
+    """A file no loader takes: refused with what each loader said."""
+    d = tmpdir()
+    r = boot_kernel(random_file(d, 'junk', 50000, seed=7))
+    expect_status(r, ST_BAD_IMAGE)
+    fwboot_line(r, 'is not a bootable image (multiboot2: no header in the first 32 KiB; '
+                   'multiboot1: no header in the first 8 KiB; ')
+    fwboot_line(r, '; pvh: not an ELF file)')
