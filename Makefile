@@ -24,10 +24,11 @@ LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
 
 # Pure code: builds for the target and for the host tests alike.
+# (set before PURE_SRCS: := expands it right away)
+OPTIONAL_PURE ?= $(wildcard lib/inflate.c kernel/cpio.c kernel/script.c kernel/linux.c kernel/mb2.c kernel/pvh.c kernel/gunzip.c)
 PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c \
 	kernel/cmdline.c kernel/fw_cfg_dir.c kernel/mem.c kernel/plan.c \
 	kernel/elf.c kernel/mb1.c kernel/image.c kernel/bootinfo.c $(OPTIONAL_PURE)
-OPTIONAL_PURE ?= $(wildcard lib/inflate.c kernel/cpio.c kernel/script.c kernel/linux.c kernel/mb2.c kernel/pvh.c)
 
 # Hardware code: target only.
 TARGET_SRCS := boot/entry.S boot/trampoline.S lib/mem.c \

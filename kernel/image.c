@@ -1,6 +1,7 @@
 /* The probe table, in the documented order. A file that no loader takes is
  * refused with every loader's reason. */
 #include "image.h"
+#include "linux.h"
 #include "mb1.h"
 #include "mb2.h"
 #include "pvh.h"
@@ -11,6 +12,7 @@
 static const struct image_type image_types[] = {
 	{ "multiboot2", mb2_probe, mb2_plan },
 	{ "multiboot1", mb1_probe, mb1_plan },
+	{ "linux", linux_probe, linux_plan },
 	{ "pvh", pvh_probe, pvh_plan },
 };
 

@@ -485,8 +485,8 @@ int linux_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 
 	struct linux_fill x;
 	memset(&x, 0, sizeof(x));
-	uint64_t load, win_start, win_end;
-	uint32_t align;
+	uint64_t load = 0, win_start = 0, win_end = 0;
+	uint32_t align = 1;
 	r = place_kernel(&h, f, m, p, &load, &align, d);
 	if (r)
 		return r;
