@@ -17,8 +17,8 @@ struct boot_request {
 	struct boot_module *mods;
 	size_t nmods;
 	const char *format;	/* forced loader name, or NULL for the probe order */
-	const char *entry;	/* loader-specific entry choice (entry=), or NULL for the default */
 	const char *loader_name;	/* "fwboot <version>" */
+	const char *entry;	/* loader-specific entry choice (entry=), or NULL for the default */
 };
 
 #endif

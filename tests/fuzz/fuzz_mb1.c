@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct file k = { "opt/k", 0, 0, size, data };
 	struct file mod = { "opt/m", 0, 0, 12345, data };
 	struct boot_module mods[1] = { { &mod, "a b" } };
-	struct boot_request req = { &k, "args", mods, 1, 0, "fwboot fuzz" };
+	struct boot_request req = { &k, "args", mods, 1, 0, "fwboot fuzz", 0 };
 	struct boot_env env = { &m, 0 };
 	struct plan p;
 	struct diag d;

@@ -118,7 +118,7 @@ int main(void)
 	struct file mf1 = file_of("opt/fwboot/mod1", m1, sizeof(m1));
 	struct file mf2 = file_of("opt/fwboot/mod2", m2, sizeof(m2));
 	struct boot_module mods[2] = { { &mf1, "" }, { &mf2, "x=1 y" } };
-	struct boot_request req = { &kf, "arg1 arg2", mods, 2, 0, "fwboot 0.1.0" };
+	struct boot_request req = { &kf, "arg1 arg2", mods, 2, 0, "fwboot 0.1.0", 0 };
 
 	ok_eq(plan(&req, &p, &d), 0);
 	ok_str(p.format, "multiboot1");
