@@ -2,7 +2,10 @@
  * spot, so nothing here may refer to its own link address. Entered with
  * ESI = &struct tramp_params (kernel/handoff.h), interrupts off. From here
  * on fwboot's own memory may be overwritten: the trampoline uses only its
- * params block (GDT, stack, op list). */
+ * params block (GDT, stack, op list). Two ways out: 32-bit flat (registers
+ * from the params, jump) or real mode (TRAMP_MODE_REAL16: far jump to
+ * rm_cs:rm_ip with the BIOS's interrupt table; the trampoline must then lie
+ * below 1 MiB, 16-aligned). */
 
 #define P_NOPS 0
 #define P_OPS 4
@@ -19,10 +22,20 @@
 #define P_GDTR 50
 #define P_FAR 56
 #define P_STACK_TOP 112
+#define P_RM_CS 116
+#define P_RM_IP 118
+#define P_RM_SS 120
+#define P_RM_SP 122
+#define P_RM_DS 124
+#define P_RM_CODE16 128
+
+#define TRAMP_MODE_REAL16 1
+#define SEL_CODE16 0x20		/* 16-bit code, base = the trampoline (load.c sets it) */
+#define SEL_DATA16 0x28		/* 16-bit data, base 0, 64 KiB: real-mode limits */
 
 	.text
 	.code32
-	.global tramp_start, tramp_reload, tramp_end
+	.global tramp_start, tramp_reload, tramp_code16, tramp_end
 tramp_start:
 	cli
 	cld
@@ -67,7 +80,10 @@ tramp_reload:
 	decl %edx
 	jmp 1b
 
-5:	/* the payload's registers; ESI last, it holds the params */
+5:	cmpl $TRAMP_MODE_REAL16, P_MODE(%esi)
+	je real16
+
+	/* the payload's registers; ESI last, it holds the params */
 	pushl P_ENTRY(%esi)
 	popl %eax			/* keep entry in EAX while ESP moves */
 	movl P_ESP(%esi), %ecx
@@ -83,5 +99,55 @@ tramp_reload:
 	movl P_EAX(%esi), %eax
 	movl P_ESI(%esi), %esi
 	ret
+
+real16:
+	/* Back to real mode for code that calls the BIOS (Linux's setup code).
+	 * The real-mode values go in registers now, zero-extended: in real
+	 * mode the params may lie beyond a 64 KiB offset. */
+	movzwl P_RM_DS(%esi), %ebx
+	movzwl P_RM_SS(%esi), %ecx
+	movzwl P_RM_SP(%esi), %edx
+	movzwl P_RM_CS(%esi), %edi
+	movzwl P_RM_IP(%esi), %ebp
+	pushl $SEL_CODE16
+	pushl P_RM_CODE16(%esi)
+	lret				/* to tramp_code16 in 16-bit protected mode */
+
+	.code16
+tramp_code16:
+	/* 64 KiB limits in every data segment cache before leaving protected
+	 * mode; no stack use until SS is a real-mode segment */
+	movw $SEL_DATA16, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %fs
+	movw %ax, %gs
+	movw %ax, %ss
+	movl %cr0, %eax
+	andl $0xfffffffe, %eax		/* PE off: real mode; CS keeps its cached base */
+	movl %eax, %cr0
+	lidtl %cs:(rm_idt - tramp_start)	/* the BIOS's interrupt table at 0 */
+	movw %bx, %ds
+	movw %bx, %es
+	movw %bx, %fs
+	movw %bx, %gs
+	movw %cx, %ss
+	movl %edx, %esp
+	pushw %di			/* far return to rm_cs:rm_ip loads a real-mode CS */
+	pushw %bp
+	xorl %eax, %eax
+	xorl %ebx, %ebx
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	xorl %esi, %esi
+	xorl %edi, %edi
+	xorl %ebp, %ebp
+	lretw				/* interrupts stay off: the payload enables them */
+
+	.align 4
+rm_idt:
+	.word 0x3ff			/* 256 vectors of 4 bytes */
+	.long 0
+	.code32
 tramp_end:
 	.section .note.GNU-stack,"",@progbits

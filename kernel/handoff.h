@@ -44,6 +44,6 @@ _Static_assert(offsetof(struct tramp_params, stack_top) == 112, "tramp_params la
 _Static_assert(offsetof(struct tramp_params, rm_cs) == 116, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, rm_code16) == 128, "tramp_params layout");
 
-extern char tramp_start[], tramp_reload[], tramp_end[];
+extern char tramp_start[], tramp_reload[], tramp_code16[], tramp_end[];
 
 #endif

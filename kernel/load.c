@@ -64,7 +64,7 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 		r = mem_alloc(m, tsize, 16, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, "trampoline", &t, d);
 	if (r)
 		return diag_fail(d, -r, "load: no room below 1 MiB for the hand-off trampoline");
-	if (p->mode != ENTRY_FLAT32)
+	if (p->mode != ENTRY_FLAT32 && p->mode != ENTRY_REAL16)
 		return diag_fail(d, ST_INTERNAL, "load: entry mode %d is not implemented", p->mode);
 
 	/* 2. move the bytes: straight to the final address unless staged */
@@ -119,9 +119,24 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 	pa->far_ip = (uint32_t)t + (uint32_t)(tramp_reload - tramp_start);
 	pa->far_cs = 0x10;
 	pa->stack_top = (uint32_t)(uintptr_t)(pa->stack + sizeof(pa->stack)) & ~15u;
+	if (p->mode == ENTRY_REAL16) {
+		/* 16-bit code segment based at the trampoline (below 1 MiB), so its
+		 * offsets are small and it keeps running once PE is off */
+		pa->mode = TRAMP_MODE_REAL16;
+		pa->gdt[4] |= (uint64_t)t << 16;
+		pa->rm_code16 = (uint32_t)(tramp_code16 - tramp_start);
+		pa->rm_cs = p->rm_cs;
+		pa->rm_ip = p->rm_ip;
+		pa->rm_ss = p->rm_ss;
+		pa->rm_sp = p->rm_sp;
+		pa->rm_ds = p->rm_ds;
+		log_info("boot: %s real-mode entry %04x:%04x (ss:sp %04x:%04x), %zu staged move%s", p->format,
+			 p->rm_cs, p->rm_ip, p->rm_ss, p->rm_sp, n, n == 1 ? "" : "s");
+	} else {
+		log_info("boot: %s entry 0x%x (eax 0x%x ebx 0x%x esi 0x%x), %zu staged move%s", p->format,
+			 p->entry, p->regs.eax, p->regs.ebx, p->regs.esi, n, n == 1 ? "" : "s");
+	}
 
-	log_info("boot: %s entry 0x%x (eax 0x%x ebx 0x%x esi 0x%x), %zu staged move%s", p->format,
-		 p->entry, p->regs.eax, p->regs.ebx, p->regs.esi, n, n == 1 ? "" : "s");
 	__asm__ volatile("jmp *%0" : : "r"((uint32_t)t), "S"(pa) : "memory");
 	__builtin_unreachable();
 }
