@@ -76,6 +76,7 @@ _start:
 	movw %ss, boot_ss
 	movw %fs, boot_fs
 	movw %gs, boot_gs
+	sgdt boot_gdtr
 
 	/* Where are we really running? (the loader may have translated a
 	 * virtual entry address) */
@@ -112,7 +113,7 @@ _start:
 	.align 4
 	.global boot_eax, boot_ebx, boot_esp, boot_eflags, boot_cr0, boot_entry
 	.global boot_cs, boot_ds, boot_es, boot_ss, boot_fs, boot_gs
-	.global boot_stack_same, a20_probe
+	.global boot_stack_same, a20_probe, boot_gdtr
 boot_eax:	.long 0xdeadbeef
 boot_ebx:	.long 0xdeadbeef
 boot_esp:	.long 0xdeadbeef
@@ -127,6 +128,9 @@ boot_es:	.word 0xdead
 boot_ss:	.word 0xdead
 boot_fs:	.word 0xdead
 boot_gs:	.word 0xdead
+	.align 4
+boot_gdtr:	.word 0		/* limit, then the 32-bit base */
+		.long 0
 
 /* Known data at the end of the loaded image (the linker scripts put this
  * section last before the bss): byte i = (i*151 + (i>>8)*17 + 5) & 0xff.

@@ -340,62 +340,78 @@ static int a20_enabled(void)
 	return on;
 }
 
-/* ---- segment descriptors: LSL gives the limit, LAR the access rights ---- */
+/* ---- segment descriptors, read from the GDT the loader left (SGDT at
+ * entry). LAR/LSL would be shorter, but software virtualizers trip on them;
+ * reading memory works everywhere and also gives the base. ---- */
 
-static int seg_limit(uint16_t sel, uint32_t *limit)
+struct gdtr {
+	uint16_t limit;
+	uint32_t base;
+} __attribute__((packed));
+extern struct gdtr boot_gdtr;
+
+#define DESC_PRESENT	0x80	/* access byte */
+#define DESC_S		0x10	/* code or data (not system) */
+#define DESC_CODE	0x08
+#define DESC_RW		0x02	/* readable code / writable data */
+#define DESC_DB		0x40	/* flags nibble (byte 6): 32-bit */
+#define DESC_G		0x80	/* limit in 4 KiB units */
+
+struct seg {
+	int ok;			/* the selector names a GDT entry */
+	uint32_t base, limit;	/* limit in bytes, scaled by G */
+	uint8_t access, flags;
+};
+
+static struct seg seg_read(uint16_t sel)
 {
-	uint32_t lim = 0;
-	uint8_t ok;
+	struct seg sg = { 0, 0, 0, 0, 0 };
+	uint32_t off = sel & ~7u;
+	const uint8_t *d;
 
-	__asm__("lsl %2, %0; setz %1" : "=r"(lim), "=q"(ok) : "r"((uint32_t)sel) : "cc");
-	*limit = ok ? lim : 0;
-	return ok;
+	if ((sel & 4) || off == 0 || off + 7 > boot_gdtr.limit)
+		return sg;	/* LDT, null or past the GDT */
+	d = (const uint8_t *)(uintptr_t)(boot_gdtr.base + off);
+	sg.ok = 1;
+	sg.base = d[2] | (uint32_t)d[3] << 8 | (uint32_t)d[4] << 16 | (uint32_t)d[7] << 24;
+	sg.limit = d[0] | (uint32_t)d[1] << 8 | (uint32_t)(d[6] & 0x0f) << 16;
+	sg.access = d[5];
+	sg.flags = d[6] & 0xf0;
+	if (sg.flags & DESC_G)
+		sg.limit = sg.limit << 12 | 0xfff;
+	return sg;
 }
 
-static uint32_t seg_rights(uint16_t sel)
+/* Base 0, limit 4 GiB, present, 32-bit, readable code or writable data. */
+static int seg_flat(struct seg sg, int code)
 {
-	uint32_t ar = 0;
-	uint8_t ok;
+	uint8_t want = DESC_PRESENT | DESC_S | DESC_RW | (code ? DESC_CODE : 0);
 
-	__asm__("lar %2, %0; setz %1" : "=r"(ar), "=q"(ok) : "r"((uint32_t)sel) : "cc");
-	return ok ? ar & 0x00f0ff00 : 0;
-}
-
-#define AR_PRESENT	(1u << 15)
-#define AR_CODE		(1u << 11)
-#define AR_RW		(1u << 9)	/* readable code / writable data */
-#define AR_DB		(1u << 22)	/* 32-bit code, 32-bit stack */
-#define AR_G		(1u << 23)
-
-static int seg_flat(uint16_t sel, int code)
-{
-	uint32_t limit, ar = seg_rights(sel);
-	uint32_t want = AR_PRESENT | AR_RW | AR_DB | (code ? AR_CODE : 0);
-
-	if (!seg_limit(sel, &limit) || limit != 0xffffffffu)
-		return 0;
-	return (ar & (AR_PRESENT | AR_CODE | AR_RW | AR_DB)) == want;
+	return sg.ok && sg.base == 0 && sg.limit == 0xffffffffu && (sg.flags & DESC_DB) &&
+		(sg.access & (DESC_PRESENT | DESC_S | DESC_CODE | DESC_RW)) == want;
 }
 
 static void report_state(void)
 {
 	uint32_t cr0 = boot_cr0, fl = boot_eflags;
 	uint32_t pg = cr0 >> 31 & 1, pe = cr0 & 1, intr = fl >> 9 & 1;
-	uint32_t cs_lim = 0, ds_lim = 0, ss_lim = 0;
-	int flat = seg_flat(boot_cs, 1) && seg_flat(boot_ds, 0) &&
-		seg_flat(boot_es, 0) && seg_flat(boot_ss, 0) && boot_stack_same == 1;
+	struct seg cs = seg_read(boot_cs), ds = seg_read(boot_ds);
+	struct seg es = seg_read(boot_es), ss = seg_read(boot_ss);
+	int flat = seg_flat(cs, 1) && seg_flat(ds, 0) && seg_flat(es, 0) && seg_flat(ss, 0) &&
+		boot_stack_same == 1;
 	int a20 = a20_enabled();
 
-	seg_limit(boot_cs, &cs_lim);
-	seg_limit(boot_ds, &ds_lim);
-	seg_limit(boot_ss, &ss_lim);
 	out("state cr0=%P pg=%u pe=%u eflags=%P if=%u df=%u a20=%u",
 	    cr0, pg, pe, fl, intr, fl >> 10 & 1, (uint32_t)a20);
-	out("segments cs=%x ds=%x es=%x ss=%x fs=%x gs=%x cs_limit=%x ds_limit=%x ss_limit=%x"
-	    " cs_ar=%x ds_ar=%x ss_ar=%x stack_same=%u flat=%u",
+	out("segments cs=%x ds=%x es=%x ss=%x fs=%x gs=%x gdt_base=%P gdt_limit=%x"
+	    " cs_base=%x cs_limit=%x cs_access=%x cs_flags=%x"
+	    " ds_base=%x ds_limit=%x ds_access=%x ds_flags=%x"
+	    " ss_base=%x ss_limit=%x ss_access=%x ss_flags=%x stack_same=%u flat=%u",
 	    (uint32_t)boot_cs, (uint32_t)boot_ds, (uint32_t)boot_es, (uint32_t)boot_ss,
-	    (uint32_t)boot_fs, (uint32_t)boot_gs, cs_lim, ds_lim, ss_lim,
-	    seg_rights(boot_cs), seg_rights(boot_ds), seg_rights(boot_ss),
+	    (uint32_t)boot_fs, (uint32_t)boot_gs, boot_gdtr.base, (uint32_t)boot_gdtr.limit,
+	    cs.base, cs.limit, (uint32_t)cs.access, (uint32_t)cs.flags,
+	    ds.base, ds.limit, (uint32_t)ds.access, (uint32_t)ds.flags,
+	    ss.base, ss.limit, (uint32_t)ss.access, (uint32_t)ss.flags,
 	    boot_stack_same, (uint32_t)flat);
 	out("machine state_ok=%u", (uint32_t)(!pg && pe && !intr && a20 && flat));
 }
