@@ -12,4 +12,4 @@ pure=${PURE:-$(make -s -f Makefile print-pure)}
 clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Iinclude -Ikernel -Itests/unit -DFWBOOT_HOST -DFWBOOT_FUZZ -DFWBOOT_VERSION='"fuzz"' \
 	-o "$out" "$src" $pure tests/unit/host.c
-ASAN_OPTIONS=detect_leaks=0 "$out" -max_total_time="$secs" -rss_limit_mb=2048 "build/fuzz/$name.corpus"
+ASAN_OPTIONS=detect_leaks=0 "$out" -max_total_time="$secs" -rss_limit_mb=2048 -artifact_prefix="build/fuzz/$name-" "build/fuzz/$name.corpus"
