@@ -57,18 +57,27 @@ static int scan_notes(const uint8_t *n, uint64_t len, uint64_t align, uint32_t *
 	return 0;
 }
 
+/* A note segment worth reading: big enough for a note, bounded, inside the file. */
+static int note_segment(const struct file *f, const struct elf_phdr *ph)
+{
+	return ph->type == PT_NOTE && ph->filesz >= ELF_NOTE_HDR && ph->filesz <= PVH_NOTES_MAX &&
+	       in_bounds(ph->offset, ph->filesz, f->size);
+}
+
 int pvh_find_entry(const struct file *f, const struct elf_info *e, uint32_t *entry, struct diag *d)
 {
 	int malformed = 0;
+	uint64_t most = 0;
+	for (size_t i = 0; i < e->nph; i++)
+		if (note_segment(f, &e->ph[i]) && e->ph[i].filesz > most)
+			most = e->ph[i].filesz;
+	uint8_t *buf = most ? zalloc((size_t)most) : 0;	/* one buffer for every segment */
+	if (most && !buf)
+		return diag_fail(d, ST_NO_MEMORY, "pvh: no memory for ELF notes");
 	for (size_t i = 0; i < e->nph; i++) {
 		const struct elf_phdr *ph = &e->ph[i];
-		if (ph->type != PT_NOTE || ph->filesz < ELF_NOTE_HDR || ph->filesz > PVH_NOTES_MAX)
+		if (!note_segment(f, ph))
 			continue;
-		if (!in_bounds(ph->offset, ph->filesz, f->size))
-			continue;
-		uint8_t *buf = zalloc((size_t)ph->filesz);
-		if (!buf)
-			return diag_fail(d, ST_NO_MEMORY, "pvh: no memory for ELF notes");
 		int r = file_read(f, ph->offset, buf, ph->filesz);
 		if (r)
 			return diag_fail(d, -r, "pvh: cannot read ELF notes");
