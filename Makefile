@@ -33,7 +33,7 @@ PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c \
 # Hardware code: target only.
 TARGET_SRCS := boot/entry.S boot/trampoline.S lib/mem.c \
 	kernel/main.c kernel/console.c kernel/fw_cfg.c kernel/heap.c kernel/file.c \
-	kernel/load.c kernel/cpu.c kernel/acpi.c
+	kernel/load.c kernel/cpu.c kernel/acpi.c kernel/timer.c
 
 SRCS := $(TARGET_SRCS) $(PURE_SRCS)
 OBJS := $(patsubst %,$(B)/%.o,$(SRCS))

@@ -8,14 +8,17 @@
 #include "byteorder.h"
 #include "cmdline.h"
 #include "console.h"
+#include "cpio.h"
 #include "fw_cfg.h"
 #include "heap.h"
 #include "image.h"
 #include "load.h"
 #include "mem.h"
 #include "multiboot1.h"
+#include "script.h"
 #include "status.h"
 #include "str.h"
+#include "timer.h"
 
 #define LOADER_NAME "fwboot " FWBOOT_VERSION
 #define MAP_CAP 256
@@ -91,18 +94,36 @@ static void list_directory(void)
 		console_printf("  %-55s %10u bytes  key 0x%04x\n", dir[i].name, dir[i].size, dir[i].key);
 }
 
-/* Open a fw_cfg file by name; the reason names it when it is missing. */
+/* Open a fw_cfg file by name, or a member of a cpio bundle in one
+ * ("archive#member"); the reason names what is missing. */
 static int open_file(const char *name, struct file **out, struct diag *d)
 {
-	int i = fw_cfg_dir_lookup(dir, ndir, name);
+	const char *hash = str_chr(name, '#');
+	size_t n = hash ? (size_t)(hash - name) : str_len(name);
+	char item[FW_CFG_MAX_NAME + 1];
+	if (n > FW_CFG_MAX_NAME)
+		return diag_fail(d, ST_NOT_FOUND, "no fw_cfg file \"%.*s\" (names have at most %d characters)",
+				 (int)n, name, FW_CFG_MAX_NAME);
+	memcpy(item, name, n);
+	item[n] = 0;
+	int i = fw_cfg_dir_lookup(dir, ndir, item);
 	if (i < 0)
-		return diag_fail(d, ST_NOT_FOUND, "no fw_cfg file \"%s\"", name);
+		return diag_fail(d, ST_NOT_FOUND, "no fw_cfg file \"%s\"", item);
 	struct file *f = zalloc(sizeof(*f));
 	if (!f)
 		return diag_fail(d, ST_NO_MEMORY, "no memory");
 	f->name = name;
 	f->key = dir[i].key;
 	f->size = dir[i].size;
+	if (hash) {
+		struct file *m = zalloc(sizeof(*m));
+		if (!m)
+			return diag_fail(d, ST_NO_MEMORY, "no memory");
+		int r = cpio_find(f, hash + 1, m, d);
+		if (r)
+			return r;
+		f = m;
+	}
 	*out = f;
 	return 0;
 }
@@ -113,9 +134,8 @@ static struct file *open_or_panic(const char *name)
 	struct file *f = 0;
 	int r = open_file(name, &f, &d);
 	if (r == -ST_NOT_FOUND) {
-		log_info("open: %s", d.msg);
 		list_directory();
-		panic(r, "open: no fw_cfg file \"%s\" (see the directory above)", name);
+		panic(r, "open: %s (see the directory above)", d.msg);
 	}
 	if (r)
 		panic(r, "open: %s", d.msg);
@@ -171,6 +191,69 @@ static void read_loader_info(uint32_t magic, uint32_t info_addr, struct loader_i
 	} else {
 		panic(ST_INTERNAL, "boot: not started by a Multiboot loader (eax 0x%x)", magic);
 	}
+}
+
+static int script_open(void *ctx, const char *name, struct file **out, struct diag *d)
+{
+	(void)ctx;
+	int r = open_file(name, out, d);
+	if (!r)
+		log_info("open: %s (%llu bytes)", name, (unsigned long long)(*out)->size);
+	return r;
+}
+
+static int script_boot(void *ctx, const struct boot_request *req, struct diag *d)
+{
+	struct boot_request r = *req;
+	r.loader_name = LOADER_NAME;
+	r.format = ((const struct boot_request *)ctx)->format;
+	r.entry = ((const struct boot_request *)ctx)->entry;
+	return boot_request(&r, d);
+}
+
+static void script_print(void *ctx, const char *s)
+{
+	(void)ctx;
+	console_write(s);
+}
+
+static void script_sleep(void *ctx, unsigned seconds)
+{
+	(void)ctx;
+	sleep_seconds(seconds);
+}
+
+#define SCRIPT_PROBE 16		/* enough for "#!fwboot" and what follows */
+
+/* Boot the file the command line named: a script runs (its `boot` comes
+ * back through boot_request), anything else is probed and booted. */
+static int boot_named(const struct boot_request *req, struct diag *d)
+{
+	const struct file *k = req->kernel;
+	uint8_t head[SCRIPT_PROBE];
+	size_t n = k->size < sizeof(head) ? (size_t)k->size : sizeof(head);
+	int r = file_read(k, 0, head, n);
+	if (r)
+		return diag_fail(d, -r, "image: cannot read the start of %s", k->name);
+	if (!script_detect(head, n))
+		return boot_request(req, d);
+
+	if (req->nmods || *req->args)
+		log_info("script: %s takes no initrd= or arguments; ignoring them", k->name);
+	char *text = zalloc((size_t)k->size + 1);
+	if (!text)
+		return diag_fail(d, ST_NO_MEMORY, "script %s: no memory for %llu bytes", k->name,
+				 (unsigned long long)k->size);
+	r = file_read(k, 0, text, k->size);
+	if (r)
+		return diag_fail(d, -r, "script %s: cannot read it", k->name);
+	log_info("script: running %s", k->name);
+	struct script_env env = { (void *)req, script_open, script_boot, script_print, script_sleep,
+				  FWBOOT_VERSION };
+	r = script_run(&env, k->name, text, (size_t)k->size, d);
+	if (r == 0)
+		return diag_fail(d, ST_SCRIPT, "script %s: ended without booting anything", k->name);
+	return r;
 }
 
 void fwboot_main(uint32_t magic, uint32_t info_addr)
@@ -231,6 +314,6 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	}
 	req.nmods = c.ninitrds;
 
-	r = boot_request(&req, &d);
+	r = boot_named(&req, &d);
 	panic_diag(r, &d);
 }
