@@ -116,6 +116,7 @@ static int open_file(const char *name, struct file **out, struct diag *d)
 	f->key = dir[i].key;
 	f->size = dir[i].size;
 	if (hash) {
+		f->name = dir[i].name;	/* cpio_find names the member "archive#member" */
 		struct file *m = zalloc(sizeof(*m));
 		if (!m)
 			return diag_fail(d, ST_NO_MEMORY, "no memory");
