@@ -63,6 +63,8 @@ int linux_parse(const uint8_t *hdr, size_t len, uint64_t file_size, struct linux
 	if (r)
 		return r;
 	memset(h, 0, sizeof(*h));
+	if (len < LH_LOADFLAGS + 1)
+		return diag_fail(d, ST_BAD_IMAGE, "linux: too short for a setup header (%zu bytes)", len);
 	uint16_t v = get_le16(hdr + LH_VERSION);
 	h->version = v;
 	h->loadflags = hdr[LH_LOADFLAGS];

@@ -161,6 +161,8 @@ static void test_parse(void)
 	/* probe refusals */
 	ok_eq(parse(b, 0x200, size, &h, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "linux: too short for a setup header (512 bytes)");
+	ok_eq(parse(b, 0x208, size, &h, &d), -ST_BAD_IMAGE);	/* magic there, loadflags not */
+	ok_str(d.msg, "linux: too short for a setup header (520 bytes)");
 	b[LH_BOOT_FLAG] = 0;
 	ok_eq(parse(b, size, size, &h, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "linux: no boot flag 0xAA55 at 0x1FE");

@@ -1,0 +1,53 @@
+/* Fuzz the Linux bzImage planner (header checks, kernel, window, initrd,
+ * boot_params and real-mode placement) over a fixed memory map. The first
+ * byte picks the entry and whether the boot flag and "HdrS" are stamped in,
+ * so most inputs get past the probe. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bootparam.h"
+#include "byteorder.h"
+#include "linux.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct mem_region map[8], ram[8];
+	static struct mem_claim claims[64];
+	if (size < 1)
+		return 0;
+	uint8_t how = data[0];
+	data++;
+	size--;
+	uint8_t *img = malloc(size ? size : 1);
+	memcpy(img, data, size);
+	if ((how & 1) && size >= LH_HEADER + 4) {
+		put_le16(img + LH_BOOT_FLAG, LINUX_BOOT_FLAG);
+		put_le32(img + LH_HEADER, LINUX_HDRS_MAGIC);
+	}
+
+	struct mem_map m;
+	mem_init(&m, map, 8, ram, 8, claims, 64);
+	mem_add(&m, 0, 0x9fc00, 1);
+	mem_add(&m, 0x100000, 0x7f00000, 1);
+	mem_finish(&m);
+	mem_claim(&m, 0, 0x500, CLAIM_FIRMWARE, "BIOS", 0);
+	mem_claim(&m, 0x20000, 0x70000, CLAIM_SELF, "fwboot", 0);
+
+	static const char *entries[4] = { 0, "32", "16", "x" };
+	struct file k = { "opt/k", 0, 0, size, img };
+	struct file rd1 = { "opt/r1", 0, 0, 12345, img };
+	struct file rd2 = { "opt/r2", 0, 0, (uint64_t)(how >> 4) << 22, img };
+	struct boot_module mods[2] = { { &rd1, "" }, { &rd2, "" } };
+	struct boot_request req = { &k, (how & 8) ? "console=ttyS0 vga=0x317 mem=0x4000000" : "", mods,
+				    (how >> 4) & 1 ? 2 : 1, 0, "fwboot fuzz", entries[(how >> 1) & 3] };
+	struct boot_env env = { &m, 0 };
+	struct plan p;
+	struct diag d;
+	memset(&p, 0, sizeof(p));
+	size_t n = size < IMAGE_HEADER_WINDOW ? size : IMAGE_HEADER_WINDOW;
+	linux_plan(&req, img, n, &env, &p, &d);
+	free(img);
+	return 0;
+}
