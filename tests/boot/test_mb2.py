@@ -160,3 +160,24 @@ def test_not_an_image():
     fwboot_line(r, 'is not a bootable image (multiboot2: no header in the first 32 KiB; '
                    'multiboot1: no header in the first 8 KiB; ')
     fwboot_line(r, '; pvh: not an ELF file)')
+
+
+def test_ten_modules_with_their_own_arguments():
+    """A boot script gives each of ten modules its own arguments; the
+    kernel's command line and every module string arrive as written."""
+    d = tmpdir()
+    sizes = [5, 4096, 100000, 1, 8191, 250000, 77, 4097, 65535, 3000]
+    files = [(K, kernel('mb2test-elf32.elf'))]
+    lines = ['#!ipxe', 'kernel fw_cfg:%s console=ttyS0 loglevel=7' % K]
+    mods = []
+    for i, size in enumerate(sizes):
+        name = 'opt/fwboot/mod%d' % i
+        path = random_file(d, 'mod%d' % i, size, seed=200 + i)
+        files.append((name, path))
+        args = 'index=%d role=%s' % (i, 'x' * i) if i % 4 else ''
+        lines.append(('module fw_cfg:%s %s' % (name, args)).rstrip())
+        mods.append((path, ('%s %s' % (name, args)).rstrip()))
+    lines.append('boot')
+    files.append(('opt/fwboot/ten.ipxe', write_file(d, 'ten.ipxe', ('\n'.join(lines) + '\n').encode())))
+    r = boot(files=files, append='name=opt/fwboot/ten.ipxe')
+    check_mb2(r, 'elf32', 0x100000, K + ' console=ttyS0 loglevel=7', mods)

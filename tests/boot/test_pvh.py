@@ -82,3 +82,17 @@ def test_order_and_override():
     fwboot_line(r, 'image: %s is multiboot1' % K)
     r = boot_kernel(path, args='y', opts='format=pvh')
     check_pvh(r, 'mb1', 'y')
+
+
+def test_module_arguments_from_a_script():
+    """PVH module entries carry their arguments (without the file name);
+    a module without arguments has no string (cmdline_paddr 0)."""
+    from harness import write_file
+    d = tmpdir()
+    m0 = random_file(d, 'm0', 3000, seed=31)
+    m1 = random_file(d, 'm1', 9000, seed=32)
+    s = write_file(d, 'pvh.ipxe', b'#!ipxe\nkernel fw_cfg:%s root=/dev/vda\n'
+                   b'module fw_cfg:opt/fwboot/m0 first module\nmodule fw_cfg:opt/fwboot/m1\nboot\n' % K.encode())
+    r = boot(files=[(K, kernel('pvhtest-elf32.elf')), ('opt/fwboot/m0', m0), ('opt/fwboot/m1', m1),
+                    ('opt/fwboot/pvh.ipxe', s)], append='name=opt/fwboot/pvh.ipxe')
+    check_pvh(r, 'elf32', 'root=/dev/vda', [(m0, 'first module'), (m1, None)])
