@@ -10,6 +10,7 @@
 #include "console.h"
 #include "cpio.h"
 #include "fw_cfg.h"
+#include "gunzip.h"
 #include "heap.h"
 #include "image.h"
 #include "load.h"
@@ -149,12 +150,19 @@ static struct file *open_or_panic(const char *name)
 static int boot_request(const struct boot_request *req, struct diag *d)
 {
 	size_t claims = mm.nclaims;
+	struct boot_request plain;
+	int r = gunzip_kernel(req, &mm, &plain, d);
+	if (r)
+		return r;
+	if (plain.kernel != req->kernel)
+		log_info("gzip: %s inflated to %llu bytes", plain.kernel->name, (unsigned long long)plain.kernel->size);
+	req = &plain;
 	const struct file *k = req->kernel;
 	size_t n = k->size < IMAGE_HEADER_WINDOW ? (size_t)k->size : IMAGE_HEADER_WINDOW;
 	uint8_t *hdr = zalloc(n ? n : 1);
 	if (!hdr)
 		return diag_fail(d, ST_NO_MEMORY, "image: no memory for the header window");
-	int r = file_read(k, 0, hdr, n);
+	r = file_read(k, 0, hdr, n);
 	if (r)
 		return diag_fail(d, -r, "image: cannot read the start of %s", k->name);
 	struct plan p;
