@@ -20,7 +20,8 @@ Typical use in a tests/boot/test_*.py file:
         expect_eq(info['cmdline'], 'opt/fwboot/kernel a b', 'command line')
 
 Environment: FWBOOT_KVM=1 runs under KVM instead of TCG; FWBOOT_QEMU names
-another QEMU binary; FWBOOT_KEEP_TMP=1 keeps the temporary directories.
+another QEMU binary; FWBOOT_TIMEOUT sets the hang guard in seconds (300);
+FWBOOT_KEEP_TMP=1 keeps the temporary directories.
 """
 
 import os
@@ -38,7 +39,8 @@ FWBOOT = os.path.join(BUILD, 'fwboot.elf')
 KERNELS = os.path.join(BUILD, 'kernels')
 QEMU = os.environ.get('FWBOOT_QEMU', 'qemu-system-x86_64')
 
-DEFAULT_TIMEOUT = 300          # seconds; a hang guard, not a performance bound
+# Seconds before a boot counts as hung: a guard, not a performance bound.
+DEFAULT_TIMEOUT = int(os.environ.get('FWBOOT_TIMEOUT', '300'))
 DEBUG_EXIT = 'isa-debug-exit,iobase=0xf4,iosize=0x04'
 
 # QEMU exit statuses: a guest write of V to isa-debug-exit gives (V << 1) | 1.
