@@ -6,9 +6,10 @@ cfg=$2
 out=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/boot/grub"
-cp "$elf" "$tmp/boot/fwboot.elf"
-cp "$cfg" "$tmp/boot/grub/grub.cfg"
+root=$tmp/root		# the ISO's tree; the log stays outside it
+mkdir -p "$root/boot/grub"
+cp "$elf" "$root/boot/fwboot.elf"
+cp "$cfg" "$root/boot/grub/grub.cfg"
 # only the modules the menu uses: a smaller, faster ISO
 grub-mkrescue -o "$out" --install-modules="multiboot multiboot2 serial terminal normal configfile echo" \
-	--locales= --fonts= --themes= "$tmp" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
+	--locales= --fonts= --themes= "$root" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
