@@ -71,10 +71,20 @@ tramp_reload:
 	cld
 	popl %esi
 	jmp 4f
-2:	rep movsb
+2:	movl %ecx, %eax			/* forward: four bytes a time, then the rest */
+	shrl $2, %ecx
+	rep movsl
+	movl %eax, %ecx
+	andl $3, %ecx
+	rep movsb
 	popl %esi
 	jmp 4f
-3:	xorl %eax, %eax
+3:	pushl %ecx			/* zero fill, four bytes a time, then the rest */
+	shrl $2, %ecx
+	xorl %eax, %eax
+	rep stosl
+	popl %ecx
+	andl $3, %ecx
 	rep stosb
 4:	addl $16, %ebx
 	decl %edx

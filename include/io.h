@@ -52,6 +52,34 @@ static inline void barrier(void)
 	__asm__ volatile("" : : : "memory");
 }
 
+/* String moves. Under TCG every iteration of a rep prefix costs about the
+ * same whatever its width, so bulk work goes four bytes at a time. */
+static inline void rep_movsl(void *dst, const void *src, uint32_t dwords)
+{
+	__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(dwords) : : "memory");
+}
+
+static inline void rep_movsb(void *dst, const void *src, uint32_t n)
+{
+	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+}
+
+/* Backwards byte copy from the last byte of each range down (memmove). */
+static inline void rep_movsb_down(void *dst_last, const void *src_last, uint32_t n)
+{
+	__asm__ volatile("std; rep movsb; cld" : "+D"(dst_last), "+S"(src_last), "+c"(n) : : "memory");
+}
+
+static inline void rep_stosl(void *dst, uint32_t v, uint32_t dwords)
+{
+	__asm__ volatile("rep stosl" : "+D"(dst), "+c"(dwords) : "a"(v) : "memory");
+}
+
+static inline void rep_stosb(void *dst, uint8_t v, uint32_t n)
+{
+	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(v) : "memory");
+}
+
 static inline uint32_t bswap32(uint32_t v)
 {
 	return __builtin_bswap32(v);

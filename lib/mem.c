@@ -2,29 +2,29 @@
  * the host tests use their libc's. */
 #include <stddef.h>
 #include <stdint.h>
+#include "io.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	void *d = dst;
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	rep_movsl(dst, src, n / 4);
+	rep_movsb((char *)dst + (n & ~(size_t)3), (const char *)src + (n & ~(size_t)3), n & 3);
 	return dst;
 }
 
 void *memmove(void *dst, const void *src, size_t n)
 {
 	if ((uintptr_t)dst - (uintptr_t)src >= n)
-		return memcpy(dst, src, n);
-	/* overlapping with dst above src: copy backwards */
-	void *d = (char *)dst + n - 1;
-	const void *s = (const char *)src + n - 1;
-	__asm__ volatile("std; rep movsb; cld" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+		return memcpy(dst, src, n);	/* dst below src, or no overlap */
+	if (n)
+		rep_movsb_down((char *)dst + n - 1, (const char *)src + n - 1, n);
 	return dst;
 }
 
 void *memset(void *dst, int c, size_t n)
 {
-	void *d = dst;
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	uint32_t v = (uint8_t)c * 0x01010101u;
+	rep_stosl(dst, v, n / 4);
+	rep_stosb((char *)dst + (n & ~(size_t)3), (uint8_t)c, n & 3);
 	return dst;
 }
 
