@@ -78,14 +78,6 @@ static void setup_heap(void)
 		size /= 2;
 	}
 	heap_init((uintptr_t)at, size);
-	/* claims move to the heap: as many as memory allows */
-	size_t cap = 65536;
-	struct mem_claim *c = zalloc(cap * sizeof(*c));
-	if (!c)
-		panic(ST_NO_MEMORY, "memory: no room for the claim table");
-	memcpy(c, mm.claims, mm.nclaims * sizeof(*c));
-	mm.claims = c;
-	mm.claimcap = cap;
 }
 
 static void list_directory(void)

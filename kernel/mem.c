@@ -1,6 +1,8 @@
 /* Physical memory bookkeeping: the loader's map, the RAM it leaves, and who
  * claims what. Every placement decision goes through here before any byte
  * of a payload moves. */
+#include <string.h>
+#include "alloc.h"
 #include "mem.h"
 #include "status.h"
 
@@ -128,6 +130,19 @@ int mem_overlaps(const struct mem_map *m, uint64_t start, uint64_t len, enum cla
 	return 0;
 }
 
+/* Double the claim table (from the heap, once there is one). */
+static int claims_grow(struct mem_map *m)
+{
+	size_t cap = m->claimcap ? m->claimcap * 2 : 16;
+	struct mem_claim *c = zalloc(cap * sizeof(*c));
+	if (!c)
+		return -1;
+	memcpy(c, m->claims, m->nclaims * sizeof(*c));
+	m->claims = c;
+	m->claimcap = cap;
+	return 0;
+}
+
 int mem_claim(struct mem_map *m, uint64_t start, uint64_t len, enum claim_kind kind,
 	      const char *what, struct diag *d)
 {
@@ -155,8 +170,8 @@ int mem_claim(struct mem_map *m, uint64_t start, uint64_t len, enum claim_kind k
 		if (kind == CLAIM_TARGET && c->kind == CLAIM_SELF)
 			staged = 1;
 	}
-	if (m->nclaims == m->claimcap)
-		return diag_fail(d, ST_NO_MEMORY, "memory: more than %zu claims", m->claimcap);
+	if (m->nclaims == m->claimcap && claims_grow(m))
+		return diag_fail(d, ST_NO_MEMORY, "memory: no room for more than %zu claims", m->claimcap);
 	m->claims[m->nclaims++] = (struct mem_claim){ start, end, kind, what };
 	return staged;
 }

@@ -43,7 +43,8 @@ struct mem_map {
 	size_t nclaims, claimcap;
 };
 
-/* Storage comes from the caller; capacities bound the entries (errors beyond). */
+/* Storage comes from the caller. The map and ram capacities bound their
+ * entries; the claim table grows through zalloc when it fills. */
 void mem_init(struct mem_map *m, struct mem_region *map, size_t mapcap,
 	      struct mem_region *ram, size_t ramcap, struct mem_claim *claims, size_t claimcap);
 

@@ -100,11 +100,17 @@ int main(void)
 	ok_eq(mem_alloc(&m, 0x100000, 0x1000, 0x100000, MEM_4G, 0, CLAIM_PLACED, "small", &a, &d), 0);
 	ok_eq(a, 0x100000);
 
-	/* capacity bound */
+	/* a full claim table grows, keeping what it held */
 	qemu_map(&m);
 	m.claimcap = 1;
 	ok_eq(mem_claim(&m, 0x100000, 1, CLAIM_TARGET, "a", &d), 0);
-	ok_eq(mem_claim(&m, 0x200000, 1, CLAIM_TARGET, "b", &d), -ST_NO_MEMORY);
-	ok_str(d.msg, "memory: more than 1 claims");
+	for (int i = 1; i < 100; i++)
+		ok_eq(mem_claim(&m, 0x100000 + 0x1000 * (uint64_t)i, 1, CLAIM_TARGET, "b", &d), 0);
+	ok_eq(m.nclaims, 100);
+	ok(m.claimcap >= 100);
+	ok(m.claims != claims);
+	ok_str(m.claims[0].what, "a");
+	ok_eq(m.claims[99].start, 0x100000 + 0x1000 * 99);
+	ok_eq(mem_claim(&m, 0x100000, 1, CLAIM_TARGET, "c", &d), -ST_NO_MEMORY);
 	return test_done("mem");
 }
