@@ -4,9 +4,9 @@
 #include <string.h>
 #include "cmdline.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int fuzz_one(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_one(const uint8_t *data, size_t size)
 {
 	char *s = malloc(size + 1);
 	memcpy(s, data, size);

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "cpio.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int fuzz_one(const uint8_t *data, size_t size);
 
 static const uint8_t *fuzz_base;
 static size_t fuzz_size;
@@ -18,7 +18,7 @@ static void fuzz_check(void *ctx, const struct cpio_entry *e)
 		__builtin_trap();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_one(const uint8_t *data, size_t size)
 {
 	static const char *const members[] = { "xen.gz", "./boot.ipxe", "a", "TRAILER!!!", "" };
 	struct file archive = { "opt/fwboot/set.cpio", 0, 0, size, data };

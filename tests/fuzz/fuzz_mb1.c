@@ -4,9 +4,9 @@
 #include <string.h>
 #include "mb1.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int fuzz_one(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_one(const uint8_t *data, size_t size)
 {
 	static struct mem_region map[8], ram[8];
 	static struct mem_claim claims[64];

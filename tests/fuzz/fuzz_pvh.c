@@ -2,20 +2,12 @@
  * info, over a fixed memory map. */
 #include <stdint.h>
 #include <string.h>
-#include <sanitizer/allocator_interface.h>
 #include "pvh.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int fuzz_one(const uint8_t *data, size_t size);
 
-/* The planners allocate like the kernel's bump heap and never free; on
- * the host that memory adds up run after run. Past this budget the rest
- * of the time is spent on nothing rather than on an out-of-memory stop. */
-#define LEAK_BUDGET (1024u << 20)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_one(const uint8_t *data, size_t size)
 {
-	if (__sanitizer_get_current_allocated_bytes() > LEAK_BUDGET)
-		return 0;
 	static struct mem_region map[8], ram[8];
 	static struct mem_claim claims[64];
 	struct mem_map m;

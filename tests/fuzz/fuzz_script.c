@@ -8,7 +8,7 @@
 #include "script.h"
 #include "status.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int fuzz_one(const uint8_t *data, size_t size);
 
 struct fuzz_file {
 	const char *name;
@@ -115,7 +115,7 @@ static size_t fuzz_untokenize(const uint8_t *data, size_t size)
 	return n;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int fuzz_one(const uint8_t *data, size_t size)
 {
 	static const char sub[] = "#!ipxe\nset x ${x}y\nisset ${y} || goto end\nchain self\n:end\nexit 1\n";
 	static const char loop[] = "#!gpxe\n:a\nimgfetch --name ${fwboot/size/self} k\nimgfree\ngoto a\n";
