@@ -6,7 +6,7 @@ import hashlib
 import os
 import subprocess
 
-from harness import (ROOT, BUILD, FWBOOT, boot, expect, expect_eq, expect_status, exit_status,
+from harness import (ROOT, BUILD, FWBOOT, boot, expect, expect_eq, expect_status, exit_status, write_file,
                      fail, kernel, parse_mbtest, crc32_file, random_file, tmpdir, MBTEST_DONE)
 
 ISO_CACHE = os.path.join(BUILD, 'test-isos')
@@ -109,3 +109,62 @@ def test_failures_same_under_grub():
         r = grub_boot(command, 'list', {'opt/fwboot/junk': junk})
         expect_status(r, exit_status(16))
         expect('opt/fwboot/junk' in r.console, '%s: list shows the file' % command)
+
+
+# ---- every kind of payload the other loaders support, through both commands ----
+
+def test_multiboot2_kernels_through_both_commands():
+    from kreport import check_mb2
+    d = tmpdir()
+    mods = [('opt/fwboot/initrd', random_file(d, 'initrd', 70001, seed=13))]
+    for command in COMMANDS:
+        for name, variant, load in (('mb2test-elf32.elf', 'elf32', 0x100000),
+                                    ('mb2test-reloc.elf', 'reloc', 0x1f00000)):
+            r = grub_boot(command, 'name=opt/fwboot/k initrd=opt/fwboot/initrd -- via grub',
+                          [('opt/fwboot/k', kernel(name))] + mods)
+            check_mb2(r, variant, load, 'opt/fwboot/k via grub', [(p, n) for n, p in mods])
+
+
+def test_pvh_and_gzip_through_both_commands():
+    from kreport import check_mb2
+    from test_pvh import check_pvh
+    d = tmpdir()
+    mods = [('opt/fwboot/initrd', random_file(d, 'initrd', 5000, seed=14))]
+    for command in COMMANDS:
+        r = grub_boot(command, 'name=opt/fwboot/k initrd=opt/fwboot/initrd -- pvh args',
+                      [('opt/fwboot/k', kernel('pvhtest-elf32.elf'))] + mods)
+        check_pvh(r, 'elf32', 'pvh args', [(p, None) for _, p in mods])
+        r = grub_boot(command, 'name=opt/fwboot/k initrd=opt/fwboot/initrd -- gz',
+                      [('opt/fwboot/k', kernel('mb2test-elf32.elf.gz'))] + mods)
+        check_mb2(r, 'elf32', 0x100000, 'opt/fwboot/k gz', [(p, n) for n, p in mods])
+
+
+def test_script_through_both_commands():
+    d = tmpdir()
+    m = random_file(d, 'm', 4321, seed=15)
+    s = write_file(d, 's', b'#!ipxe\nkernel fw_cfg:opt/fwboot/k from a script\n'
+                           b'module fw_cfg:opt/fwboot/m its=args\nboot\n')
+    for command in COMMANDS:
+        r = grub_boot(command, '', {'opt/fwboot/boot': s, 'opt/fwboot/k': kernel('mbtest-elf32.elf'),
+                                     'opt/fwboot/m': m})
+        expect_status(r, MBTEST_DONE)
+        info = parse_mbtest(r)
+        expect_eq(info['cmdline'], 'opt/fwboot/k from a script', '%s: command line' % command)
+        expect_eq([(x['string'], x['crc32']) for x in info['mod']], [('opt/fwboot/m its=args', crc32_file(m))],
+                  '%s: module' % command)
+
+
+def test_linux_through_both_commands_and_entries():
+    import test_linux
+    d = tmpdir()
+    vmlinuz = test_linux.debian()['vmlinuz']
+    rd1 = test_linux.initramfs(d)
+    rd2 = test_linux.second_initrd(d)
+    args = 'console=ttyS0 panic=-1 from=grub'
+    for command, entry in (('multiboot', '32'), ('multiboot2', '16')):
+        r = boot(files=[('opt/fwboot/vmlinuz', vmlinuz), ('opt/fwboot/initrd1', rd1),
+                        ('opt/fwboot/initrd2', rd2)],
+                 cdrom=grub_iso(command, 'name=opt/fwboot/vmlinuz initrd=opt/fwboot/initrd1 '
+                                         'initrd=opt/fwboot/initrd2 entry=%s -- %s' % (entry, args)),
+                 mem=test_linux.MEM, timeout=test_linux.LINUX_TIMEOUT)
+        test_linux.expect_linux(r, args, '%s-bit entry' % entry, True)
