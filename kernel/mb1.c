@@ -127,8 +127,12 @@ static int plan_aout(const struct mb1_header *h, const struct file *f, struct me
 }
 
 int place_modules(const char *sub, const struct boot_request *req, struct mem_map *m,
-		  struct plan *p, uint64_t *addrs, struct diag *d)
+		  struct plan *p, uint64_t **addrs_out, struct diag *d)
 {
+	uint64_t *addrs = zalloc((req->nmods + 1) * sizeof(*addrs));
+	if (!addrs)
+		return diag_fail(d, ST_NO_MEMORY, "%s: no memory for %zu modules", sub, req->nmods);
+	*addrs_out = addrs;
 	for (size_t i = 0; i < req->nmods; i++) {
 		const struct file *mf = req->mods[i].file;
 		uint64_t a;
@@ -200,10 +204,8 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		entry = (uint32_t)ent;
 	}
 
-	uint64_t *mod_addr = zalloc((req->nmods + 1) * sizeof(*mod_addr));
-	if (!mod_addr)
-		return diag_fail(d, ST_NO_MEMORY, "multiboot1: no memory");
-	r = place_modules("multiboot1", req, m, p, mod_addr, d);
+	uint64_t *mod_addr;
+	r = place_modules("multiboot1", req, m, p, &mod_addr, d);
 	if (r)
 		return r;
 

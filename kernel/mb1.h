@@ -23,8 +23,8 @@ int load_elf_segments(const char *sub, const struct file *f, const struct elf_in
 		      struct mem_map *m, struct plan *p, struct diag *d);
 
 /* Place every module page-aligned above 1 MiB, below 4 GiB, in order;
- * addrs[i] receives module i's address. */
+ * *addrs gets a zalloc'd array of their addresses. */
 int place_modules(const char *sub, const struct boot_request *req, struct mem_map *m,
-		  struct plan *p, uint64_t *addrs, struct diag *d);
+		  struct plan *p, uint64_t **addrs, struct diag *d);
 
 #endif

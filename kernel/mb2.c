@@ -614,11 +614,11 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	if (entry >= MEM_4G)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: entry 0x%llx lies above 4 GiB", (unsigned long long)entry);
 
-	uint64_t *mod_addr = zalloc((req->nmods + 1) * sizeof(*mod_addr));
+	uint64_t *mod_addr;
 	const char **mod_str = zalloc((req->nmods + 1) * sizeof(*mod_str));
-	if (!mod_addr || !mod_str)
+	if (!mod_str)
 		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory");
-	r = place_modules("multiboot2", req, m, p, mod_addr, d);
+	r = place_modules("multiboot2", req, m, p, &mod_addr, d);
 	if (r)
 		return r;
 	for (size_t i = 0; i < req->nmods; i++) {

@@ -129,10 +129,8 @@ int pvh_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	r = load_elf_segments("pvh", f, &e, m, p, d);
 	if (r)
 		return r;
-	uint64_t *mod_addr = zalloc((req->nmods + 1) * sizeof(*mod_addr));
-	if (!mod_addr)
-		return diag_fail(d, ST_NO_MEMORY, "pvh: no memory");
-	r = place_modules("pvh", req, m, p, mod_addr, d);
+	uint64_t *mod_addr;
+	r = place_modules("pvh", req, m, p, &mod_addr, d);
 	if (r)
 		return r;
 
