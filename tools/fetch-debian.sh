@@ -40,9 +40,11 @@ resolve_kernel() {
 	echo "$dep"
 }
 
-# Download one package into the cache (once) and unpack it into $CACHE/<pkg>.
+# Download one package into the cache (once) and unpack it into $CACHE/<pkg>;
+# with a second argument, keep only that top-level directory of it.
 fetch() {
 	pkg=$1
+	keep=${2:-}
 	dir=$CACHE/$pkg
 	if [ -f "$dir/.done" ]; then
 		return 0
@@ -56,6 +58,11 @@ fetch() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	dpkg -x "$deb" "$dir"
+	if [ -n "$keep" ]; then
+		for sub in "$dir"/*; do
+			[ "$sub" = "$dir/$keep" ] || rm -rf "$sub"
+		done
+	fi
 	touch "$dir/.done"
 }
 
@@ -66,7 +73,7 @@ link() {
 }
 
 kpkg=$(resolve_kernel)
-fetch "$kpkg"
+fetch "$kpkg" boot	# the image alone: its modules would take 400 MB
 link "$(ls "$CACHE/$kpkg"/boot/vmlinuz-* | head -n 1)" "$CACHE/vmlinuz"
 fetch busybox-static
 link "$CACHE/busybox-static/bin/busybox" "$CACHE/busybox"
