@@ -8,13 +8,12 @@
 #include "bootparam.h"
 #include "byteorder.h"
 #include "linux.h"
+#include "fixture.h"
 
 int fuzz_one(const uint8_t *data, size_t size);
 
 int fuzz_one(const uint8_t *data, size_t size)
 {
-	static struct mem_region map[8], ram[8];
-	static struct mem_claim claims[64];
 	if (size < 1)
 		return 0;
 	uint8_t how = data[0];
@@ -27,13 +26,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 		put_le32(img + LH_HEADER, LINUX_HDRS_MAGIC);
 	}
 
-	struct mem_map m;
-	mem_init(&m, map, 8, ram, 8, claims, 64);
-	mem_add(&m, 0, 0x9fc00, 1);
-	mem_add(&m, 0x100000, 0x7f00000, 1);
-	mem_finish(&m);
-	mem_claim(&m, 0, 0x500, CLAIM_FIRMWARE, "BIOS", 0);
-	mem_claim(&m, 0x20000, 0x70000, CLAIM_SELF, "fwboot", 0);
+	reset_mem();
 
 	static const char *entries[4] = { 0, "32", "16", "x" };
 	struct file k = { "opt/k", 0, 0, size, img };
@@ -42,7 +35,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct boot_module mods[2] = { { &rd1, "" }, { &rd2, "" } };
 	struct boot_request req = { &k, (how & 8) ? "console=ttyS0 vga=0x317 mem=0x4000000" : "", mods,
 				    (how >> 4) & 1 ? 2 : 1, 0, "fwboot fuzz", entries[(how >> 1) & 3] };
-	struct boot_env env = { &m, 0 };
+	struct boot_env env = { &mm, 0 };
 	struct plan p;
 	struct diag d;
 	memset(&p, 0, sizeof(p));

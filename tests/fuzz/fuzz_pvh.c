@@ -3,27 +3,20 @@
 #include <stdint.h>
 #include <string.h>
 #include "pvh.h"
+#include "fixture.h"
 
 int fuzz_one(const uint8_t *data, size_t size);
 
 int fuzz_one(const uint8_t *data, size_t size)
 {
-	static struct mem_region map[8], ram[8];
-	static struct mem_claim claims[64];
-	struct mem_map m;
-	mem_init(&m, map, 8, ram, 8, claims, 64);
-	mem_add(&m, 0, 0x9fc00, 1);
-	mem_add(&m, 0x100000, 0x7f00000, 1);
-	mem_finish(&m);
-	mem_claim(&m, 0, 0x500, CLAIM_FIRMWARE, "BIOS", 0);
-	mem_claim(&m, 0x20000, 0x70000, CLAIM_SELF, "fwboot", 0);
+	reset_mem();
 
 	struct file k = { "opt/k", 0, 0, size, data };
 	struct file mod = { "opt/m", 0, 0, 777, data };
 	struct boot_module mods[2] = { { &mod, "" }, { &mod, "x y" } };
 	struct boot_request req = { .kernel = &k, .args = "args", .mods = mods, .nmods = 2,
 				    .loader_name = "fwboot fuzz" };
-	struct boot_env env = { &m, 0xf5a40 };
+	struct boot_env env = { &mm, 0xf5a40 };
 	struct plan p;
 	struct diag d;
 	memset(&p, 0, sizeof(p));

@@ -7,22 +7,8 @@
 #include "multiboot1.h"
 #include "status.h"
 #include "test.h"
+#include "fixture.h"
 
-static struct mem_region map[16], ram[16];
-static struct mem_claim claims[256];
-static struct mem_map mm;
-
-static void reset_mem(void)
-{
-	mem_init(&mm, map, 16, ram, 16, claims, 256);
-	mem_add(&mm, 0, 0x9fc00, 1);
-	mem_add(&mm, 0x9fc00, 0x400, 2);
-	mem_add(&mm, 0xf0000, 0x10000, 2);
-	mem_add(&mm, 0x100000, 0x7ee0000, 1);
-	mem_finish(&mm);
-	mem_claim(&mm, 0, 0x500, CLAIM_FIRMWARE, "BIOS", 0);
-	mem_claim(&mm, 0x20000, 0x70000, CLAIM_SELF, "fwboot image", 0);
-}
 
 static void put_mb1(uint8_t *at, uint32_t flags)
 {

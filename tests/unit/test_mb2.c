@@ -10,23 +10,8 @@
 #include "multiboot2.h"
 #include "status.h"
 #include "test.h"
+#include "fixture.h"
 
-static struct mem_region map[16], ram[16];
-static struct mem_claim claims[256];
-static struct mem_map mm;
-
-/* QEMU's map for -m 128M, with the BIOS area and fwboot itself claimed. */
-static void reset_mem(void)
-{
-	mem_init(&mm, map, 16, ram, 16, claims, 256);
-	mem_add(&mm, 0, 0x9fc00, 1);
-	mem_add(&mm, 0x9fc00, 0x400, 2);
-	mem_add(&mm, 0xf0000, 0x10000, 2);
-	mem_add(&mm, 0x100000, 0x7ee0000, 1);
-	mem_finish(&mm);
-	mem_claim(&mm, 0, 0x500, CLAIM_FIRMWARE, "BIOS", 0);
-	mem_claim(&mm, 0x20000, 0x70000, CLAIM_SELF, "fwboot image", 0);
-}
 
 /* ---- building headers ---- */
 
