@@ -149,6 +149,32 @@ int place_modules(const char *sub, const struct boot_request *req, struct mem_ma
 	return 0;
 }
 
+int place_info(const char *sub, const char *what, uint64_t len, uint64_t align, struct mem_map *m,
+	       struct plan *p, uint8_t **buf, uint64_t *addr, struct diag *d)
+{
+	if (len > 0x40000000)
+		return diag_fail(d, ST_NO_MEMORY, "%s: %s too large (%llu bytes)", sub, what,
+				 (unsigned long long)len);
+	uint8_t *b = zalloc((size_t)len);
+	if (!b)
+		return diag_fail(d, ST_NO_MEMORY, "%s: no memory for %llu bytes of %s", sub,
+				 (unsigned long long)len, what);
+	char *name = image_join_args(sub, what);
+	if (!name)
+		return diag_fail(d, ST_NO_MEMORY, "%s: no memory", sub);
+	int r = mem_alloc(m, len, align, 0x1000, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, name, addr, 0);
+	if (r)
+		r = mem_alloc(m, len, align, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, name, addr, d);
+	if (r)
+		return r;
+	struct plan_seg *s = plan_add(p, *addr, len, SRC_MEM, name);
+	if (!s)
+		return diag_fail(d, ST_NO_MEMORY, "%s: no memory for the plan", sub);
+	s->mem = b;
+	*buf = b;
+	return 0;
+}
+
 char *image_join_args(const char *name, const char *args)
 {
 	size_t n = str_len(name) + 1 + str_len(args) + 1;
@@ -225,19 +251,9 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	uint32_t mmap_off = mods_off + (uint32_t)req->nmods * MB1_MOD_SIZE;
 	uint32_t str_off = mmap_off + (uint32_t)m->nmap * MB1_MMAP_ENTRY_SIZE;
 	uint64_t total = str_off + strings;
-	if (total > 0x40000000)
-		return diag_fail(d, ST_NO_MEMORY, "multiboot1: boot information too large (%llu bytes)",
-				 (unsigned long long)total);
-	uint8_t *info = zalloc((size_t)total);
-	if (!info)
-		return diag_fail(d, ST_NO_MEMORY, "multiboot1: no memory for %llu bytes of boot information",
-				 (unsigned long long)total);
-	/* Low memory first, as GRUB does: kernels that map only their first
-	 * megabytes still reach it. */
+	uint8_t *info;
 	uint64_t base;
-	r = mem_alloc(m, total, 16, 0x1000, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, "multiboot1 info", &base, 0);
-	if (r)
-		r = mem_alloc(m, total, 16, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, "multiboot1 info", &base, d);
+	r = place_info("multiboot1", "boot information", total, 16, m, p, &info, &base, d);
 	if (r)
 		return r;
 	uint32_t b = (uint32_t)base;
@@ -288,10 +304,6 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	}
 	put_le32(info + MB1_I_FLAGS, flags);
 
-	struct plan_seg *s = plan_add(p, base, total, SRC_MEM, "multiboot1 info");
-	if (!s)
-		return diag_fail(d, ST_NO_MEMORY, "multiboot1: no memory for the plan");
-	s->mem = info;
 	p->mode = ENTRY_FLAT32;
 	p->entry = entry;
 	p->regs.eax = MB1_BOOTLOADER_MAGIC;

@@ -27,4 +27,12 @@ int load_elf_segments(const char *sub, const struct file *f, const struct elf_in
 int place_modules(const char *sub, const struct boot_request *req, struct mem_map *m,
 		  struct plan *p, uint64_t **addrs, struct diag *d);
 
+/* Reserve a boot information block of len bytes for the payload: a zeroed
+ * buffer (*buf) to build it in, its address (*addr) below 640 KiB when
+ * there is room, as GRUB does (kernels that map only their first megabytes
+ * still reach it), else above 1 MiB below 4 GiB, and the plan segment that
+ * copies it there. what names it in messages ("boot information"). */
+int place_info(const char *sub, const char *what, uint64_t len, uint64_t align, struct mem_map *m,
+	       struct plan *p, uint8_t **buf, uint64_t *addr, struct diag *d);
+
 #endif

@@ -637,25 +637,12 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	ip.ega = h.ega_console;
 
 	uint64_t total = build_info(0, req, m, &ip);
-	if (total > 0x40000000)
-		return diag_fail(d, ST_NO_MEMORY, "multiboot2: boot information too large (%llu bytes)",
-				 (unsigned long long)total);
-	uint8_t *info = zalloc((size_t)total);
-	if (!info)
-		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory for %llu bytes of boot information",
-				 (unsigned long long)total);
-	build_info(info, req, m, &ip);
-	/* low memory first, as for Multiboot 1 */
+	uint8_t *info;
 	uint64_t at;
-	r = mem_alloc(m, total, MB2_INFO_ALIGN, 0x1000, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, "multiboot2 info", &at, 0);
-	if (r)
-		r = mem_alloc(m, total, MB2_INFO_ALIGN, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, "multiboot2 info", &at, d);
+	r = place_info("multiboot2", "boot information", total, MB2_INFO_ALIGN, m, p, &info, &at, d);
 	if (r)
 		return r;
-	struct plan_seg *s = plan_add(p, at, total, SRC_MEM, "multiboot2 info");
-	if (!s)
-		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory for the plan");
-	s->mem = info;
+	build_info(info, req, m, &ip);
 	p->mode = ENTRY_FLAT32;
 	p->entry = (uint32_t)entry;
 	p->regs.eax = MB2_BOOTLOADER_MAGIC;

@@ -143,15 +143,9 @@ int pvh_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	for (size_t i = 0; i < req->nmods; i++)
 		if (*req->mods[i].args)
 			total += str_len(req->mods[i].args) + 1;
-	if (total > 0x40000000)
-		return diag_fail(d, ST_NO_MEMORY, "pvh: start info too large (%llu bytes)", (unsigned long long)total);
-	uint8_t *b = zalloc((size_t)total);
-	if (!b)
-		return diag_fail(d, ST_NO_MEMORY, "pvh: no memory for %llu bytes of start info", (unsigned long long)total);
+	uint8_t *b;
 	uint64_t base;
-	r = mem_alloc(m, total, 8, 0x1000, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, "pvh start info", &base, 0);
-	if (r)
-		r = mem_alloc(m, total, 8, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, "pvh start info", &base, d);
+	r = place_info("pvh", "start info", total, 8, m, p, &b, &base, d);
 	if (r)
 		return r;
 
@@ -180,10 +174,6 @@ int pvh_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		put_le32(me + 16, m->map[i].type);
 	}
 
-	struct plan_seg *s = plan_add(p, base, total, SRC_MEM, "pvh start info");
-	if (!s)
-		return diag_fail(d, ST_NO_MEMORY, "pvh: no memory for the plan");
-	s->mem = b;
 	p->mode = ENTRY_FLAT32;
 	p->entry = entry;
 	p->regs.ebx = (uint32_t)base;
