@@ -7,6 +7,7 @@
 #include "fmt.h"
 #include "mb1.h"
 #include "multiboot1.h"
+#include "multiboot2.h"
 #include "status.h"
 #include "str.h"
 
@@ -74,54 +75,80 @@ int load_elf_segments(const char *sub, const struct file *f, const struct elf_in
 	return 0;
 }
 
+int flat_layout(const char *sub, const struct file *f, uint32_t offset, uint32_t header_addr,
+		uint32_t load_addr, uint32_t load_end_addr, uint32_t bss_end_addr, int from_start_ok,
+		struct flat_layout *out, struct diag *d)
+{
+	uint64_t file_off;
+	if (from_start_ok && load_addr == MB2_LOAD_FROM_START) {
+		if (header_addr < offset)
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "%s: header_addr 0x%x is below the header's file offset 0x%x "
+					 "(load_addr -1 loads the file from its first byte)", sub, header_addr, offset);
+		file_off = 0;
+		load_addr = header_addr - offset;
+	} else {
+		if (load_addr > header_addr)
+			return diag_fail(d, ST_BAD_IMAGE, "%s: load_addr 0x%x is above header_addr 0x%x", sub,
+					 load_addr, header_addr);
+		uint32_t before = header_addr - load_addr;
+		if (before > offset)
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "%s: header_addr - load_addr (0x%x) exceeds the header's file offset (0x%x)",
+					 sub, before, offset);
+		file_off = offset - before;
+	}
+	uint64_t load_len;
+	if (load_end_addr == 0) {
+		load_len = f->size - file_off;
+	} else {
+		if (load_end_addr < load_addr)
+			return diag_fail(d, ST_BAD_IMAGE, "%s: load_end_addr 0x%x is below load_addr 0x%x", sub,
+					 load_end_addr, load_addr);
+		load_len = load_end_addr - load_addr;
+		if (!in_bounds(file_off, load_len, f->size))
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "%s: load_end_addr 0x%x needs %llu bytes, the file has %llu after offset 0x%llx",
+					 sub, load_end_addr, (unsigned long long)load_len,
+					 (unsigned long long)(f->size - file_off), (unsigned long long)file_off);
+	}
+	uint64_t end = (uint64_t)load_addr + load_len, mem_end = end;
+	if (bss_end_addr) {
+		if (bss_end_addr < end)
+			return diag_fail(d, ST_BAD_IMAGE, "%s: bss_end_addr 0x%x is below the load end 0x%llx", sub,
+					 bss_end_addr, (unsigned long long)end);
+		mem_end = bss_end_addr;
+	}
+	if (mem_end > MEM_4G)
+		return diag_fail(d, ST_BAD_IMAGE, "%s: image ends above 4 GiB", sub);
+	out->file_off = file_off;
+	out->load_addr = load_addr;
+	out->load_len = load_len;
+	out->mem_end = mem_end;
+	return 0;
+}
+
 static int plan_aout(const struct mb1_header *h, const struct file *f, struct mem_map *m,
 		     struct plan *p, uint32_t *entry, struct diag *d)
 {
-	if (h->load_addr > h->header_addr)
-		return diag_fail(d, ST_BAD_IMAGE, "multiboot1: load_addr 0x%x is above header_addr 0x%x",
-				 h->load_addr, h->header_addr);
-	uint32_t before = h->header_addr - h->load_addr;
-	if (before > h->offset)
-		return diag_fail(d, ST_BAD_IMAGE,
-				 "multiboot1: header_addr - load_addr (0x%x) exceeds the header's file offset (0x%x)",
-				 before, h->offset);
-	uint64_t file_off = h->offset - before;
-	uint64_t load_len;
-	if (h->load_end_addr == 0) {
-		load_len = f->size - file_off;
-	} else {
-		if (h->load_end_addr < h->load_addr)
-			return diag_fail(d, ST_BAD_IMAGE, "multiboot1: load_end_addr 0x%x is below load_addr 0x%x",
-					 h->load_end_addr, h->load_addr);
-		load_len = h->load_end_addr - h->load_addr;
-		if (!in_bounds(file_off, load_len, f->size))
-			return diag_fail(d, ST_BAD_IMAGE,
-					 "multiboot1: load_end_addr 0x%x needs %llu bytes, the file has %llu after offset 0x%llx",
-					 h->load_end_addr, (unsigned long long)load_len,
-					 (unsigned long long)(f->size - file_off), (unsigned long long)file_off);
-	}
-	uint64_t end = h->load_addr + load_len;
-	uint64_t mem_end = end;
-	if (h->bss_end_addr) {
-		if (h->bss_end_addr < end)
-			return diag_fail(d, ST_BAD_IMAGE, "multiboot1: bss_end_addr 0x%x is below the load end 0x%llx",
-					 h->bss_end_addr, (unsigned long long)end);
-		mem_end = h->bss_end_addr;
-	}
-	if (mem_end > MEM_4G)
-		return diag_fail(d, ST_BAD_IMAGE, "multiboot1: image ends above 4 GiB");
-	if (h->entry_addr < h->load_addr || h->entry_addr >= mem_end)
-		return diag_fail(d, ST_BAD_IMAGE, "multiboot1: entry_addr 0x%x lies outside the image (0x%x-0x%llx)",
-				 h->entry_addr, h->load_addr, (unsigned long long)mem_end - 1);
-	int r = mem_claim(m, h->load_addr, mem_end - h->load_addr, CLAIM_TARGET, f->name, d);
+	struct flat_layout fl;
+	int r = flat_layout("multiboot1", f, h->offset, h->header_addr, h->load_addr, h->load_end_addr,
+			    h->bss_end_addr, 0, &fl, d);
+	if (r)
+		return r;
+	uint64_t end = fl.load_addr + fl.load_len;
+	if (h->entry_addr < fl.load_addr || h->entry_addr >= fl.mem_end)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot1: entry_addr 0x%x lies outside the image (0x%llx-0x%llx)",
+				 h->entry_addr, (unsigned long long)fl.load_addr, (unsigned long long)fl.mem_end - 1);
+	r = mem_claim(m, fl.load_addr, fl.mem_end - fl.load_addr, CLAIM_TARGET, f->name, d);
 	if (r < 0)
 		return r;
-	struct plan_seg *s = plan_add(p, h->load_addr, load_len, SRC_FILE, f->name);
-	struct plan_seg *z = plan_add(p, end, mem_end - end, SRC_ZERO, "bss");
+	struct plan_seg *s = plan_add(p, fl.load_addr, fl.load_len, SRC_FILE, f->name);
+	struct plan_seg *z = plan_add(p, end, fl.mem_end - end, SRC_ZERO, "bss");
 	if (!s || !z)
 		return diag_fail(d, ST_NO_MEMORY, "multiboot1: no memory for the plan");
 	s->file = f;
-	s->off = file_off;
+	s->off = fl.file_off;
 	*entry = h->entry_addr;
 	return 0;
 }

@@ -27,6 +27,21 @@ int load_elf_segments(const char *sub, const struct file *f, const struct elf_in
 int place_modules(const char *sub, const struct boot_request *req, struct mem_map *m,
 		  struct plan *p, uint64_t **addrs, struct diag *d);
 
+/* Where a header's address fields put the file: the Multiboot 1 a.out
+ * kludge and the Multiboot 2 address tag. The header sits at file offset
+ * offset and is linked at header_addr; load_end_addr 0 means to the end of
+ * the file, bss_end_addr 0 no bss. With from_start_ok (Multiboot 2), a
+ * load_addr of MB2_LOAD_FROM_START (-1) loads the file from its first byte.
+ * Checks every field against the file and 4 GiB; claims nothing. */
+
+struct flat_layout {
+	uint64_t file_off, load_addr, load_len, mem_end;	/* mem_end: end of bss, exclusive */
+};
+
+int flat_layout(const char *sub, const struct file *f, uint32_t offset, uint32_t header_addr,
+		uint32_t load_addr, uint32_t load_end_addr, uint32_t bss_end_addr, int from_start_ok,
+		struct flat_layout *out, struct diag *d);
+
 /* Reserve a boot information block of len bytes for the payload: a zeroed
  * buffer (*buf) to build it in, its address (*addr) below 640 KiB when
  * there is room, as GRUB does (kernels that map only their first megabytes

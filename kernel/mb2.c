@@ -270,49 +270,12 @@ struct mb2_image {
 static int layout_address(const struct mb2_header *h, const struct file *f, struct mb2_image *im,
 			  struct diag *d)
 {
-	uint64_t file_off, load_addr;
-	if (h->load_addr == MB2_LOAD_FROM_START) {
-		if (h->header_addr < h->offset)
-			return diag_fail(d, ST_BAD_IMAGE,
-					 "multiboot2: header_addr 0x%x is below the header's file offset 0x%x "
-					 "(load_addr -1 loads the file from its first byte)", h->header_addr, h->offset);
-		file_off = 0;
-		load_addr = h->header_addr - h->offset;
-	} else {
-		if (h->load_addr > h->header_addr)
-			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: load_addr 0x%x is above header_addr 0x%x",
-					 h->load_addr, h->header_addr);
-		uint32_t before = h->header_addr - h->load_addr;
-		if (before > h->offset)
-			return diag_fail(d, ST_BAD_IMAGE,
-					 "multiboot2: header_addr - load_addr (0x%x) exceeds the header's file offset (0x%x)",
-					 before, h->offset);
-		file_off = h->offset - before;
-		load_addr = h->load_addr;
-	}
-	uint64_t load_len;
-	if (h->load_end_addr == 0) {
-		load_len = f->size - file_off;
-	} else {
-		if (h->load_end_addr < load_addr)
-			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: load_end_addr 0x%x is below load_addr 0x%llx",
-					 h->load_end_addr, (unsigned long long)load_addr);
-		load_len = h->load_end_addr - load_addr;
-		if (!in_bounds(file_off, load_len, f->size))
-			return diag_fail(d, ST_BAD_IMAGE,
-					 "multiboot2: load_end_addr 0x%x needs %llu bytes, the file has %llu after offset 0x%llx",
-					 h->load_end_addr, (unsigned long long)load_len,
-					 (unsigned long long)(f->size - file_off), (unsigned long long)file_off);
-	}
-	uint64_t end = load_addr + load_len, mem_end = end;
-	if (h->bss_end_addr) {
-		if (h->bss_end_addr < end)
-			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: bss_end_addr 0x%x is below the load end 0x%llx",
-					 h->bss_end_addr, (unsigned long long)end);
-		mem_end = h->bss_end_addr;
-	}
-	if (mem_end > MEM_4G)
-		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: image ends above 4 GiB");
+	struct flat_layout fl;
+	int r = flat_layout("multiboot2", f, h->offset, h->header_addr, h->load_addr, h->load_end_addr,
+			    h->bss_end_addr, 1, &fl, d);
+	if (r)
+		return r;
+	uint64_t load_addr = fl.load_addr, mem_end = fl.mem_end;
 	if (mem_end == load_addr)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: the address tag loads nothing");
 	if (!h->has_entry)
@@ -323,7 +286,7 @@ static int layout_address(const struct mb2_header *h, const struct file *f, stru
 	im->seg = zalloc(sizeof(*im->seg));
 	if (!im->seg)
 		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory");
-	im->seg[0] = (struct mb2_seg){ file_off, load_addr, load_len, mem_end - load_addr };
+	im->seg[0] = (struct mb2_seg){ fl.file_off, load_addr, fl.load_len, mem_end - load_addr };
 	im->nseg = 1;
 	im->lo = load_addr;
 	im->hi = mem_end;
