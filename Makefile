@@ -15,11 +15,19 @@ HOSTCC ?= gcc
 
 B := build
 
-CFLAGS := -std=gnu11 -O2 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
+# Freestanding: no C library headers, only the compiler's own (stdint.h,
+# stddef.h, stdarg.h, stdbool.h, limits.h) and the project's; a target file
+# that includes <string.h> fails to compile instead of finding the host's.
+# Debian's cross gcc ships limits.h without include-fixed/, so it would chain
+# to a libc's limits.h: _LIBC_LIMITS_H_ tells it there is none to chain to.
+FREESTANDING := -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-D_LIBC_LIMITS_H_
+
+CFLAGS := -std=gnu11 -O2 -m32 -march=i686 $(FREESTANDING) -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
 	-mno-sse -mno-mmx -mno-80387 -Wall -Wextra -Werror \
 	-Iinclude -Ikernel -DFWBOOT_VERSION='"$(VERSION)"'
-ASFLAGS := -m32 -Iinclude
+ASFLAGS := -m32 -nostdinc -Iinclude
 LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
 

@@ -1,7 +1,7 @@
 /* Find the ACPI RSDP the way a BIOS-era OS does: the first KiB of the EBDA,
  * then the BIOS area 0xE0000-0xFFFFF, on 16-byte boundaries, checksummed. */
 #include <stdint.h>
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "acpi.h"
 
 static int rsdp_valid(const uint8_t *p)

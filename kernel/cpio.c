@@ -1,7 +1,7 @@
 /* cpio newc member index: walk headers, never data. Every rejection says
  * which header and why, so a broken bundle is fixed from one message. */
 #include <stdint.h>
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "byteorder.h"
 #include "cpio.h"

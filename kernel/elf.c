@@ -1,5 +1,5 @@
 /* elf_parse: header and program headers, every field bounds-checked. */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "byteorder.h"
 #include "elf.h"

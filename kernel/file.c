@@ -1,5 +1,5 @@
 /* file_read for the kernel: memory-backed files by copy, the rest by fw_cfg. */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "file.h"
 #include "fw_cfg.h"
 #include "status.h"

@@ -1,6 +1,6 @@
 /* fw_cfg driver: select/read over ports, or DMA. The transport is chosen
  * once, in fw_cfg_init, from FW_CFG_ID (or forced by the command line). */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "byteorder.h"
 #include "fw_cfg.h"

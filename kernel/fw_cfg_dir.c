@@ -1,5 +1,5 @@
 /* The fw_cfg file directory: big-endian count, then 64-byte entries. */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "byteorder.h"
 #include "fw_cfg.h"
 #include "status.h"

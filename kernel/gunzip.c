@@ -1,5 +1,5 @@
 /* gunzip_kernel: inflate a gzip-compressed kernel into free memory. */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "gunzip.h"
 #include "inflate.h"

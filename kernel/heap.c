@@ -1,7 +1,7 @@
 /* fwboot's heap: one bump allocator over a range claimed at start-up. Nothing
  * is freed; everything dies at hand-off. */
 #include <stdint.h>
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "heap.h"
 

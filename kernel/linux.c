@@ -2,7 +2,7 @@
  * its decompression window free, place the initrds, the command line and
  * either boot_params (32-bit entry) or the real-mode setup block (16-bit
  * entry). A pure planner: it decides and builds, the loader moves bytes. */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "bootparam.h"
 #include "byteorder.h"

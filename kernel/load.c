@@ -1,6 +1,6 @@
 /* plan_execute: decide every staging address first (all may fail cleanly),
  * then load, then jump through the trampoline. */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "console.h"
 #include "fw_cfg.h"

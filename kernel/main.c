@@ -1,7 +1,7 @@
 /* fwboot_main: read what the loader gave, find the file in fw_cfg, plan,
  * load, hand off. Every failure ends in panic() with its reason. */
 #include <stdint.h>
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "acpi.h"
 #include "alloc.h"
 #include "bootinfo.h"

@@ -1,6 +1,6 @@
 /* Multiboot 1: find the header, plan the kernel's segments (ELF or the
  * a.out kludge), place the modules, build the info block. */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "byteorder.h"
 #include "elf_spec.h"

@@ -1,7 +1,7 @@
 /* Multiboot 2: check the header tag by tag, place the image (ELF32, ELF64
  * or the address tag's flat layout; at its linked address or, relocatable,
  * where its tag allows), place the modules, build the boot information. */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "byteorder.h"
 #include "elf.h"

@@ -1,7 +1,7 @@
 /* Physical memory bookkeeping: the loader's map, the RAM it leaves, and who
  * claims what. Every placement decision goes through here before any byte
  * of a payload moves. */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "mem.h"
 #include "status.h"

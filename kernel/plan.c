@@ -1,5 +1,5 @@
 /* plan_add: grow the segment list on demand. */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "plan.h"
 

@@ -1,7 +1,7 @@
 /* PVH: an ELF kernel whose Xen PHYS32_ENTRY note names a 32-bit entry,
  * loaded at its physical addresses and started with EBX pointing at an
  * hvm_start_info (command line, modules, memory map, RSDP). */
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "byteorder.h"
 #include "elf_spec.h"

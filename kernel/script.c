@@ -7,7 +7,7 @@
  * reused once it exists: a goto loop runs in constant memory. */
 #include <stdarg.h>
 #include <stdint.h>
-#include <string.h>
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "fmt.h"
 #include "fw_cfg.h"

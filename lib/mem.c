@@ -1,8 +1,10 @@
-/* The four functions the compiler may call on its own. Target build only:
- * the host tests use their libc's. */
+/* The memory functions of memfn.h (memcpy, memmove, memset and memcmp are
+ * the four the compiler may call on its own). Target build only: the host
+ * tests use their libc's. */
 #include <stddef.h>
 #include <stdint.h>
 #include "io.h"
+#include "memfn.h"	/* the prototypes these definitions must match */
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

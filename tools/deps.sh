@@ -1,9 +1,12 @@
 #!/bin/sh
 # Install the Debian packages fwboot's build and tests need, only those
 # missing (a fresh Debian 12 machine has none of them). Needs root.
+# Installed without recommends, so every package a step needs is named here,
+# even where it is only "recommended" (clang's fuzzer and sanitizer runtime,
+# libclang-rt-dev). The fresh-machine check (tools/fresh-check.sh) proves it.
 set -e
 pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 python3
-      cpio gzip zlib1g-dev clang grub-pc-bin grub-common xorriso mtools"
+      cpio gzip zlib1g-dev clang libclang-rt-dev grub-pc-bin grub-common xorriso mtools"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

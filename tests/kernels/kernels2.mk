@@ -18,7 +18,7 @@ K2 := $(B)/kernels
 K2SRC := tests/kernels
 
 # mb2test is position-independent: -fPIE with hidden symbols, no jump tables.
-K2_CFLAGS := -std=gnu11 -O2 -m32 -march=i686 -ffreestanding -nostdlib -fno-stack-protector \
+K2_CFLAGS := -std=gnu11 -O2 -m32 -march=i686 $(FREESTANDING) -nostdlib -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-builtin -fno-strict-aliasing \
 	-fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns \
 	-mno-sse -mno-mmx -mno-80387 -Wall -Wextra -Werror
