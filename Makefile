@@ -4,6 +4,9 @@
 #   make iso      build/fwboot.iso: GRUB starting fwboot (multiboot and multiboot2)
 #   make check    every test: host unit tests, then QEMU boot tests
 #   make bench    benchmarks (not tests)
+#   make install  fwboot.elf, the demo, tools, docs and man pages under
+#                 $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall
+#   make deb      build/deb/fwboot_$(VERSION)_all.deb (dpkg-buildpackage)
 
 VERSION := 0.1.0
 
@@ -20,10 +23,13 @@ B := build
 # that includes <string.h> fails to compile instead of finding the host's.
 # Debian's cross gcc ships limits.h without include-fixed/, so it would chain
 # to a libc's limits.h: _LIBC_LIMITS_H_ tells it there is none to chain to.
-FREESTANDING := -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+# Recursive (=), like the flag sets built on it: `make run` and `make check`
+# install the cross gcc (deps) after this file is read, so asking the
+# compiler for its include directory waits until a recipe needs it.
+FREESTANDING = -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-D_LIBC_LIMITS_H_
 
-CFLAGS := -std=gnu11 -O2 -m32 -march=i686 $(FREESTANDING) -fno-pic -fno-pie \
+CFLAGS = -std=gnu11 -O2 -m32 -march=i686 $(FREESTANDING) -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
 	-mno-sse -mno-mmx -mno-80387 -Wall -Wextra -Werror \
 	-Iinclude -Ikernel -DFWBOOT_VERSION='"$(VERSION)"'
@@ -100,7 +106,53 @@ bench: deps all
 clean:
 	rm -rf $(B)
 
-.PHONY: all iso unit check deps run bench clean print-pure fuzz
+# ---- install (guest firmware beside the host's, as Debian's ipxe package keeps
+# ipxe.lkrn in /usr/lib/ipxe: $(PREFIX)/lib/fwboot) ----
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(PREFIX)/bin
+DATADIR := $(PREFIX)/lib/fwboot
+DOCDIR := $(PREFIX)/share/doc/fwboot
+MANDIR := $(PREFIX)/share/man
+INSTALL ?= install
+# User-facing tools and their pages (fwboot-run when it is there).
+TOOLS := $(wildcard tools/fwboot-run)
+MAN1 := $(wildcard man/*.1)
+DOCS := README.md $(wildcard docs/*.md)
+
+# fwboot(7) is the README's "Using fwboot" part: made from it, never edited,
+# for the PREFIX it is installed under (its paths name the installed files).
+# Dated by the package's changelog (SOURCE_DATE_EPOCH) or the last commit.
+MD2MAN = python3 tools/md2man.py README.md --prefix $(PREFIX) --version $(VERSION) \
+	--date $$(if [ -n "$$SOURCE_DATE_EPOCH" ]; then date -u -d @$$SOURCE_DATE_EPOCH +%F; \
+		else git log -1 --format=%cs 2>/dev/null || date -u +%F; fi)
+
+man:
+	@mkdir -p $(B)/man
+	$(MD2MAN) $(B)/man/fwboot.7
+
+install: all $(DEMO_KERNEL)
+	$(INSTALL) -d $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(MANDIR)/man7
+	$(INSTALL) -m 644 $(B)/fwboot.elf $(DEMO_KERNEL) $(DESTDIR)$(DATADIR)/
+	if [ -f $(B)/fwboot.iso ]; then $(INSTALL) -m 644 $(B)/fwboot.iso $(DESTDIR)$(DATADIR)/; fi
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 644 $(filter docs/%,$(DOCS)) $(DESTDIR)$(DOCDIR)/docs/
+	$(MD2MAN) $(DESTDIR)$(MANDIR)/man7/fwboot.7
+	$(if $(TOOLS),$(INSTALL) -d $(DESTDIR)$(BINDIR) && $(INSTALL) -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/)
+	$(if $(MAN1),$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 && $(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
+
+uninstall:
+	rm -f $(DESTDIR)$(DATADIR)/fwboot.elf $(DESTDIR)$(DATADIR)/demo.elf $(DESTDIR)$(DATADIR)/fwboot.iso
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/,$(filter docs/%,$(DOCS)))
+	rm -f $(DESTDIR)$(MANDIR)/man7/fwboot.7
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS))) $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
+	-rmdir $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# The Debian package, from what is committed (debian/), built out of tree.
+deb: deps
+	sh tools/mkdeb.sh $(VERSION) $(B)/deb
+
+.PHONY: all iso unit check deps run bench clean print-pure fuzz man install uninstall deb
 
 fuzz: deps
 	for f in tests/fuzz/fuzz_*.c; do sh tests/fuzz/run-one.sh $$f $${FWBOOT_FUZZ_SECONDS:-60} || exit 1; done

@@ -5,8 +5,13 @@
 # even where it is only "recommended" (clang's fuzzer and sanitizer runtime,
 # libclang-rt-dev). The fresh-machine check (tools/fresh-check.sh) proves it.
 set -e
+# build and boot tests; fuzzing; the GRUB ISO; the Debian package and man
+# page checks (make deb, tests/pkg)
 pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 python3
-      cpio gzip zlib1g-dev clang libclang-rt-dev grub-pc-bin grub-common xorriso mtools"
+      cpio gzip zlib1g-dev
+      clang libclang-rt-dev
+      grub-pc-bin grub-common xorriso mtools
+      dpkg-dev debhelper fakeroot lintian mandoc groff-base"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

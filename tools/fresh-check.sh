@@ -118,10 +118,12 @@ new_root() {
 }
 
 # Run a shell command line inside a root, as a fresh login would: private
-# mounts, the .deb cache, an empty environment. Output goes to stdout.
+# mounts and process namespace (whatever it started dies with it, and its
+# mounts go with the namespace), the .deb cache, an empty environment.
+# Output goes to stdout.
 in_root() {
 	local root=$1 cmd=$2
-	unshare --mount --propagation private /bin/bash -c '
+	unshare --mount --pid --fork --kill-child --propagation private /bin/bash -c '
 		set -e
 		r=$1
 		mount -t proc proc "$r/proc"

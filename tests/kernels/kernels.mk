@@ -14,7 +14,7 @@
 KB := $(B)/kernels
 KSRC := tests/kernels
 
-MBTEST_CFLAGS := -std=gnu11 -O2 -m32 -march=i686 $(FREESTANDING) -nostdlib -fno-pic -fno-pie \
+MBTEST_CFLAGS = -std=gnu11 -O2 -m32 -march=i686 $(FREESTANDING) -nostdlib -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -fno-strict-aliasing \
 	-fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns \
 	-mno-sse -mno-mmx -mno-80387 -Wall -Wextra -Werror

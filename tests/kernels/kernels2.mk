@@ -18,12 +18,12 @@ K2 := $(B)/kernels
 K2SRC := tests/kernels
 
 # mb2test is position-independent: -fPIE with hidden symbols, no jump tables.
-K2_CFLAGS := -std=gnu11 -O2 -m32 -march=i686 $(FREESTANDING) -nostdlib -fno-stack-protector \
+K2_CFLAGS = -std=gnu11 -O2 -m32 -march=i686 $(FREESTANDING) -nostdlib -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-builtin -fno-strict-aliasing \
 	-fno-delete-null-pointer-checks -fno-tree-loop-distribute-patterns \
 	-mno-sse -mno-mmx -mno-80387 -Wall -Wextra -Werror
-MB2TEST_CFLAGS := $(K2_CFLAGS) -fPIE -fvisibility=hidden -fno-jump-tables
-PVHTEST_CFLAGS := $(K2_CFLAGS) -fno-pic -fno-pie
+MB2TEST_CFLAGS = $(K2_CFLAGS) -fPIE -fvisibility=hidden -fno-jump-tables
+PVHTEST_CFLAGS = $(K2_CFLAGS) -fno-pic -fno-pie
 K2_LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments -T $(K2SRC)/mb2test.ld
 

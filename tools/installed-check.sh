@@ -1,0 +1,35 @@
+#!/bin/sh
+# Boot the demo from an installed fwboot: ROOT/PREFIX/lib/fwboot/fwboot.elf
+# starts ROOT/PREFIX/lib/fwboot/demo.elf from fw_cfg with a module and
+# arguments, and the demo must report both and exit cleanly (QEMU status 129).
+# Used on the package installed in a fresh root (tools/fresh-check.sh
+# --package) and on `make install DESTDIR=...` (tests/boot/test_package.py).
+#   tools/installed-check.sh [ROOT] [PREFIX]      (defaults: / and /usr)
+set -u
+root=${1:-/}
+prefix=${2:-/usr}
+lib=${root%/}$prefix/lib/fwboot
+fail() { echo "installed-check: $*" >&2; exit 1; }
+for f in "$lib/fwboot.elf" "$lib/demo.elf"; do
+	[ -r "$f" ] || fail "$f is not installed"
+done
+command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 is not installed (the package recommends qemu-system-x86)"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fwboot-installed.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+echo "module text from installed-check" >"$tmp/module.txt"
+echo "installed-check: booting $lib/demo.elf through $lib/fwboot.elf"
+# A hang guard only: the demo ends in about a second.
+timeout 300 qemu-system-x86_64 -kernel "$lib/fwboot.elf" \
+	-fw_cfg "name=opt/fwboot/demo,file=$lib/demo.elf" \
+	-fw_cfg "name=opt/fwboot/module,file=$tmp/module.txt" \
+	-append "name=opt/fwboot/demo initrd=opt/fwboot/module -- installed check" \
+	-m 128M -serial "file:$tmp/console.txt" -display none -nodefaults -no-reboot -accel tcg \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
+status=$?
+cat "$tmp/console.txt"
+[ "$status" -eq 129 ] || fail "QEMU exited with $status, expected 129 from the demo"
+grep -q 'command line: "opt/fwboot/demo installed check"' "$tmp/console.txt" || fail "the demo did not get its arguments"
+grep -q 'module text from installed-check' "$tmp/console.txt" || fail "the demo did not get its module"
+grep -q 'fwboot demo kernel: all done' "$tmp/console.txt" || fail "the demo did not finish"
+echo "installed-check: the installed fwboot booted the installed demo"
