@@ -11,7 +11,7 @@ pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-
       cpio gzip zlib1g-dev
       clang libclang-rt-dev
       grub-pc-bin grub-common xorriso mtools
-      dpkg-dev debhelper fakeroot lintian mandoc groff-base"
+      build-essential dpkg-dev debhelper fakeroot lintian mandoc groff-base"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -145,26 +145,45 @@ log "commit $(git -C "$here" log -1 --format='%h %s' "$commit")"
 
 status=0
 total=0
-for cmd in "${cmds[@]}"; do
-	log "running in a fresh Debian 12 root: cd /root/fwboot && $cmd"
+passed=0	# the tests' own tally (make check's closing line) plus one per step
+failed=0
+steps=()
+# A step's tally: its closing "N passed, M failed" line, or 1 passed / failed.
+tally() {
+	local rc=$1 line
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$work/step.log" | tail -n 1)
+	if [ -n "$line" ]; then
+		set -- $line
+		passed=$((passed + $1))
+		failed=$((failed + $3))
+		[ "$rc" -ne 0 ] && [ "$3" = 0 ] && failed=$((failed + 1))
+	elif [ "$rc" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+}
+# Run one step (a shell command line) in a root, its output shown indented.
+step() {
+	local root=$1 what=$2 cmd=$3 rc
+	log "running in a fresh Debian 12 root: $what"
 	SECONDS=0
-	in_root "$root" "cd /root/fwboot && $cmd" | sed -u 's/^/  | /'
+	in_root "$root" "$cmd" | tee "$work/step.log" | sed -u 's/^/  | /'
 	rc=${PIPESTATUS[0]}
 	total=$((total + SECONDS))
-	log "'$cmd' exited $rc after ${SECONDS}s"
-	if [ "$rc" -ne 0 ]; then
-		status=1
-		break
-	fi
+	log "'$what' exited $rc after ${SECONDS}s"
+	steps+=("$what: exit $rc, ${SECONDS}s")
+	tally "$rc"
+	return "$rc"
+}
+
+for cmd in "${cmds[@]}"; do
+	step "$root" "$cmd" "cd /root/fwboot && $cmd" || { status=1; break; }
 done
 
 if [ "$status" = 0 ] && [ "$package" = 1 ]; then
-	log "building the Debian package in the same root: make deb"
-	SECONDS=0
-	in_root "$root" "cd /root/fwboot && make deb" | sed -u 's/^/  | /'
-	rc=${PIPESTATUS[0]}
-	total=$((total + SECONDS))
-	log "'make deb' exited $rc after ${SECONDS}s"
+	step "$root" "make deb" "cd /root/fwboot && make deb"
+	rc=$?
 	debs=$(ls "$root"/root/fwboot/build/deb/fwboot_*_all.deb 2>/dev/null)
 	if [ "$rc" -ne 0 ] || [ -z "$debs" ]; then
 		status=1
@@ -176,20 +195,16 @@ if [ "$status" = 0 ] && [ "$package" = 1 ]; then
 		cp "$debs" "$root2/root/"
 		cp "$here/tools/installed-check.sh" "$root2/root/installed-check.sh"
 		deb=$(basename "$debs")
-		log "installing $deb into another fresh root and booting the demo from the installed paths"
-		SECONDS=0
-		in_root "$root2" "cd /root && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ./$deb >/dev/null && sh /root/installed-check.sh" |
-			sed -u 's/^/  | /'
-		rc=${PIPESTATUS[0]}
-		total=$((total + SECONDS))
-		log "installed package check exited $rc after ${SECONDS}s"
-		[ "$rc" -eq 0 ] || status=1
+		step "$root2" "apt install ./$deb, boot the installed demo" \
+			"cd /root && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ./$deb >/dev/null && sh /root/installed-check.sh" ||
+			status=1
 	fi
 fi
 
-if [ "$status" = 0 ]; then
-	log "passed: ${cmds[*]}$([ "$package" = 1 ] && echo ', make deb, apt install + installed demo') (${total}s)"
-else
-	log "FAILED (${total}s)"
-fi
+log "summary (commit $(git -C "$here" log -1 --format=%h "$commit"), ${total}s in the fresh roots):"
+for s in "${steps[@]}"; do
+	log "  $s"
+done
+[ "$status" = 0 ] && log "passed" || log "FAILED"
+echo "$passed passed, $failed failed"
 exit $status
