@@ -82,6 +82,11 @@ unit: $(UNIT_BINS)
 print-pure:
 	@echo $(PURE_SRCS)
 
+# The target compiler and its flags (tests/boot/test_package.py checks that
+# they are freestanding).
+print-target-cc:
+	@echo $(CC) $(CFLAGS)
+
 # Test kernels and the demo (tests/kernels/kernels.mk).
 -include tests/kernels/kernels.mk
 -include tests/kernels/kernels2.mk
@@ -152,7 +157,7 @@ uninstall:
 deb: deps
 	sh tools/mkdeb.sh $(VERSION) $(B)/deb
 
-.PHONY: all iso unit check deps run bench clean print-pure fuzz man install uninstall deb
+.PHONY: all iso unit check deps run bench clean print-pure print-target-cc fuzz man install uninstall deb
 
 fuzz: deps
 	for f in tests/fuzz/fuzz_*.c; do sh tests/fuzz/run-one.sh $$f $${FWBOOT_FUZZ_SECONDS:-60} || exit 1; done

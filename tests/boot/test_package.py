@@ -68,6 +68,28 @@ def install(prefix=PREFIX):
     return dest
 
 
+def test_target_build_is_freestanding():
+    """Target code compiles with the compiler's freestanding headers and
+    the project's, and fails on any C library header."""
+    cc = make('print-target-cc').split()
+    d = tmpdir()
+    for header, ok in (('stdint.h', True), ('stddef.h', True), ('stdarg.h', True),
+                       ('stdbool.h', True), ('limits.h', True), ('memfn.h', True),
+                       ('string.h', False), ('stdlib.h', False), ('stdio.h', False)):
+        src = os.path.join(d, 'probe.c')
+        with open(src, 'w') as f:
+            f.write('#include <%s>\nint probe;\n' % header)
+        p = subprocess.run(cc + ['-c', '-o', os.path.join(d, 'probe.o'), src], cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out = p.stdout.decode('utf-8', 'replace')
+        if ok:
+            expect(p.returncode == 0, 'target code cannot include <%s>:\n%s' % (header, out))
+        else:
+            expect(p.returncode != 0 and ('%s: No such file' % header) in out,
+                   'target code can include the C library\'s <%s> (status %d):\n%s'
+                   % (header, p.returncode, out))
+
+
 def test_install_layout():
     dest = install()
     got = files_under(dest)
