@@ -4,7 +4,9 @@ of Debian's kernel with a busybox initramfs, booted
 
   - through fwboot from fw_cfg with the 32-bit entry (entry=32),
   - through fwboot from fw_cfg with the real-mode entry (entry=16),
+  - through fwboot with no entry= (the default the image's header decides),
   - through QEMU's own -kernel/-initrd/-append (the baseline),
+  - through GRUB from an ISO (`linux`/`initrd` from the ISO, BIOS),
 
 with the same files and kernel arguments, interleaved in one run. Also the
 time to the kernel's first console line ("Linux version") and QEMU's CPU
@@ -107,6 +109,25 @@ def timed(cmd):
     return t_kernel, t_marker, cpu
 
 
+def grub_iso(d, vmlinuz, initrd):
+    """A BIOS GRUB ISO that boots vmlinuz and initrd from itself at once."""
+    root = os.path.join(d, 'iso')
+    os.makedirs(os.path.join(root, 'boot', 'grub'))
+    shutil.copy(vmlinuz, os.path.join(root, 'boot', 'vmlinuz'))
+    shutil.copy(initrd, os.path.join(root, 'boot', 'initrd.cpio'))
+    with open(os.path.join(root, 'boot', 'grub', 'grub.cfg'), 'w') as f:
+        f.write('serial --unit=0 --speed=115200\nterminal_input serial\nterminal_output serial\n'
+                'set timeout=0\nmenuentry linux {\n  linux /boot/vmlinuz %s\n'
+                '  initrd /boot/initrd.cpio\n}\n' % ARGS)
+    iso = os.path.join(d, 'linux.iso')
+    p = subprocess.run(['grub-mkrescue', '-o', iso, '--locales=', '--fonts=', '--themes=',
+                        '--install-modules=linux serial terminal normal configfile', root],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        sys.exit('bench: grub-mkrescue failed: %s' % p.stdout.decode()[-1000:])
+    return iso
+
+
 def exit_stub(value):
     """mov $value, %al; out %al, $0xf4; hlt (16- and 32-bit alike)."""
     return bytes([0xB0, value, 0xE6, 0xF4, 0xF4])
@@ -182,15 +203,20 @@ def main():
         vmlinuz = files['vmlinuz']
 
         def via_fwboot(entry):
+            opt = 'entry=%s ' % entry if entry else ''
             return BASE + ['-kernel', FWBOOT, '-fw_cfg', 'name=opt/fwboot/vmlinuz,file=' + vmlinuz,
                            '-fw_cfg', 'name=opt/fwboot/initrd,file=' + initrd, '-append',
-                           'name=opt/fwboot/vmlinuz initrd=opt/fwboot/initrd entry=%s -- %s' % (entry, ARGS)]
+                           'name=opt/fwboot/vmlinuz initrd=opt/fwboot/initrd %s-- %s' % (opt, ARGS)]
 
         cases = [
             ('QEMU -kernel/-initrd/-append', BASE + ['-kernel', vmlinuz, '-initrd', initrd, '-append', ARGS]),
+            ('fwboot (no entry=)', via_fwboot(None)),
             ('fwboot entry=32', via_fwboot('32')),
             ('fwboot entry=16', via_fwboot('16')),
         ]
+        if shutil.which('grub-mkrescue'):
+            cases.append(('GRUB ISO linux/initrd', BASE + ['-cdrom', grub_iso(d, vmlinuz, initrd),
+                                                           '-boot', 'd']))
         samples = {name: [] for name, _ in cases}
         for _ in range(REPS):
             for name, cmd in cases:     # interleaved: drift hits every case alike

@@ -1,10 +1,8 @@
 #!/bin/sh
-# All benchmarks (not tests): make bench.
+# All benchmarks (not tests): make bench. bench/report.py runs them and
+# writes build/bench/report.md with its plots (bench/linux.py is one part).
 set -e
 cd "$(dirname "$0")/.."
+sh tools/deps.sh bench
 make -s all kernels
-python3 bench/boot_demo.py
-for b in bench/*.sh; do
-	[ "$b" = bench/run.sh ] && continue
-	sh "$b"
-done
+python3 bench/report.py

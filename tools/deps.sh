@@ -12,6 +12,8 @@ pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-
       clang libclang-rt-dev
       grub-pc-bin grub-common xorriso mtools
       build-essential dpkg-dev debhelper fakeroot lintian mandoc groff-base"
+# `deps.sh bench` adds what make bench alone needs (the report's plots)
+[ "${1:-}" = bench ] && pkgs="$pkgs gnuplot-nox"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

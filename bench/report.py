@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""Benchmarks (not tests) gathered into build/bench/report.md with PNG plots.
+
+Every figure is min, median and max over FWBOOT_BENCH_REPS (default 5)
+runs; cases that are compared run alternately (one of each, then again), so
+a change in the machine's load hits each alike, and ratios are against a
+baseline measured in the same run. The report records the load average
+before and after: figures from a busy machine say so.
+
+Sections (FWBOOT_BENCH_ONLY=a,b picks some):
+  size        build/fwboot.elf's sections against the budget the build enforces
+  demo        QEMU start to the end of a tiny kernel: through fwboot from fw_cfg
+              against QEMU's own -kernel
+  load        load throughput for 16, 64 and 256 MiB: fwboot by DMA, by
+              `rep insb` (fw_cfg=pio), QEMU's own -initrd; MB/s
+  growth      how boot time grows with 1-1000 modules, a bundle of 10-10000
+              members, a 1-64 MiB gzipped kernel, a script of 10-10000 lines
+  linux       bench/linux.py (Debian's kernel to the initramfs marker)
+
+Time is the wall time from QEMU's start to its exit (the demo kernel ends
+QEMU through isa-debug-exit); throughput and growth subtract the same
+path's time with the smallest input, so what is left is the cost of the
+extra bytes, members or lines. FWBOOT_BENCH_QUICK=1 uses fewer and smaller
+inputs (a smoke run of the script itself, not figures to quote).
+"""
+
+import gzip
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, 'build')
+OUT = os.path.join(BUILD, 'bench')
+FWBOOT = os.path.join(BUILD, 'fwboot.elf')
+DEMO = os.path.join(BUILD, 'kernels', 'demo.elf')
+ACCEL = 'kvm' if os.environ.get('FWBOOT_KVM') == '1' else 'tcg'
+QUICK = os.environ.get('FWBOOT_BENCH_QUICK') == '1'
+REPS = int(os.environ.get('FWBOOT_BENCH_REPS', '3' if QUICK else '5'))
+ONLY = [s for s in os.environ.get('FWBOOT_BENCH_ONLY', '').split(',') if s]
+BASE = ['qemu-system-x86_64', '-nodefaults', '-display', 'none', '-no-reboot', '-serial', 'null',
+        '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-accel', ACCEL]
+DEMO_OK = 129
+
+
+class Stats:
+    """min, median and max of a list of samples."""
+
+    def __init__(self, samples):
+        self.samples = sorted(samples)
+        self.min = self.samples[0]
+        self.med = statistics.median(self.samples)
+        self.max = self.samples[-1]
+
+    def map(self, f):
+        """The same statistics of f(sample); f may reverse the order."""
+        return Stats([f(s) for s in self.samples])
+
+    def fmt(self, unit='s', digits=3):
+        return '%.*f %s (%.*f-%.*f)' % (digits, self.med, unit, digits, self.min, digits, self.max)
+
+
+def run_once(cmd, status=DEMO_OK, timeout=1800):
+    t = time.monotonic()
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, timeout=timeout)
+    dt = time.monotonic() - t
+    if p.returncode != status:
+        sys.exit('bench: %s\nexited %d, expected %d: %s' % (' '.join(cmd), p.returncode, status,
+                                                            p.stderr.decode()[-800:]))
+    return dt
+
+
+def alternate(cases, reps=REPS):
+    """{name: Stats} of each (name, cmd) case, run one after another reps times."""
+    times = {name: [] for name, _ in cases}
+    for _ in range(reps):
+        for name, cmd in cases:
+            times[name].append(run_once(cmd))
+    return {name: Stats(t) for name, t in times.items()}
+
+
+def fwboot_cmd(files, append, mem='1G'):
+    cmd = BASE + ['-m', mem, '-kernel', FWBOOT]
+    for name, path in files:
+        cmd += ['-fw_cfg', 'name=%s,file=%s' % (name, path)]
+    return cmd + ['-append', append]
+
+
+def loadavg():
+    with open('/proc/loadavg') as f:
+        return ' '.join(f.read().split()[:3])
+
+
+# ---- plots ----
+
+def plot(name, title, xlabel, ylabel, series, logx=False, logy=False):
+    """series: [(label, [(x, Stats)])]: a PNG with error bars (min-max) at
+    each median; returns the file name, or None without gnuplot."""
+    if shutil.which('gnuplot') is None:
+        return None
+    script = ['set terminal pngcairo size 800,500', 'set output "%s.png"' % name,
+              'set title "%s"' % title, 'set xlabel "%s"' % xlabel, 'set ylabel "%s"' % ylabel,
+              'set key top left', 'set grid']
+    if logx:
+        script.append('set logscale x')
+    if logy:
+        script.append('set logscale y')
+    plots = []
+    for i, (label, points) in enumerate(series):
+        dat = '%s.%d.dat' % (name, i)
+        with open(os.path.join(OUT, dat), 'w') as f:
+            for x, s in points:
+                f.write('%g %g %g %g\n' % (x, s.med, s.min, s.max))
+        plots.append('"%s" using 1:2:3:4 with yerrorlines title "%s"' % (dat, label))
+    script.append('plot ' + ', '.join(plots))
+    p = subprocess.run(['gnuplot'], input='\n'.join(script).encode(), cwd=OUT,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        sys.exit('bench: gnuplot failed: %s' % p.stdout.decode())
+    return name + '.png'
+
+
+# ---- sections ----
+
+def section_size(md, d):
+    out = subprocess.run(['i686-linux-gnu-size', '-A', FWBOOT], check=True,
+                         stdout=subprocess.PIPE).stdout.decode()
+    sizes = {m.group(1): int(m.group(2)) for m in re.finditer(r'^\.(\w+)\s+(\d+)', out, re.M)}
+    budget = subprocess.run(['make', '-s', '-C', ROOT, 'print-size-budget'],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode().strip()
+    md.append('## Size of build/fwboot.elf\n')
+    md.append('| section | bytes |\n| --- | --- |')
+    for s in ('text', 'rodata', 'data', 'bss'):
+        md.append('| .%s | %d |' % (s, sizes.get(s, 0)))
+    loadable = sizes.get('text', 0) + sizes.get('rodata', 0) + sizes.get('data', 0)
+    md.append('| loadable (text + rodata + data) | %d (%.1f KiB) |' % (loadable, loadable / 1024))
+    if budget:
+        md.append('\nThe build refuses an image whose loadable part exceeds %s bytes '
+                  '(`make print-size-budget`).' % budget)
+    md.append('')
+
+
+def section_demo(md, d):
+    mod = os.path.join(d, 'small')
+    with open(mod, 'wb') as f:
+        f.write(b'demo module\n' * 100)
+    st = alternate([
+        ('QEMU -kernel demo -initrd (baseline)',
+         BASE + ['-m', '256M', '-kernel', DEMO, '-initrd', mod, '-append', 'bench']),
+        ('fwboot, demo and module from fw_cfg',
+         fwboot_cmd([('opt/fwboot/demo', DEMO), ('opt/fwboot/mod', mod)],
+                    'name=opt/fwboot/demo initrd=opt/fwboot/mod -- bench', mem='256M'))])
+    base = st['QEMU -kernel demo -initrd (baseline)']
+    md.append('## A tiny kernel: QEMU start to its end\n')
+    md.append('| path | time | ratio of medians |\n| --- | --- | --- |')
+    for name, s in st.items():
+        md.append('| %s | %s | %.2fx |' % (name, s.fmt(), s.med / base.med))
+    md.append('')
+
+
+def section_load(md, d):
+    sizes = [16, 64] if QUICK else [16, 64, 256]
+    tiny = os.path.join(d, 'tiny')
+    with open(tiny, 'wb') as f:
+        f.write(b'x' * 4096)
+    files = {0: tiny}
+    for mib in sizes:
+        path = os.path.join(d, 'mod%d' % mib)
+        with open(path, 'wb') as f:
+            block = os.urandom(1 << 20)
+            for _ in range(mib):
+                f.write(block)
+        files[mib] = path
+
+    def fw(mod, opt):
+        return fwboot_cmd([('opt/fwboot/demo', DEMO), ('opt/fwboot/mod', mod)],
+                          'name=opt/fwboot/demo initrd=opt/fwboot/mod %s-- bench' % opt)
+
+    def qemu(mod):
+        return BASE + ['-m', '1G', '-kernel', DEMO, '-initrd', mod, '-append', 'bench']
+
+    methods = [('fwboot DMA', lambda m: fw(m, '')),
+               ('fwboot rep insb (fw_cfg=pio)', lambda m: fw(m, 'fw_cfg=pio ')),
+               ('QEMU -kernel -initrd', qemu)]
+    md.append('## Load throughput\n')
+    md.append('A module of N MiB (random bytes) handed to the demo kernel; MB/s = N MiB / '
+              '(time with it - time with a 4 KiB module, the same path, the same run).\n')
+    md.append('| method | ' + ' | '.join('%d MiB' % s for s in sizes) + ' |')
+    md.append('| --- |' + ' --- |' * len(sizes))
+    series = []
+    for label, mk in methods:
+        row, points = [], []
+        for mib in sizes:
+            st = alternate([('base', mk(files[0])), ('big', mk(files[mib]))])
+            # pair each run with the same repetition's baseline
+            extra = [max(b - a, 1e-6) for a, b in zip(st['base'].samples, st['big'].samples)]
+            mbs = Stats([mib * 1.048576 / e for e in extra])
+            row.append('%.0f MB/s (%.0f-%.0f)' % (mbs.med, mbs.min, mbs.max))
+            points.append((mib, mbs))
+        md.append('| %s | %s |' % (label, ' | '.join(row)))
+        series.append((label, points))
+    png = plot('load', 'Load throughput (%s)' % ACCEL, 'module size (MiB)', 'MB/s', series,
+               logx=True, logy=True)
+    if png:
+        md.append('\n![load throughput](%s)' % png)
+    md.append('\nA byte-at-a-time `inb` loop (the 2010 patch) is not measured: fwboot has no '
+              'such mode; `rep insb` is its port-I/O path.\n')
+
+
+def cpio_newc(members):
+    """A newc archive of (name, bytes) members."""
+    out = bytearray()
+    ino = 1
+    for name, data in members + [('TRAILER!!!', b'')]:
+        nb = name.encode() + b'\0'
+        hdr = '070701' + ''.join('%08X' % v for v in (
+            ino, 0o100644, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+        out += hdr.encode() + nb
+        out += b'\0' * (-len(out) % 4)
+        out += data
+        out += b'\0' * (-len(out) % 4)
+        ino += 1
+    return bytes(out)
+
+
+def growth(md, title, key, unit, points, make_cmd, d):
+    """Time against a count; the cost per unit between successive points and
+    the log-log slope say whether growth is worse than linear."""
+    cases = [(n, make_cmd(n)) for n in points]
+    times = {n: [] for n in points}
+    for _ in range(REPS):
+        for n, cmd in cases:
+            times[n].append(run_once(cmd))
+    st = {n: Stats(t) for n, t in times.items()}
+    base = st[points[0]].med
+    md.append('### %s\n' % title)
+    md.append('| %s | time | over the smallest | log-log slope from the previous |' % unit)
+    md.append('| --- | --- | --- | --- |')
+    worst = 0.0
+    prev = None
+    for n in points:
+        over = st[n].med - base
+        slope = ''
+        if prev is not None:
+            a, b = st[prev].med - base, over
+            if a > 0.005 and b > 0:
+                s = math.log(b / a) / math.log(n / prev)
+                worst = max(worst, s)
+                slope = '%.2f' % s
+        md.append('| %d | %s | %+.3f s | %s |' % (n, st[n].fmt(), over, slope))
+        prev = n
+    verdict = ('worse than linear (slope %.2f)' % worst if worst > 1.25 else
+               'linear or better (largest slope %.2f)' % worst if worst else
+               'too small to tell from the fixed cost')
+    md.append('\nGrowth: %s.\n' % verdict)
+    return [(n, st[n]) for n in points], verdict
+
+
+def section_growth(md, d):
+    md.append('## How cost grows\n')
+    md.append('Wall time from QEMU start to the demo kernel\'s exit. The slope is of the time '
+              'above the smallest case against the count, on log scales: 1 is linear.\n')
+    curves = []
+
+    # modules from one bundle, named on the command line (fw_cfg has too few
+    # slots for 1000 files, and a script holds at most 64 images)
+    def modules(n):
+        path = os.path.join(d, 'mods%d.cpio' % n)
+        if not os.path.exists(path):
+            members = [('demo.elf', open(DEMO, 'rb').read())]
+            members += [('m%d' % i, b'module %d\n' % i) for i in range(n)]
+            with open(path, 'wb') as f:
+                f.write(cpio_newc(members))
+        mods = ' '.join('initrd=opt/fwboot/set.cpio#m%d' % i for i in range(n))
+        return fwboot_cmd([('opt/fwboot/set.cpio', path)],
+                          'name=opt/fwboot/set.cpio#demo.elf %s -- bench' % mods)
+    pts = [1, 10, 100] if QUICK else [1, 10, 100, 1000]
+    curves.append(('modules', 'modules') + growth(md, 'Modules (members of one bundle, on the command line)', 'modules', 'modules',
+                                        pts, modules, d))
+
+    # bundle members before the kernel
+    def bundle(n):
+        path = os.path.join(d, 'bundle%d.cpio' % n)
+        if not os.path.exists(path):
+            members = [('pad%05d' % i, b'p' * 64) for i in range(n)]
+            members.append(('demo.elf', open(DEMO, 'rb').read()))
+            with open(path, 'wb') as f:
+                f.write(cpio_newc(members))
+        return fwboot_cmd([('opt/fwboot/b.cpio', path)], 'name=opt/fwboot/b.cpio#demo.elf -- bench')
+    pts = [10, 100, 1000] if QUICK else [10, 100, 1000, 10000]
+    curves.append(('bundle', 'members') + growth(md, 'Bundle members before the kernel', 'members', 'members',
+                                       pts, bundle, d))
+
+    # a gzipped kernel of N MiB: the demo with random bytes after it
+    def inflate(mib):
+        path = os.path.join(d, 'demo%d.gz' % mib)
+        if not os.path.exists(path):
+            data = open(DEMO, 'rb').read()
+            rnd = os.urandom(1 << 20)
+            pad = (mib << 20) - len(data)
+            body = data + (rnd * (mib + 1))[:max(pad, 0)]
+            with open(path, 'wb') as f:
+                f.write(gzip.compress(body, 6))
+        return fwboot_cmd([('opt/fwboot/k.gz', path)], 'name=opt/fwboot/k.gz -- bench')
+    pts = [1, 4, 16] if QUICK else [1, 4, 16, 64]
+    curves.append(('inflate', 'MiB inflated') + growth(md, 'Inflating a gzipped kernel', 'MiB', 'MiB', pts, inflate, d))
+
+    # script lines before the boot
+    def script(n):
+        path = os.path.join(d, 'script%d.ipxe' % n)
+        if not os.path.exists(path):
+            lines = ['#!ipxe'] + ['set v%d %d' % (i % 50, i) for i in range(n)]
+            lines += ['kernel fw_cfg:opt/fwboot/demo bench', 'boot']
+            with open(path, 'w') as f:
+                f.write('\n'.join(lines) + '\n')
+        return fwboot_cmd([('opt/fwboot/demo', DEMO), ('opt/fwboot/s.ipxe', path)],
+                          'name=opt/fwboot/s.ipxe')
+    pts = [10, 100, 1000] if QUICK else [10, 100, 1000, 10000]
+    curves.append(('script', 'script lines') + growth(md, 'Script lines before the boot', 'lines', 'lines', pts, script, d))
+
+    for name, unit, points, _ in curves:
+        png = plot('growth-' + name, 'Boot time against %s (%s)' % (unit, ACCEL), unit, 'seconds',
+                   [(name, points)], logx=True)
+        if png:
+            md.append('![%s](%s)\n' % (name, png))
+
+
+def section_linux(md, d):
+    md.append('## Linux\n')
+    p = subprocess.run([sys.executable, os.path.join(ROOT, 'bench', 'linux.py')],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       env=dict(os.environ, FWBOOT_BENCH_REPS=str(REPS)))
+    if p.returncode != 0:
+        sys.exit('bench: bench/linux.py failed:\n%s' % p.stdout.decode()[-2000:])
+    md.append('`bench/linux.py`, %d runs of each full boot:\n' % REPS)
+    md.append('```\n%s```\n' % p.stdout.decode())
+
+
+SECTIONS = [('size', section_size), ('demo', section_demo), ('load', section_load), ('growth', section_growth),
+            ('linux', section_linux)]
+
+
+def main():
+    for f in (FWBOOT, DEMO):
+        if not os.path.isfile(f):
+            sys.exit('bench: %s is missing: run make all kernels' % f)
+    if ACCEL == 'kvm':
+        print('bench: FWBOOT_KVM=1: this machine\'s /dev/kvm may be a software virtualizer; '
+              'figures from it are not KVM figures', file=sys.stderr)
+    os.makedirs(OUT, exist_ok=True)
+    for f in os.listdir(OUT):
+        if f.endswith(('.png', '.dat')):
+            os.remove(os.path.join(OUT, f))
+    md = ['# fwboot benchmarks\n',
+          'Made by `make bench` (bench/report.py) on %s: %s, %d repetitions per figure, '
+          'min-max in parentheses after each median.%s\n' % (
+              time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), ACCEL, REPS,
+              ' QUICK run: smoke figures, not to quote.' if QUICK else ''),
+          'Load average before: %s.\n' % loadavg()]
+    d = tempfile.mkdtemp(prefix='fwboot-bench-')
+    try:
+        for name, fn in SECTIONS:
+            if ONLY and name not in ONLY:
+                continue
+            t = time.monotonic()
+            fn(md, d)
+            print('bench: %s done in %.0f s' % (name, time.monotonic() - t), file=sys.stderr)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    md.append('Load average after: %s.\n' % loadavg())
+    path = os.path.join(OUT, 'report.md')
+    with open(path, 'w') as f:
+        f.write('\n'.join(md))
+    print('bench: wrote %s' % os.path.relpath(path, ROOT))
+
+
+if __name__ == '__main__':
+    main()
