@@ -6,7 +6,8 @@
 # libclang-rt-dev). The fresh-machine check (tools/fresh-check.sh) proves it.
 set -e
 pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 python3
-      cpio gzip zlib1g-dev clang libclang-rt-dev grub-pc-bin grub-common xorriso mtools"
+      cpio gzip zlib1g-dev clang libclang-rt-dev grub-pc-bin grub-common xorriso mtools
+      libvirt-daemon-system libvirt-clients libxml2-utils mandoc groff-base"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
