@@ -478,3 +478,39 @@ def test_suite_shards_and_tap():
     r = run('--suite', bad)
     expect_run(r, 64, 'a suite with an unknown key')
     expect('kernal' in r.err, r.err)
+
+
+def test_linux_payload():
+    """Debian's kernel and a busybox initramfs: passes by powering off
+    (QEMU status 0), and by an expectation; a kernel panic is a failure."""
+    import test_linux
+    d = tmpdir()
+    vmlinuz = test_linux.debian()['vmlinuz']
+    initrd = test_linux.initramfs(d)
+    common = [vmlinuz, '--initrd', initrd, '-m', test_linux.MEM, '--timeout', str(test_linux.LINUX_TIMEOUT)]
+    r = run(*common, '--', 'console=ttyS0', 'quiet', 'from=fwboot-run')
+    expect_run(r, 0, 'Linux powering off')
+    expect(re.search(r'^CMDLINE<.*from=fwboot-run.*>', r.out, re.M), 'no /proc/cmdline line:\n' + r.out[-2000:])
+    r = run(*common, '--expect', re.escape(test_linux.MARKER), '--', 'console=ttyS0', 'quiet')
+    expect_run(r, 0, 'Linux with --expect')
+    r = run(vmlinuz, '-m', test_linux.MEM, '--timeout', str(test_linux.LINUX_TIMEOUT), '--',
+            'console=ttyS0', 'root=/dev/nothing', 'panic=-1')
+    expect_run(r, 21, 'Linux without a root file system (a kernel panic)')
+    expect('Kernel panic - not syncing' in r.err, r.err)
+
+
+def test_man_page():
+    """man/fwboot-run.1 lints clean and names every option --help lists."""
+    page = os.path.join(ROOT, 'man', 'fwboot-run.1')
+    for cmd in (['mandoc', '-T', 'lint', page], ['groff', '-ww', '-man', '-z', page]):
+        if shutil.which(cmd[0]) is None:
+            fail('%s is missing (tools/deps.sh installs it)' % cmd[0])
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        expect(p.returncode == 0 and not p.stdout.strip(), '%s: %s' % (' '.join(cmd), p.stdout.decode()))
+    with open(page) as f:
+        text = f.read().replace('\\-', '-')
+    r = run('--help')
+    expect_run(r, 0, '--help')
+    opts = set(re.findall(r'(?<![\w-])(--[a-z][a-z-]+)', r.out)) - {'--help'}
+    missing = sorted(o for o in opts if o not in text)
+    expect(not missing, 'options in --help but not in the man page: %s' % missing)
