@@ -514,3 +514,47 @@ def test_man_page():
     opts = set(re.findall(r'(?<![\w-])(--[a-z][a-z-]+)', r.out)) - {'--help'}
     missing = sorted(o for o in opts if o not in text)
     expect(not missing, 'options in --help but not in the man page: %s' % missing)
+
+
+def children(pid):
+    out = []
+    for p in os.listdir('/proc'):
+        if p.isdigit():
+            try:
+                with open('/proc/%s/stat' % p) as f:
+                    fields = f.read().rsplit(')', 1)[1].split()
+                if int(fields[1]) == pid:
+                    out.append(int(p))
+            except OSError:
+                pass
+    return out
+
+
+def test_sigterm_ends_qemu():
+    """A CI job cancelled (SIGTERM to fwboot-run) leaves no QEMU behind,
+    although QEMU runs in its own session."""
+    import signal
+    import time
+    d = tmpdir()
+    script = write_file(d, 'slow.ipxe', b'#!ipxe\necho waiting for the signal\nsleep 3000\n')
+    p = subprocess.Popen(['python3', TOOL, '--accel', accel(), '--script', script, '--timeout', GUARD],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        for line in p.stdout:
+            if b'waiting for the signal' in line:
+                break
+        qemu = children(p.pid)
+        expect(qemu, 'no QEMU child of fwboot-run')
+        p.send_signal(signal.SIGTERM)
+        expect_eq(p.wait(timeout=300), 128 + signal.SIGTERM, 'fwboot-run status after SIGTERM')
+        for _ in range(3000):       # a guard: QEMU is killed with SIGKILL
+            if not any(os.path.exists('/proc/%d' % q) and
+                       open('/proc/%d/stat' % q).read().rsplit(')', 1)[1].split()[0] != 'Z' for q in qemu):
+                break
+            time.sleep(0.1)
+        else:
+            fail('QEMU %s still runs after fwboot-run ended' % qemu)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
