@@ -115,7 +115,10 @@ def run_domain(xml_path, name, serial):
     serial log and the state reason; the domain is gone afterwards."""
     virsh('destroy', name, check=False)
     virsh('undefine', name, check=False)
-    virsh('define', xml_path)
+    status, out = virsh('define', xml_path, check=False)
+    if status != 0:
+        with open(xml_path) as f:
+            fail('virsh define %s failed (%d): %s\n--- the domain:\n%s' % (xml_path, status, out.strip(), f.read()))
     try:
         virsh('start', name)
         state = ''
