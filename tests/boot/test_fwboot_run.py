@@ -558,3 +558,16 @@ def test_sigterm_ends_qemu():
         if p.poll() is None:
             p.kill()
             p.wait()
+
+
+def test_status_read_after_console_closes():
+    """QEMU's exit status decides a run without --expect, even when QEMU is
+    slow to exit after its console closed (as under load: the console pipe
+    closes first). A wrapper closes the console, then waits before exiting
+    with QEMU's status; fwboot-run used to kill it then (status -9)."""
+    d = tmpdir()
+    wrapper = write_file(d, 'slow-exit-qemu', (
+        '#!/bin/sh\n"%s" "$@"\nst=$?\nexec >&- 2>&-\nsleep 2\nexit $st\n' % QEMU).encode())
+    os.chmod(wrapper, 0o755)
+    r = run(kernel('demo.elf'), '--qemu', wrapper, '--exit-code', '0x40', '--timeout', GUARD)
+    expect_run(r, 0, 'a QEMU that exits 2 s after closing its console')
