@@ -28,7 +28,28 @@ static char *cut_word(char *s)
 
 static int is_keyword(const char *w)
 {
-	return str_eq(w, "list") || str_eq(w, "--") || str_chr(w, '=') != 0;
+	return str_eq(w, "list") || str_eq(w, "--") || str_eq(w, "quiet") || str_eq(w, "verbose") ||
+	       str_chr(w, '=') != 0;
+}
+
+int cmdline_verbosity(const char *s)
+{
+	int v = 1;
+	while (*s) {
+		while (is_blank(*s))
+			s++;
+		size_t n = 0;
+		while (s[n] && !is_blank(s[n]))
+			n++;
+		if (n == 2 && s[0] == '-' && s[1] == '-')
+			break;
+		if (n == 5 && str_starts(s, "quiet"))
+			v = 0;
+		else if (n == 7 && str_starts(s, "verbose"))
+			v = 2;
+		s += n;
+	}
+	return v;
 }
 
 /* A fw_cfg name, or "archive#member" where the archive part is the fw_cfg name. */
@@ -59,6 +80,7 @@ int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 	c->fw_cfg_mode = FW_CFG_AUTO;
 	c->format = 0;
 	c->entry = 0;
+	c->verbosity = 1;
 	if (!c->initrds)
 		return diag_fail(d, ST_NO_MEMORY, "cmdline: no memory");
 
@@ -79,6 +101,8 @@ int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 		}
 		if (str_eq(w, "list")) {
 			c->list = 1;
+		} else if (str_eq(w, "quiet") || str_eq(w, "verbose")) {
+			c->verbosity = w[0] == 'q' ? 0 : 2;
 		} else if (str_starts(w, "name=")) {
 			c->name = w + 5;
 			int r = check_name("name", c->name, d);
@@ -109,7 +133,7 @@ int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 				return diag_fail(d, ST_CMDLINE, "cmdline: entry= needs a value");
 		} else {
 			return diag_fail(d, ST_CMDLINE,
-					 "cmdline: unknown option \"%s\" (known: name= initrd= format= entry= fw_cfg= list --)",
+					 "cmdline: unknown option \"%s\" (known: name= initrd= format= entry= fw_cfg= list quiet verbose --)",
 					 w);
 		}
 		s = skip_blanks(s);

@@ -17,6 +17,7 @@ struct cmdline {
 	enum fw_cfg_mode fw_cfg_mode;
 	const char *format;	/* forced loader, or NULL */
 	const char *entry;	/* loader-specific entry choice (Linux: "32" or "16"), or NULL */
+	int verbosity;		/* 0 quiet, 1 normal, 2 verbose */
 };
 
 /*
@@ -27,5 +28,9 @@ struct cmdline {
  * empty values and over-long names are rejected with ST_CMDLINE.
  */
 int cmdline_parse(char *s, struct cmdline *c, struct diag *d);
+
+/* The console level the words before "--" ask for (the last of quiet and
+ * verbose counts; 1 if neither): known before anything is printed. */
+int cmdline_verbosity(const char *s);
 
 #endif

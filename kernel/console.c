@@ -67,14 +67,49 @@ void console_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
+static enum console_level level = CONSOLE_NORMAL;
+
+void console_set_level(enum console_level l)
+{
+	level = l;
+}
+
+enum console_level console_get_level(void)
+{
+	return level;
+}
+
+static void log_line(enum console_level at, const char *fmt, va_list ap)
+{
+	if (level < at)
+		return;
+	console_write("fwboot: ");
+	console_vprintf(fmt, ap);
+	console_write("\n");
+}
+
 void log_info(const char *fmt, ...)
 {
 	va_list ap;
-	console_write("fwboot: ");
 	va_start(ap, fmt);
-	console_vprintf(fmt, ap);
+	log_line(CONSOLE_NORMAL, fmt, ap);
 	va_end(ap);
-	console_write("\n");
+}
+
+void log_notice(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_line(CONSOLE_QUIET, fmt, ap);
+	va_end(ap);
+}
+
+void log_verbose(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_line(CONSOLE_VERBOSE, fmt, ap);
+	va_end(ap);
 }
 
 void fwboot_exit(int status)

@@ -9,8 +9,16 @@ void serial_init(void);
 void console_write(const char *s);
 /* printf to the console, no prefix. */
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* One line "fwboot: <text>\n". */
+/* How much fwboot says (command line words quiet and verbose). */
+enum console_level { CONSOLE_QUIET, CONSOLE_NORMAL, CONSOLE_VERBOSE };
+void console_set_level(enum console_level level);
+enum console_level console_get_level(void);
+/* One line "fwboot: <text>\n", unless quiet. */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same line at every level: the hand-off and warnings. */
+void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same line only when verbose. */
+void log_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "fwboot: <text>", report status on isa-debug-exit, halt. */
 __attribute__((noreturn)) void panic(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -72,20 +72,31 @@ int fw_cfg_uses_dma(void)
 	return use_dma;
 }
 
+static void (*progress)(uint64_t done, uint64_t total);
+
+void fw_cfg_set_progress(void (*fn)(uint64_t done, uint64_t total))
+{
+	progress = fn;
+}
+
 static int pio_read(uint16_t key, uint64_t off, uint8_t *dst, uint64_t len)
 {
 	static uint8_t sink[512];
+	uint64_t total = len;
 	fw_cfg_select(key);
 	while (off) {
 		uint32_t n = off < sizeof(sink) ? (uint32_t)off : sizeof(sink);
 		insb(FW_CFG_PORT_DATA, sink, n);
 		off -= n;
 	}
+	uint32_t step = progress ? FW_CFG_PROGRESS_STEP : DMA_CHUNK;
 	while (len) {
-		uint32_t n = len < DMA_CHUNK ? (uint32_t)len : DMA_CHUNK;
+		uint32_t n = len < step ? (uint32_t)len : step;
 		insb(FW_CFG_PORT_DATA, dst, n);
 		dst += n;
 		len -= n;
+		if (progress)
+			progress(total - len, total);
 	}
 	return 0;
 }

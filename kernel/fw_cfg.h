@@ -55,6 +55,10 @@ int fw_cfg_init(enum fw_cfg_mode mode, struct diag *d);
 int fw_cfg_uses_dma(void);
 /* Copy [off, off+len) of item key to dst; sizes are the caller's to check. */
 int fw_cfg_read(uint16_t key, uint64_t off, void *dst, uint64_t len, struct diag *d);
+/* Called while a port I/O read runs, every FW_CFG_PROGRESS_STEP bytes and at
+ * its end, with the bytes moved and the total; 0 for none. DMA needs none. */
+#define FW_CFG_PROGRESS_STEP (1u << 20)
+void fw_cfg_set_progress(void (*fn)(uint64_t done, uint64_t total));
 /* Read and parse the directory into zalloc'd storage. */
 int fw_cfg_read_dir(struct fw_cfg_entry **dir, size_t *count, struct diag *d);
 

@@ -10,6 +10,22 @@
 
 extern uint64_t gdt[6];
 
+/* Port I/O moves ~10 MiB/s under TCG: a long read reports each quarter
+ * (each MiB when verbose), so a slow boot does not look like a hang. */
+#define PROGRESS_MIN (4u << 20)
+static const char *progress_what;
+static unsigned progress_last;
+
+static void load_progress(uint64_t done, uint64_t total)
+{
+	unsigned quarter = (unsigned)(done * 4 / total);
+	if (console_get_level() == CONSOLE_VERBOSE || (quarter > progress_last && done < total)) {
+		progress_last = quarter;
+		log_info("load: %s: %llu of %llu KiB (port I/O)", progress_what,
+			 (unsigned long long)(done >> 10), (unsigned long long)(total >> 10));
+	}
+}
+
 static int load_seg(const struct plan_seg *s, uint64_t at, struct diag *d)
 {
 	void *dst = (void *)(uintptr_t)at;
@@ -21,7 +37,14 @@ static int load_seg(const struct plan_seg *s, uint64_t at, struct diag *d)
 		}
 		if (s->off > s->file->size || s->len > s->file->size - s->off)
 			return diag_fail(d, ST_INTERNAL, "load: %s: range past the end of the file", s->what);
-		return fw_cfg_read(s->file->key, s->file->base + s->off, dst, s->len, d);
+		if (!fw_cfg_uses_dma() && s->len >= PROGRESS_MIN) {
+			progress_what = s->what;
+			progress_last = 0;
+			fw_cfg_set_progress(load_progress);
+		}
+		int r = fw_cfg_read(s->file->key, s->file->base + s->off, dst, s->len, d);
+		fw_cfg_set_progress(0);
+		return r;
 	case SRC_MEM:
 		memcpy(dst, s->mem, (size_t)s->len);
 		return 0;
@@ -79,6 +102,10 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 				 (unsigned long long)s->len,
 				 s->staged ? ", staged" : s->src == SRC_FILE && !s->file->mem
 				   ? (fw_cfg_uses_dma() ? ", DMA" : ", port I/O") : "");
+		else
+			log_verbose("load: %s -> 0x%llx-0x%llx (%llu bytes zeroed)", s->what,
+				    (unsigned long long)s->dst, (unsigned long long)(s->dst + s->len - 1),
+				    (unsigned long long)s->len);
 		r = load_seg(s, at, d);
 		if (r)
 			return r;
@@ -130,10 +157,10 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 		pa->rm_ss = p->rm_ss;
 		pa->rm_sp = p->rm_sp;
 		pa->rm_ds = p->rm_ds;
-		log_info("boot: %s real-mode entry %04x:%04x (ss:sp %04x:%04x), %zu staged move%s", p->format,
+		log_notice("boot: %s real-mode entry %04x:%04x (ss:sp %04x:%04x), %zu staged move%s", p->format,
 			 p->rm_cs, p->rm_ip, p->rm_ss, p->rm_sp, n, n == 1 ? "" : "s");
 	} else {
-		log_info("boot: %s entry 0x%x (eax 0x%x ebx 0x%x esi 0x%x), %zu staged move%s", p->format,
+		log_notice("boot: %s entry 0x%x (eax 0x%x ebx 0x%x esi 0x%x), %zu staged move%s", p->format,
 			 p->entry, p->regs.eax, p->regs.ebx, p->regs.esi, n, n == 1 ? "" : "s");
 	}
 

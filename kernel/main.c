@@ -13,6 +13,7 @@
 #include "gunzip.h"
 #include "heap.h"
 #include "image.h"
+#include "inflate.h"	/* gzip_is_gzip: the inflate progress line */
 #include "load.h"
 #include "mem.h"
 #include "multiboot1.h"
@@ -143,6 +144,12 @@ static int boot_request(const struct boot_request *req, struct diag *d)
 {
 	size_t claims = mm.nclaims;
 	struct boot_request plain;
+	uint8_t magic[3];
+	/* inflating is slow under TCG (tens of MiB/s): say so before it starts */
+	if (req->kernel->size >= sizeof(magic) && !file_read(req->kernel, 0, magic, sizeof(magic)) &&
+	    gzip_is_gzip(magic, sizeof(magic)))
+		log_info("gzip: inflating %s (%llu bytes)", req->kernel->name,
+			 (unsigned long long)req->kernel->size);
 	int r = gunzip_kernel(req, &mm, &plain, d);
 	if (r)
 		return r;
@@ -240,7 +247,7 @@ static int boot_named(const struct boot_request *req, struct diag *d)
 		return boot_request(req, d);
 
 	if (req->nmods || *req->args)
-		log_info("script: %s takes no initrd= or arguments; ignoring them", k->name);
+		log_notice("script: %s takes no initrd= or arguments; ignoring them", k->name);
 	char *text = zalloc((size_t)k->size + 1);
 	if (!text)
 		return diag_fail(d, ST_NO_MEMORY, "script %s: no memory for %llu bytes", k->name,
@@ -262,9 +269,10 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	struct diag d;
 	struct loader_info li;
 	serial_init();
-	console_write("\nfwboot " FWBOOT_VERSION ": boot files from QEMU's fw_cfg\n");
-
 	read_loader_info(magic, info_addr, &li);
+	console_set_level((enum console_level)cmdline_verbosity(li.cmdline));
+	if (console_get_level() > CONSOLE_QUIET)
+		console_write("\nfwboot " FWBOOT_VERSION ": boot files from QEMU's fw_cfg\n");
 	log_info("boot: started by %s through Multiboot %d", li.loader_name ? li.loader_name : "an unnamed loader",
 		 magic == MB2_BOOTLOADER_MAGIC_IN ? 2 : 1);
 	mem_claim(&mm, 0, 0x500, CLAIM_FIRMWARE, "BIOS interrupt table and data area", 0);
@@ -298,6 +306,8 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 		list_directory();
 		fwboot_exit(ST_LIST);
 	}
+	if (console_get_level() == CONSOLE_VERBOSE)
+		list_directory();
 
 	struct boot_request req;
 	memset(&req, 0, sizeof(req));

@@ -6,12 +6,14 @@
 # libclang-rt-dev). The fresh-machine check (tools/fresh-check.sh) proves it.
 set -e
 # build and boot tests; fuzzing; the GRUB ISO; the Debian package and man
-# page checks (make deb, tests/pkg)
+# page checks (make deb, tests/boot/test_package.py); fwboot-run's libvirt
+# recipe (a real daemon) and its XML checks
 pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 python3
       cpio gzip zlib1g-dev
       clang libclang-rt-dev
       grub-pc-bin grub-common xorriso mtools
-      build-essential dpkg-dev debhelper fakeroot lintian mandoc groff-base"
+      build-essential dpkg-dev debhelper fakeroot lintian mandoc groff-base
+      libvirt-daemon-system libvirt-clients libxml2-utils"
 # `deps.sh bench` adds what make bench alone needs (the report's plots)
 [ "${1:-}" = bench ] && pkgs="$pkgs gnuplot-nox"
 missing=""

@@ -79,11 +79,30 @@ int main(void)
 	ok_eq(parse("name=opt/fwboot/set.cpio#boot.ipxe", &c, &d), 0);
 	ok_str(c.name, "opt/fwboot/set.cpio#boot.ipxe");
 
+	/* console level: quiet and verbose, never taken for the path (GRUB 2
+	 * passes none), the last one counts, nothing after "--" counts */
+	ok_eq(parse("quiet name=opt/a", &c, &d), 0);
+	ok_eq(c.verbosity, 0);
+	ok_str(c.name, "opt/a");
+	ok_eq(parse("fwboot.elf verbose", &c, &d), 0);
+	ok_eq(c.verbosity, 2);
+	ok_eq(parse("fwboot.elf", &c, &d), 0);
+	ok_eq(c.verbosity, 1);
+	ok_eq(cmdline_verbosity(""), 1);
+	ok_eq(cmdline_verbosity("fwboot.elf name=opt/a"), 1);
+	ok_eq(cmdline_verbosity("quiet"), 0);
+	ok_eq(cmdline_verbosity("/boot/fwboot.elf\tverbose name=opt/a"), 2);
+	ok_eq(cmdline_verbosity("quiet verbose"), 2);
+	ok_eq(cmdline_verbosity("verbose quiet"), 0);
+	ok_eq(cmdline_verbosity("name=opt/a -- quiet"), 1);
+	ok_eq(cmdline_verbosity("quietly verbosely name=quiet"), 1);
+	ok_eq(cmdline_verbosity("x --quiet"), 1);
+
 	/* rejections */
 	ok_eq(parse("path name=opt/a bogus=1", &c, &d), -ST_CMDLINE);
-	ok_str(d.msg, "cmdline: unknown option \"bogus=1\" (known: name= initrd= format= entry= fw_cfg= list --)");
+	ok_str(d.msg, "cmdline: unknown option \"bogus=1\" (known: name= initrd= format= entry= fw_cfg= list quiet verbose --)");
 	ok_eq(parse("path name=opt/a stray", &c, &d), -ST_CMDLINE);
-	ok_str(d.msg, "cmdline: unknown option \"stray\" (known: name= initrd= format= entry= fw_cfg= list --)");
+	ok_str(d.msg, "cmdline: unknown option \"stray\" (known: name= initrd= format= entry= fw_cfg= list quiet verbose --)");
 	ok_eq(parse("name=", &c, &d), -ST_CMDLINE);
 	ok_str(d.msg, "cmdline: name= needs a fw_cfg file name");
 	ok_eq(parse("initrd=#member", &c, &d), -ST_CMDLINE);

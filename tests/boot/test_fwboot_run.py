@@ -1,0 +1,573 @@
+"""tools/fwboot-run: every outcome, every check before QEMU, --print,
+--libvirt-xml, suites with JUnit/TAP/shards. Each test runs the real tool,
+which runs real QEMU; the payloads are the test kernels and the demo."""
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+from harness import (ROOT, BUILD, FWBOOT, QEMU, DEBUG_EXIT, accel, crc32_file, expect,
+                     expect_eq, fail, kernel, random_file, tmpdir, write_file, Skip)
+
+TOOL = os.path.join(ROOT, 'tools', 'fwboot-run')
+JUNIT_XSD = os.path.join(ROOT, 'tests', 'boot', 'junit.xsd')
+GUARD = '300'       # fwboot-run's own --timeout in tests: a hang guard only
+
+
+class Run:
+    def __init__(self, p, cmd):
+        self.status = p.returncode
+        self.out = p.stdout.decode('utf-8', 'replace')
+        self.err = p.stderr.decode('utf-8', 'replace')
+        self.cmd = cmd
+
+    def __repr__(self):
+        return 'status %d\ncommand: %s\nstdout tail:\n%s\nstderr:\n%s' % (
+            self.status, ' '.join(shlex.quote(a) for a in self.cmd),
+            '\n'.join(self.out.splitlines()[-15:]), self.err[-2000:])
+
+
+def run(*args, env=None, tool=TOOL, timeout=900):
+    cmd = ['python3', tool, '--accel', accel()] + [a for a in args if not a.startswith('--accel')]
+    if any(a == '--suite' for a in args):
+        pass
+    e = dict(os.environ)
+    e.pop('FWBOOT_ELF', None)
+    if env:
+        e.update(env)
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=timeout, env=e)
+    return Run(p, cmd)
+
+
+def expect_run(r, status, what):
+    if r.status != status:
+        fail('%s: fwboot-run exited with %d, expected %d\n%r' % (what, r.status, status, r))
+
+
+def test_passing_boot_with_module_args():
+    """A Multiboot kernel, two modules (one with its own arguments, through
+    the generated script), payload arguments: every expectation in order."""
+    d = tmpdir()
+    m1 = random_file(d, 'one.bin', 5000, seed=1)
+    m2 = random_file(d, 'two.bin', 7000, seed=2)
+    r = run(kernel('mbtest-elf32.elf'), '--initrd', m1 + '=first module', '--initrd', m2,
+            '--timeout', GUARD,
+            '--expect', r'^mbtest: cmdline="opt/fwboot/mbtest-elf32.elf x y"$',
+            '--expect', r'mod index=0 .*crc32=0x%08x .*string="opt/fwboot/one.bin first module"'
+            % crc32_file(m1),
+            '--expect', r'mod index=1 .*crc32=0x%08x .*string="opt/fwboot/two.bin"' % crc32_file(m2),
+            '--expect', r'^mbtest: done', '--', 'x', 'y')
+    expect_run(r, 0, 'passing boot')
+    expect('mbtest: done' in r.out, 'the console was not streamed to stdout')
+    expect('PASS' in r.err.splitlines()[-1], 'no PASS line at the end: %r' % r)
+
+
+def test_pass_by_exit_code_and_log():
+    """Without --expect: the demo's isa-debug-exit value given by
+    --exit-code passes; --log keeps the console, --timestamps prefixes it."""
+    d = tmpdir()
+    log = os.path.join(d, 'console.log')
+    r = run(kernel('demo.elf'), '--exit-code', '0x40', '--log', log, '--timestamps',
+            '--timeout', GUARD, '--', 'hello', 'ci')
+    expect_run(r, 0, 'demo with --exit-code 0x40')
+    with open(log) as f:
+        text = f.read()
+    expect('command line: "opt/fwboot/demo.elf hello ci"' in text, 'log lacks the demo line:\n' + text)
+    expect(re.search(r'^\[ *\d+\.\d{3}\] fwboot demo kernel: all done', r.out, re.M),
+           'no timestamped demo line on stdout:\n' + r.out[-1500:])
+    r = run(kernel('demo.elf'), '--timeout', GUARD)
+    expect_run(r, 20, 'demo without --exit-code (status 129 is not a pass by itself)')
+    expect('0x40' in r.err, 'the reason does not name the exit value: %r' % r)
+
+
+def test_expectation_not_met():
+    r = run(kernel('mbtest-elf32.elf'), '--expect', 'mbtest: done', '--expect', 'never printed',
+            '--timeout', GUARD)
+    expect_run(r, 20, 'an expectation that never appears')
+    expect('/never printed/' in r.err and '1 of 2' in r.err, 'reason lacks the pattern: %r' % r)
+    # in order: a line seen before the one expected first does not count
+    r = run(kernel('mbtest-elf32.elf'), '--expect', 'mbtest: done', '--expect', 'mbtest: variant=',
+            '--timeout', GUARD)
+    expect_run(r, 20, 'expectations out of order')
+
+
+def test_fail_pattern():
+    r = run(kernel('mbtest-elf32.elf'), '--fail-on', r'mbtest: mods count=0', '--expect', 'mbtest: done',
+            '--timeout', GUARD)
+    expect_run(r, 21, '--fail-on seen before the expectation')
+    expect('mods count=0' in r.err, 'reason lacks the line: %r' % r)
+    expect('mbtest: done' not in r.out, 'QEMU was not ended when the pattern appeared')
+    # the default set: a kernel panic line (the demo prints its module's first line)
+    d = tmpdir()
+    mod = write_file(d, 'panic.txt', b'Kernel panic - not syncing: VFS: Unable to mount root fs\n')
+    r = run(kernel('demo.elf'), '--initrd', mod, '--exit-code', '0x40', '--timeout', GUARD)
+    expect_run(r, 21, 'the default fail pattern for a kernel panic')
+    r = run(kernel('demo.elf'), '--initrd', mod, '--exit-code', '0x40', '--no-default-fail-on',
+            '--timeout', GUARD)
+    expect_run(r, 0, '--no-default-fail-on')
+
+
+def test_timeout_and_early_end():
+    d = tmpdir()
+    script = write_file(d, 'slow.ipxe', b'#!ipxe\necho ready for the test\nsleep 3000\n')
+    r = run('--script', script, '--timeout', '5')
+    expect_run(r, 124, 'a script that sleeps past --timeout')
+    expect('timeout' in r.err, 'no timeout reason: %r' % r)
+    # the outcome is known at "ready": QEMU is ended then, not after the sleep
+    # (it would end as a timeout, 124, if fwboot-run waited for QEMU)
+    r = run('--script', script, '--expect', 'ready for the test', '--timeout', GUARD)
+    expect_run(r, 0, 'an expectation met while the guest keeps running')
+
+
+def test_fwboot_status_passed_through():
+    d = tmpdir()
+    junk = random_file(d, 'junk.bin', 4096, seed=3)
+    r = run(junk, '--timeout', GUARD, '--expect', 'never')
+    expect_run(r, 5, 'an image no loader accepts (fwboot status 5)')
+    last = r.err.strip().splitlines()[-1]
+    expect('status 5' in last and 'is not a bootable image' in last,
+           'fwboot\'s message is not repeated at the end: %r' % last)
+    script = write_file(d, 'missing.ipxe', b'#!ipxe\nkernel fw_cfg:opt/fwboot/nothing-here\nboot\n')
+    r = run('--script', script, '--timeout', GUARD)
+    expect_run(r, 4, 'a script naming a missing fw_cfg file (fwboot status 4)')
+    expect('nothing-here' in r.err.strip().splitlines()[-1], 'message not repeated: %r' % r)
+
+
+def test_missing_and_bad_files():
+    d = tmpdir()
+    r = run(os.path.join(d, 'no-such-kernel'))
+    expect_run(r, 65, 'a missing kernel')
+    expect('does not exist' in r.err, r.err)
+    r = run(kernel('mbtest-elf32.elf'), '--initrd', d)
+    expect_run(r, 65, 'a directory as initrd')
+    expect('not a regular file' in r.err, r.err)
+    if os.getuid() != 0:
+        f = write_file(d, 'secret', b'x')
+        os.chmod(f, 0)
+        r = run(kernel('mbtest-elf32.elf'), '--initrd', f)
+        expect_run(r, 65, 'an unreadable initrd')
+    a = os.path.join(d, 'a')
+    b = os.path.join(d, 'b')
+    os.mkdir(a)
+    os.mkdir(b)
+    write_file(a, 'mod', b'1')
+    write_file(b, 'mod', b'2')
+    r = run(kernel('mbtest-elf32.elf'), '--initrd', os.path.join(a, 'mod'), '--initrd', os.path.join(b, 'mod'))
+    expect_run(r, 65, 'two initrds with the same fw_cfg name')
+    expect('opt/fwboot/mod' in r.err, r.err)
+    r = run(kernel('mbtest-elf32.elf'), '--initrd', os.path.join(a, 'mod') + '=a ${x}')
+    expect_run(r, 65, 'module arguments the script language would expand')
+
+
+def test_long_name_refused_then_bundled():
+    d = tmpdir()
+    name = 'k' * 50 + '.elf'                # opt/fwboot/ + 54 = 65 characters
+    k = os.path.join(d, name)
+    shutil.copy(kernel('mbtest-elf32.elf'), k)
+    r = run(k, '--timeout', GUARD)
+    expect_run(r, 65, 'a fw_cfg name over 55 characters')
+    expect('65 characters' in r.err and 'at most 55' in r.err, r.err)
+    r = run(k, '--bundle', '--expect', 'mbtest: done', '--timeout', GUARD)
+    expect_run(r, 0, 'the same kernel in a bundle (long member names are fine)')
+    expect('fwboot-run.cpio#' + name in r.out, 'fwboot did not boot the bundle member')
+
+
+def test_comma_in_a_path():
+    """QEMU takes a comma doubled; libvirt cannot take one at all."""
+    d = tmpdir()
+    m = random_file(d, 'a,b.bin', 3000, seed=4)
+    r = run(kernel('mbtest-elf32.elf'), '--initrd', m, '--timeout', GUARD,
+            '--expect', r'crc32=0x%08x .*string="opt/fwboot/a,b.bin"' % crc32_file(m),
+            '--expect', 'mbtest: done')
+    expect_run(r, 0, 'a module whose name and path hold a comma')
+    r = run(kernel('mbtest-elf32.elf'), '--initrd', m, '--libvirt-xml')
+    expect_run(r, 65, '--libvirt-xml with a comma')
+    expect('comma' in r.err, r.err)
+
+
+def test_too_many_files_bundled():
+    """25 modules: more than fw_cfg's free slots, so fwboot-run bundles them
+    and says so; every module arrives intact. The limit it measured is
+    QEMU's own: QEMU itself aborts one file past it."""
+    d = tmpdir()
+    mods = [random_file(d, 'm%02d' % i, 1000 + 37 * i, seed=10 + i) for i in range(25)]
+    args = [kernel('mbtest-elf32.elf')]
+    for m in mods:
+        args += ['--initrd', m]
+    r = run(*args, '--timeout', GUARD, '--expect', 'mbtest: mods count=25', '--expect', 'mbtest: done')
+    expect_run(r, 0, '25 modules')
+    expect('cpio bundle' in r.err and 'free fw_cfg slots' in r.err, 'no note about the bundle: %r' % r)
+    got = {int(m.group(1)): int(m.group(2), 16)
+           for m in re.finditer(r'mbtest: mod index=(\d+) .*crc32=(0x[0-9a-f]+)', r.out)}
+    expect_eq(got, {i: crc32_file(m) for i, m in enumerate(mods)}, 'module CRCs')
+    free = int(re.search(r'only (\d+) free', r.err).group(1))
+    # the oracle: plain QEMU with one file more than that aborts
+    base = [QEMU, '-kernel', FWBOOT, '-append', 'list', '-machine', 'pc', '-m', '256M', '-smp', '1',
+            '-accel', accel(), '-nodefaults', '-display', 'none', '-no-reboot', '-serial', 'stdio',
+            '-device', DEBUG_EXIT]
+
+    def qemu_with(n):
+        cmd = list(base)
+        for i in range(n):
+            cmd += ['-fw_cfg', 'name=opt/fwboot/m%02d,file=%s' % (i, mods[i])]
+        return subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=300)
+    p = qemu_with(free)
+    expect(p.returncode == 33 and b'(32 files)' in p.stdout,
+           'QEMU with %d files: status %d, %r' % (free, p.returncode, p.stdout[-300:]))
+    p = qemu_with(free + 1)
+    expect(p.returncode != 33 and b'fw_cfg' in p.stderr,
+           'QEMU with %d files did not refuse: status %d' % (free + 1, p.returncode))
+
+
+def test_print_runs_as_printed():
+    """--print's command, run by the test itself, boots the same way."""
+    d = tmpdir()
+    m = random_file(d, 'mod.bin', 2000, seed=5)
+    r = run(kernel('mbtest-elf32.elf'), '--initrd', m, '--print', '--', 'p', 'q')
+    expect_run(r, 0, '--print')
+    cmd = shlex.split(r.out.strip())
+    expect(cmd[0] == 'qemu-system-x86_64' and '-kernel' in cmd and DEBUG_EXIT in cmd,
+           'unexpected command: %s' % r.out)
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=300)
+    out = p.stdout.decode('latin-1')
+    expect_eq(p.returncode, 129, 'the printed command\'s QEMU status (mbtest done)')
+    expect('mbtest: cmdline="opt/fwboot/mbtest-elf32.elf p q"' in out, out[-2000:])
+    # per-module arguments: the generated script stays for the printed command
+    r = run(kernel('mbtest-elf32.elf'), '--initrd', m + '=with args', '--print')
+    expect_run(r, 0, '--print with a generated script')
+    kept = re.search(r'stay in (\S+)', r.err)
+    expect(kept is not None, 'no note where the generated files are: %r' % r)
+    try:
+        cmd = shlex.split(r.out.strip())
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=300)
+        expect(p.returncode == 129 and b'string="opt/fwboot/mod.bin with args"' in p.stdout,
+               'printed command with a script: status %d' % p.returncode)
+    finally:
+        shutil.rmtree(kept.group(1), ignore_errors=True)
+
+
+def virt_xml_validate(path):
+    if shutil.which('virt-xml-validate') is None:
+        fail('virt-xml-validate is missing (libvirt-clients; tools/deps.sh installs it)')
+    p = subprocess.run(['virt-xml-validate', path, 'domain'], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    return p.returncode, p.stdout.decode('utf-8', 'replace')
+
+
+def test_libvirt_xml_validates():
+    d = tmpdir()
+    os.chmod(d, 0o755)
+    m = random_file(d, 'mod.bin', 2000, seed=6)
+    subprocess.run(['make', '-s', '-C', ROOT, 'iso'], stdout=subprocess.DEVNULL)
+    variants = [('plain', ['--initrd', m, '--', 'a', 'b']),
+                ('module args', ['--initrd', m + '=module args']),
+                ('iso', ['--iso', '--initrd', m])]
+    for what, extra in variants:
+        r = run(kernel('mbtest-elf32.elf'), '--libvirt-xml', '--name', 'fwboot-test', *extra)
+        expect_run(r, 0, '--libvirt-xml (%s)' % what)
+        xml = write_file(d, 'domain.xml', r.out.encode())
+        status, out = virt_xml_validate(xml)
+        expect(status == 0, 'virt-xml-validate refused fwboot-run\'s XML (%s):\n%s\n%s' % (what, out, r.out))
+        root = ET.fromstring(r.out)
+        entries = {e.get('name'): e.get('file') for e in root.findall('./sysinfo/entry')}
+        expect(root.find('./sysinfo').get('type') == 'fwcfg', 'no fwcfg sysinfo')
+        expect(all(n.startswith('opt/') for n in entries), 'names outside opt/: %s' % entries)
+        expect(all(os.path.isabs(f) for f in entries.values()), 'relative paths: %s' % entries)
+        expect(root.find('./features/acpi') is not None, 'no <acpi/>')
+        expect(root.find('./os/smbios') is None, '<smbios> must not be there')
+        if what == 'plain':
+            expect_eq(root.findtext('./os/cmdline'),
+                      'name=opt/fwboot/mbtest-elf32.elf initrd=opt/fwboot/mod.bin -- a b', 'cmdline')
+            expect_eq(entries.get('opt/fwboot/mod.bin'), m, 'module entry')
+        for f in entries.values():
+            if 'fwboot-run-' in f:
+                shutil.rmtree(os.path.dirname(f), ignore_errors=True)
+    # the recipe in docs/libvirt.md validates too
+    with open(os.path.join(ROOT, 'docs', 'libvirt.md')) as f:
+        blocks = re.findall(r'```xml\n(.*?)```', f.read(), re.S)
+    doms = [b for b in blocks if b.lstrip().startswith('<domain')]
+    expect(doms, 'docs/libvirt.md has no ```xml domain block')
+    for b in doms:
+        status, out = virt_xml_validate(write_file(d, 'doc.xml', b.encode()))
+        expect(status == 0, 'virt-xml-validate refused docs/libvirt.md\'s domain:\n%s' % out)
+
+
+def test_fwboot_found_like_installed():
+    """fwboot.elf through --fwboot, $FWBOOT_ELF, and ../build next to the
+    script (a copy of the tool in another tree); a clear error otherwise."""
+    d = tmpdir()
+    os.makedirs(os.path.join(d, 'bin'))
+    os.makedirs(os.path.join(d, 'build'))
+    tool = os.path.join(d, 'bin', 'fwboot-run')
+    shutil.copy(TOOL, tool)
+    k = kernel('mbtest-elf32.elf')
+    r = run(k, '--print', tool=tool)
+    if not os.path.isfile('/usr/share/fwboot/fwboot.elf') and not os.path.isfile('/usr/local/share/fwboot/fwboot.elf'):
+        expect_run(r, 65, 'no fwboot.elf anywhere')
+        expect('cannot find fwboot.elf' in r.err and '/usr/share/fwboot/fwboot.elf' in r.err, r.err)
+    shutil.copy(FWBOOT, os.path.join(d, 'build', 'fwboot.elf'))
+    r = run(k, '--print', tool=tool)
+    expect_run(r, 0, 'fwboot.elf in ../build')
+    expect(os.path.join(d, 'build', 'fwboot.elf') in r.out, r.out)
+    other = os.path.join(d, 'other.elf')
+    shutil.copy(FWBOOT, other)
+    r = run(k, '--print', tool=tool, env={'FWBOOT_ELF': other})
+    expect_run(r, 0, '$FWBOOT_ELF')
+    expect('-kernel ' + other in r.out, r.out)
+    r = run(k, '--fwboot', other, '--expect', 'mbtest: done', '--timeout', GUARD, tool=tool)
+    expect_run(r, 0, '--fwboot boots')
+    r = run(k, '--fwboot', os.path.join(d, 'nope.elf'), tool=tool)
+    expect_run(r, 65, '--fwboot naming a missing file')
+
+
+def test_iso_through_grub():
+    p = subprocess.run(['make', '-s', '-C', ROOT, 'iso'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    expect(p.returncode == 0, 'make iso failed: %s' % p.stdout.decode()[-1000:])
+    d = tmpdir()
+    m = random_file(d, 'mod.bin', 3000, seed=7)
+    r = run(kernel('mbtest-elf32.elf'), '--iso', '--initrd', m, '--timeout', GUARD,
+            '--expect', 'started by GRUB', '--expect',
+            r'crc32=0x%08x .*string="opt/fwboot/mod.bin"' % crc32_file(m), '--expect', 'mbtest: done',
+            '--', 'via', 'grub')
+    expect_run(r, 0, '--iso')
+    expect('cmdline="opt/fwboot/mbtest-elf32.elf via grub"' in r.out, r.out[-2000:])
+    r = run(kernel('mbtest-elf32.elf'), '--iso', '--format', 'multiboot1')
+    expect_run(r, 64, '--iso with --format')
+
+
+def test_usage_and_qemu_failures():
+    r = run('--no-such-option')
+    expect_run(r, 64, 'an unknown option')
+    r = run()
+    expect_run(r, 64, 'no kernel')
+    r = run(kernel('mbtest-elf32.elf'), '--expect', '(unclosed')
+    expect_run(r, 64, 'a bad regular expression')
+    r = run(kernel('mbtest-elf32.elf'), '--qemu', '/nonexistent/qemu-system-x86_64')
+    expect_run(r, 125, 'a QEMU binary that does not exist')
+    r = run(kernel('mbtest-elf32.elf'), '--qemu-arg=-no-such-qemu-option')
+    expect_run(r, 125, 'QEMU refusing its arguments')
+    expect('no-such-qemu-option' in r.err, 'QEMU\'s own message not shown: %r' % r)
+
+
+SUITE = '''
+[suite]
+name = "fwboot-run-selftest"
+
+[defaults]
+timeout = 300
+expect = ["^mbtest: done"]
+
+[[target]]
+name = "mb1-elf32"
+kernel = "{k}/mbtest-elf32.elf"
+initrd = ["mod.bin=mod args"]
+args = "one two"
+expect = ['string="opt/fwboot/mod.bin mod args"', "^mbtest: done"]
+
+[[target]]
+name = "mb2-elf64"
+kernel = "{k}/mb2test-elf64.elf"
+expect = ["^mb2test: done"]
+
+[[target]]
+name = "demo"
+kernel = "{k}/demo.elf"
+expect = []
+exit_code = 0x40
+
+[[target]]
+name = "expect-fails"
+kernel = "{k}/mbtest-elf32.elf"
+expect = ["this line never comes"]
+
+[[target]]
+name = "fwboot-refuses"
+kernel = "mod.bin"
+
+[[target]]
+name = "missing-kernel"
+kernel = "nothing.elf"
+'''
+
+
+def write_suite(d):
+    random_file(d, 'mod.bin', 1500, seed=8)
+    return write_file(d, 'suite.toml', SUITE.format(k=os.path.join(BUILD, 'kernels')).encode())
+
+
+def test_suite_junit():
+    """Six targets, -j 2: PASS/FAIL lines, the tally, the exit status, and a
+    JUnit file that parses, says the same, and fits tests/boot/junit.xsd."""
+    d = tmpdir()
+    suite = write_suite(d)
+    junit = os.path.join(d, 'out.xml')
+    logs = os.path.join(d, 'logs')
+    r = run('--suite', suite, '-j', '2', '--junit', junit, '--log', logs)
+    expect_run(r, 1, 'a suite with failures')
+    expect_eq(r.out.strip().splitlines()[-1], '3 passed, 3 failed', 'last line')
+    verdicts = re.findall(r'^(PASS|FAIL) (\S+)', r.out, re.M)
+    expect_eq(verdicts, [('PASS', 'mb1-elf32'), ('PASS', 'mb2-elf64'), ('PASS', 'demo'),
+                         ('FAIL', 'expect-fails'), ('FAIL', 'fwboot-refuses'), ('FAIL', 'missing-kernel')],
+              'verdicts in suite order')
+    root = ET.parse(junit).getroot()
+    expect_eq(root.tag, 'testsuites', 'root element')
+    ts = root.find('testsuite')
+    expect_eq((ts.get('name'), ts.get('tests'), ts.get('failures'), ts.get('errors')),
+              ('fwboot-run-selftest', '6', '2', '1'), 'testsuite attributes')
+    cases = {c.get('name'): c for c in ts.findall('testcase')}
+    expect_eq(sorted(cases), sorted(n for _, n in verdicts), 'testcases')
+    for n in ('mb1-elf32', 'mb2-elf64', 'demo'):
+        expect(cases[n].find('failure') is None and cases[n].find('error') is None, n + ' has a failure')
+    expect('mbtest: done' in cases['mb1-elf32'].findtext('system-out'), 'no console in system-out')
+    f = cases['expect-fails'].find('failure')
+    expect(f is not None and 'this line never comes' in f.get('message'), 'expect-fails failure')
+    f = cases['fwboot-refuses'].find('failure')
+    expect(f is not None and f.get('type') == 'fwboot' and 'not a bootable image' in f.get('message'),
+           'fwboot-refuses failure')
+    e = cases['missing-kernel'].find('error')
+    expect(e is not None and 'does not exist' in e.get('message'), 'missing-kernel error')
+    with open(os.path.join(logs, 'mb2-elf64.log')) as f:
+        expect('mb2test: done' in f.read(), 'per-target log')
+    if shutil.which('xmllint') is None:
+        fail('xmllint is missing (libxml2-utils; tools/deps.sh installs it)')
+    p = subprocess.run(['xmllint', '--noout', '--schema', JUNIT_XSD, junit], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    expect(p.returncode == 0, 'xmllint --schema junit.xsd: %s' % p.stdout.decode())
+    # and the schema is not a rubber stamp: a report without tests= fails it
+    bad = open(junit).read().replace(' tests="6"', '', 1)
+    p = subprocess.run(['xmllint', '--noout', '--schema', JUNIT_XSD, write_file(d, 'bad.xml', bad.encode())],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    expect(p.returncode != 0, 'junit.xsd accepted a testsuites element without tests=')
+
+
+def test_suite_shards_and_tap():
+    """--shard K/N: deterministic slices that together are the suite, each
+    exactly once; --tap prints TAP 13."""
+    d = tmpdir()
+    names = ['t%d' % i for i in range(7)]
+    text = '[defaults]\nkernel = "absent.elf"\n' + ''.join(
+        '[[target]]\nname = "%s"\n' % n for n in names)
+    suite = write_file(d, 's.toml', text.encode())
+    seen = []
+    for k in (1, 2, 3):
+        for attempt in range(2):
+            r = run('--suite', suite, '--tap', '--shard', '%d/3' % k, '-j', '2')
+            expect_run(r, 1, 'shard %d/3 (every target fails its check)' % k)
+            lines = r.out.strip().splitlines()
+            expect_eq(lines[0], 'TAP version 13', 'TAP header')
+            got = re.findall(r'^not ok (\d+) - (\S+)$', r.out, re.M)
+            expect_eq(lines[1], '1..%d' % len(got), 'TAP plan')
+            expect_eq([int(i) for i, _ in got], list(range(1, len(got) + 1)), 'TAP numbering')
+            expect_eq(lines[-1], '# 0 passed, %d failed' % len(got), 'TAP tally')
+            if attempt == 0:
+                first = [n for _, n in got]
+                seen += first
+            else:
+                expect_eq([n for _, n in got], first, 'shard %d/3 the second time' % k)
+    expect_eq(sorted(seen), sorted(names), 'the shards together')
+    r = run('--suite', suite, '--shard', '4/3')
+    expect_run(r, 64, '--shard 4/3')
+    bad = write_file(d, 'bad.toml', b'[[target]]\nname = "x"\nkernal = "typo"\n')
+    r = run('--suite', bad)
+    expect_run(r, 64, 'a suite with an unknown key')
+    expect('kernal' in r.err, r.err)
+
+
+def test_linux_payload():
+    """Debian's kernel and a busybox initramfs: passes by powering off
+    (QEMU status 0), and by an expectation; a kernel panic is a failure."""
+    import test_linux
+    d = tmpdir()
+    vmlinuz = test_linux.debian()['vmlinuz']
+    initrd = test_linux.initramfs(d)
+    common = [vmlinuz, '--initrd', initrd, '-m', test_linux.MEM, '--timeout', str(test_linux.LINUX_TIMEOUT)]
+    r = run(*common, '--', 'console=ttyS0', 'quiet', 'from=fwboot-run')
+    expect_run(r, 0, 'Linux powering off')
+    expect(re.search(r'^CMDLINE<.*from=fwboot-run.*>', r.out, re.M), 'no /proc/cmdline line:\n' + r.out[-2000:])
+    r = run(*common, '--expect', re.escape(test_linux.MARKER), '--', 'console=ttyS0', 'quiet')
+    expect_run(r, 0, 'Linux with --expect')
+    r = run(vmlinuz, '-m', test_linux.MEM, '--timeout', str(test_linux.LINUX_TIMEOUT), '--',
+            'console=ttyS0', 'root=/dev/nothing', 'panic=-1')
+    expect_run(r, 21, 'Linux without a root file system (a kernel panic)')
+    expect('Kernel panic - not syncing' in r.err, r.err)
+
+
+def test_man_page():
+    """man/fwboot-run.1 lints clean and names every option --help lists."""
+    page = os.path.join(ROOT, 'man', 'fwboot-run.1')
+    for cmd in (['mandoc', '-T', 'lint', page], ['groff', '-ww', '-man', '-z', page]):
+        if shutil.which(cmd[0]) is None:
+            fail('%s is missing (tools/deps.sh installs it)' % cmd[0])
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        expect(p.returncode == 0 and not p.stdout.strip(), '%s: %s' % (' '.join(cmd), p.stdout.decode()))
+    with open(page) as f:
+        text = f.read().replace('\\-', '-')
+    r = run('--help')
+    expect_run(r, 0, '--help')
+    opts = set(re.findall(r'(?<![\w-])(--[a-z][a-z-]+)', r.out)) - {'--help'}
+    missing = sorted(o for o in opts if o not in text)
+    expect(not missing, 'options in --help but not in the man page: %s' % missing)
+
+
+def children(pid):
+    out = []
+    for p in os.listdir('/proc'):
+        if p.isdigit():
+            try:
+                with open('/proc/%s/stat' % p) as f:
+                    fields = f.read().rsplit(')', 1)[1].split()
+                if int(fields[1]) == pid:
+                    out.append(int(p))
+            except OSError:
+                pass
+    return out
+
+
+def test_sigterm_ends_qemu():
+    """A CI job cancelled (SIGTERM to fwboot-run) leaves no QEMU behind,
+    although QEMU runs in its own session."""
+    import signal
+    import time
+    d = tmpdir()
+    script = write_file(d, 'slow.ipxe', b'#!ipxe\necho waiting for the signal\nsleep 3000\n')
+    p = subprocess.Popen(['python3', TOOL, '--accel', accel(), '--script', script, '--timeout', GUARD],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        for line in p.stdout:
+            if b'waiting for the signal' in line:
+                break
+        qemu = children(p.pid)
+        expect(qemu, 'no QEMU child of fwboot-run')
+        p.send_signal(signal.SIGTERM)
+        expect_eq(p.wait(timeout=300), 128 + signal.SIGTERM, 'fwboot-run status after SIGTERM')
+        for _ in range(3000):       # a guard: QEMU is killed with SIGKILL
+            if not any(os.path.exists('/proc/%d' % q) and
+                       open('/proc/%d/stat' % q).read().rsplit(')', 1)[1].split()[0] != 'Z' for q in qemu):
+                break
+            time.sleep(0.1)
+        else:
+            fail('QEMU %s still runs after fwboot-run ended' % qemu)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+def test_status_read_after_console_closes():
+    """QEMU's exit status decides a run without --expect, even when QEMU is
+    slow to exit after its console closed (as under load: the console pipe
+    closes first). A wrapper closes the console, then waits before exiting
+    with QEMU's status; fwboot-run used to kill it then (status -9)."""
+    d = tmpdir()
+    wrapper = write_file(d, 'slow-exit-qemu', (
+        '#!/bin/sh\n"%s" "$@"\nst=$?\nexec >&- 2>&-\nsleep 2\nexit $st\n' % QEMU).encode())
+    os.chmod(wrapper, 0o755)
+    r = run(kernel('demo.elf'), '--qemu', wrapper, '--exit-code', '0x40', '--timeout', GUARD)
+    expect_run(r, 0, 'a QEMU that exits 2 s after closing its console')

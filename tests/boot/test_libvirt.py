@@ -1,0 +1,194 @@
+"""The libvirt recipe (docs/libvirt.md) on a real libvirt daemon: define and
+start the documented domain and fwboot-run's generated one (qemu:///system,
+TCG), and read fwboot's and the payload's lines from the serial log.
+
+Needs root (it uses the system daemon). A daemon that is already running is
+used and left alone; otherwise the test starts `virtlogd -d` and
+`libvirtd -d` (no systemd needed) and stops exactly those afterwards. It is
+skipped, with the daemon's own words, only where the daemon cannot start
+(e.g. a chroot without what libvirtd needs)."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+
+from harness import (ROOT, FWBOOT, crc32_file, expect, expect_eq, fail, kernel, random_file,
+                     tmpdir, Skip)
+
+URI = 'qemu:///system'
+TOOL = os.path.join(ROOT, 'tools', 'fwboot-run')
+GUARD = 300             # seconds: hang guards only
+_lock = threading.Lock()    # one daemon start at a time
+
+
+def virsh(*args, check=True):
+    p = subprocess.run(['virsh', '-c', URI] + list(args), stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=GUARD)
+    out = p.stdout.decode('utf-8', 'replace')
+    if check and p.returncode != 0:
+        fail('virsh %s failed (%d): %s' % (' '.join(args), p.returncode, out.strip()))
+    return p.returncode, out
+
+
+def daemon_answers():
+    try:
+        return virsh('version', check=False)[0] == 0
+    except subprocess.TimeoutExpired:
+        return False
+
+
+def read_pid(path):
+    try:
+        with open(path) as f:
+            pid = int(f.read().strip())
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
+
+
+class Daemons:
+    """Start virtlogd and libvirtd unless they run; stop only what was started."""
+
+    def __init__(self):
+        self.started = []       # (name, pid)
+
+    def start(self):
+        for tool in ('virsh', 'libvirtd', 'virtlogd', 'virt-xml-validate'):
+            if shutil.which(tool) is None and not os.path.exists('/usr/sbin/' + tool):
+                fail('%s is missing (tools/deps.sh installs libvirt-daemon-system and libvirt-clients)' % tool)
+        if os.getuid() != 0:
+            raise Skip('the libvirt system daemon needs root')
+        if daemon_answers():
+            return
+        errors = []
+        for name, pidfile in (('virtlogd', '/run/virtlogd.pid'), ('libvirtd', '/run/libvirtd.pid')):
+            if read_pid(pidfile):
+                continue
+            p = subprocess.run([name, '-d'], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=GUARD)
+            if p.returncode != 0:
+                errors.append('%s -d: status %d: %s' % (name, p.returncode,
+                                                         p.stdout.decode('utf-8', 'replace').strip()))
+                continue
+            pid = None
+            for _ in range(100):        # the pid file appears once it daemonized
+                pid = read_pid(pidfile)
+                if pid:
+                    break
+                time.sleep(0.1)
+            if pid:
+                self.started.append((name, pid))
+            else:
+                errors.append('%s -d: no running daemon in %s' % (name, pidfile))
+        for _ in range(GUARD * 10):
+            if daemon_answers():
+                return
+            if not read_pid('/run/libvirtd.pid'):
+                break           # it died: say why below
+            time.sleep(0.1)
+        reason = '; '.join(errors) or virsh('version', check=False)[1].strip()
+        self.stop()
+        raise Skip('the libvirt daemon cannot run here: %s' % reason)
+
+    def stop(self):
+        for name, pid in reversed(self.started):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+            for _ in range(GUARD * 10):
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.1)
+        self.started = []
+
+
+def run_domain(xml_path, name, serial):
+    """Define and start a domain, wait until it is shut off, and return the
+    serial log and the state reason; the domain is gone afterwards."""
+    virsh('destroy', name, check=False)
+    virsh('undefine', name, check=False)
+    status, out = virsh('define', xml_path, check=False)
+    if status != 0:
+        with open(xml_path) as f:
+            fail('virsh define %s failed (%d): %s\n--- the domain:\n%s' % (xml_path, status, out.strip(), f.read()))
+    try:
+        virsh('start', name)
+        state = ''
+        for _ in range(GUARD * 10):
+            state = virsh('domstate', name, '--reason', check=False)[1].strip()
+            if state.startswith('shut off'):
+                break
+            time.sleep(0.1)
+        else:
+            fail('domain %s still "%s" after %d s' % (name, state, GUARD))
+        with open(serial, encoding='latin-1') as f:
+            log = f.read().replace('\r\n', '\n')
+        return log, state
+    finally:
+        virsh('destroy', name, check=False)
+        virsh('undefine', name, check=False)
+
+
+def expect_booted(log, cmdline, mod, what):
+    expect(re.search(r'^fwboot: boot: multiboot1 entry 0x100040 ', log, re.M),
+           '%s: no fwboot hand-off line in the serial log:\n%s' % (what, log[-2000:]))
+    expect('mbtest: cmdline="%s"' % cmdline in log, '%s: payload command line missing:\n%s' % (what, log[-2000:]))
+    m = re.search(r'^mbtest: mod index=0 .*crc32=(0x[0-9a-f]+)', log, re.M)
+    expect(m and int(m.group(1), 16) == crc32_file(mod), '%s: module CRC wrong or missing' % what)
+    expect(re.search(r'^mbtest: done', log, re.M), '%s: the payload did not finish:\n%s' % (what, log[-2000:]))
+
+
+def test_libvirt_daemon_boots_documented_and_generated_domains():
+    d = tmpdir()
+    os.chmod(d, 0o755)      # the QEMU user (libvirt-qemu) must reach the files
+    daemons = Daemons()
+    with _lock:
+        daemons.start()
+        try:
+            # 1. the domain in docs/libvirt.md, its paths moved into d
+            with open(os.path.join(ROOT, 'docs', 'libvirt.md')) as f:
+                xml = next(b for b in re.findall(r'```xml\n(.*?)```', f.read(), re.S)
+                           if b.lstrip().startswith('<domain'))
+            shutil.copy(FWBOOT, os.path.join(d, 'fwboot.elf'))
+            shutil.copy(kernel('mbtest-elf32.elf'), os.path.join(d, 'kernel.elf'))
+            mod = random_file(d, 'module.bin', 9000, seed=31)
+            name = 'fwboot-test-doc-%d' % os.getpid()
+            xml = xml.replace('/var/lib/fwboot-demo', d).replace('fwboot-demo', name)
+            path = os.path.join(d, 'doc.xml')
+            with open(path, 'w') as f:
+                f.write(xml)
+            log, state = run_domain(path, name, os.path.join(d, 'serial.log'))
+            expect_booted(log, 'opt/fwboot/kernel.elf hello from libvirt', mod, 'docs/libvirt.md domain')
+            # the pitfall the doc names: a passing run is "crashed" too
+            expect(state == 'shut off (crashed)', 'domain state %r (docs say "shut off (crashed)")' % state)
+
+            # 2. fwboot-run --libvirt-xml, with a per-module argument (a generated script)
+            name = 'fwboot-test-gen-%d' % os.getpid()
+            serial = os.path.join(d, 'gen-serial.log')
+            p = subprocess.run(['python3', TOOL, '--fwboot', os.path.join(d, 'fwboot.elf'), '--libvirt-xml',
+                                '--name', name, '--log', serial, os.path.join(d, 'kernel.elf'),
+                                '--initrd', mod + '=from fwboot-run', '--', 'generated', 'domain'],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=GUARD)
+            expect_eq(p.returncode, 0, 'fwboot-run --libvirt-xml status (%s)' % p.stderr.decode()[-500:])
+            kept = re.search(rb'stay in (\S+)', p.stderr)
+            path = os.path.join(d, 'gen.xml')
+            with open(path, 'wb') as f:
+                f.write(p.stdout)
+            try:
+                log, state = run_domain(path, name, serial)
+            finally:
+                if kept:
+                    shutil.rmtree(kept.group(1).decode(), ignore_errors=True)
+            expect_booted(log, 'opt/fwboot/kernel.elf generated domain', mod, 'fwboot-run\'s domain')
+            expect('string="opt/fwboot/module.bin from fwboot-run"' in log,
+                   'the module\'s own argument did not arrive:\n' + log[-1500:])
+        finally:
+            daemons.stop()
