@@ -1,7 +1,9 @@
 #!/bin/sh
 # Boot the demo from an installed fwboot: ROOT/PREFIX/lib/fwboot/fwboot.elf
 # starts ROOT/PREFIX/lib/fwboot/demo.elf from fw_cfg with a module and
-# arguments, and the demo must report both and exit cleanly (QEMU status 129).
+# arguments, and the demo must report both and exit cleanly (QEMU status 129);
+# then the installed fwboot-run does the same by itself (it finds the
+# installed fwboot.elf), and its manual pages are in place.
 # Used on the package installed in a fresh root (tools/fresh-check.sh
 # --package) and on `make install DESTDIR=...` (tests/boot/test_package.py).
 #   tools/installed-check.sh [ROOT] [PREFIX]      (defaults: / and /usr)
@@ -33,3 +35,19 @@ grep -q 'command line: "opt/fwboot/demo installed check"' "$tmp/console.txt" || 
 grep -q 'module text from installed-check' "$tmp/console.txt" || fail "the demo did not get its module"
 grep -q 'fwboot demo kernel: all done' "$tmp/console.txt" || fail "the demo did not finish"
 echo "installed-check: the installed fwboot booted the installed demo"
+
+bin=${root%/}$prefix/bin
+man=${root%/}$prefix/share/man
+for f in "$bin/fwboot-run" "$man/man1/fwboot-run.1"* "$man/man7/fwboot.7"*; do
+	[ -e "$f" ] || fail "$f is not installed"
+done
+echo "installed-check: $bin/fwboot-run, with no --fwboot"
+"$bin/fwboot-run" --timeout 300 --initrd "$tmp/module.txt" \
+	--expect 'command line: ".* installed fwboot-run"' --expect 'module text from installed-check' \
+	--expect 'fwboot demo kernel: all done' "$lib/demo.elf" -- installed fwboot-run </dev/null >"$tmp/run.txt" 2>&1
+status=$?
+tail -n 5 "$tmp/run.txt"
+[ "$status" -eq 0 ] || fail "fwboot-run exited $status"
+"$bin/fwboot-run" --print "$lib/demo.elf" </dev/null | grep -q -- "-kernel $lib/fwboot.elf " ||
+	fail "fwboot-run does not take the installed $lib/fwboot.elf by itself"
+echo "installed-check: the installed fwboot-run booted the installed demo"

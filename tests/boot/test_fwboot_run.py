@@ -309,9 +309,10 @@ def test_fwboot_found_like_installed():
     shutil.copy(TOOL, tool)
     k = kernel('mbtest-elf32.elf')
     r = run(k, '--print', tool=tool)
-    if not os.path.isfile('/usr/share/fwboot/fwboot.elf') and not os.path.isfile('/usr/local/share/fwboot/fwboot.elf'):
+    if not os.path.isfile('/usr/lib/fwboot/fwboot.elf') and not os.path.isfile('/usr/local/lib/fwboot/fwboot.elf'):
         expect_run(r, 65, 'no fwboot.elf anywhere')
-        expect('cannot find fwboot.elf' in r.err and '/usr/share/fwboot/fwboot.elf' in r.err, r.err)
+        expect('cannot find fwboot.elf' in r.err and '/usr/lib/fwboot/fwboot.elf' in r.err
+               and os.path.join(d, 'lib', 'fwboot', 'fwboot.elf') in r.err, r.err)
     shutil.copy(FWBOOT, os.path.join(d, 'build', 'fwboot.elf'))
     r = run(k, '--print', tool=tool)
     expect_run(r, 0, 'fwboot.elf in ../build')

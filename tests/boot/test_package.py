@@ -53,12 +53,12 @@ def expected_install(prefix=PREFIX.lstrip('/')):
         'lib/fwboot/demo.elf',
         'share/doc/fwboot/README.md',
         'share/man/man7/fwboot.7',
+        'bin/fwboot-run',
+        'share/man/man1/fwboot-run.1',
     }
     for d in sorted(os.listdir(os.path.join(ROOT, 'docs'))):
         if d.endswith('.md'):
             files.add('share/doc/fwboot/docs/' + d)
-    if os.path.exists(os.path.join(ROOT, 'tools', 'fwboot-run')):
-        files |= {'bin/fwboot-run', 'share/man/man1/fwboot-run.1'}
     return {os.path.join(prefix, f) for f in files}
 
 
@@ -241,8 +241,7 @@ def test_debian_package():
     expect_eq(field('Version'), version, 'Version')
     expect_eq(field('Architecture'), 'all', 'Architecture')
     expect('qemu-system-x86' in field('Recommends'), 'the package does not recommend qemu-system-x86')
-    if os.path.exists(os.path.join(ROOT, 'tools', 'fwboot-run')):
-        expect('python3' in field('Depends'), 'fwboot-run needs python3: not in Depends')
+    expect('python3' in field('Depends'), 'fwboot-run needs python3: not in Depends')
 
     p = subprocess.run(['dpkg-deb', '-c', deb], stdout=subprocess.PIPE)
     listed = set()
