@@ -161,6 +161,8 @@ static int boot_request(const struct boot_request *req, struct diag *d)
 	memset(&p, 0, sizeof(p));
 	r = image_plan(req, hdr, n, &env, &p, d);
 	if (!r) {
+		if (p.note[0])
+			log_info("%s", p.note);
 		log_info("image: %s is %s, %zu segments, entry 0x%x", k->name, p.format, p.nsegs, p.entry);
 		r = plan_execute(&p, &mm, d);
 	}

@@ -16,15 +16,21 @@
 int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct diag *d)
 {
 	size_t limit = len < MB1_SEARCH ? len : MB1_SEARCH;
+	memset(h, 0, sizeof(*h));
+	/* the header is the first aligned place where magic, flags and
+	 * checksum all hold (GRUB's rule): a lone magic is data or code */
 	for (size_t off = 0; off + 12 <= limit; off += 4) {
 		if (get_le32(hdr + off) != MB1_HEADER_MAGIC)
 			continue;
 		uint32_t flags = get_le32(hdr + off + MB1_H_FLAGS);
 		uint32_t sum = MB1_HEADER_MAGIC + flags + get_le32(hdr + off + MB1_H_CHECKSUM);
-		if (sum != 0)
-			return diag_fail(d, ST_BAD_IMAGE,
-					 "multiboot1: header checksum is invalid (at offset 0x%zx, sum 0x%x)", off, sum);
-		memset(h, 0, sizeof(*h));
+		if (sum != 0) {
+			if (!h->skipped++) {
+				h->skip_off = (uint32_t)off;
+				h->skip_sum = sum;
+			}
+			continue;
+		}
 		h->offset = (uint32_t)off;
 		h->flags = flags;
 		if (flags & MB1_HF_AOUT_KLUDGE) {
@@ -38,6 +44,11 @@ int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct
 		}
 		return 0;
 	}
+	if (h->skipped)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot1: no header in the first 8 KiB (%u magic%s with an invalid header checksum, "
+				 "the first at offset 0x%x, sum 0x%x)", h->skipped, h->skipped == 1 ? "" : "s",
+				 h->skip_off, h->skip_sum);
 	return diag_fail(d, ST_BAD_IMAGE, "multiboot1: no header in the first 8 KiB");
 }
 
@@ -336,5 +347,10 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	p->regs.eax = MB1_BOOTLOADER_MAGIC;
 	p->regs.ebx = b;
 	p->format = "multiboot1";
+	if (h.skipped)
+		fmt_snprintf(p->note, sizeof(p->note),
+			     "multiboot1: header at offset 0x%x; skipped %u magic%s with an invalid checksum before it "
+			     "(the first at 0x%x, sum 0x%x)", h.offset, h.skipped, h.skipped == 1 ? "" : "s",
+			     h.skip_off, h.skip_sum);
 	return 0;
 }

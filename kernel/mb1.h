@@ -9,9 +9,14 @@ struct mb1_header {
 	uint32_t offset;	/* file offset of the magic */
 	uint32_t flags;
 	uint32_t header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
+	uint32_t skipped;	/* magics before it whose checksum failed */
+	uint32_t skip_off, skip_sum;	/* the first of them */
 };
 
-/* Find and check the header in the first 8 KiB of hdr[0..len). */
+/* Find the header in the first 8 KiB of hdr[0..len): the first 4-aligned
+ * magic whose flags and checksum sum to zero; magics that fail the sum are
+ * skipped and counted in h->skipped (named in the refusal when no header
+ * follows). */
 int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct diag *d);
 int mb1_probe(const struct file *f, const uint8_t *hdr, size_t len, struct diag *d);
 int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,

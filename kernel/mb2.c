@@ -6,6 +6,7 @@
 #include "byteorder.h"
 #include "elf.h"
 #include "elf_spec.h"
+#include "fmt.h"
 #include "mb1.h"
 #include "mb2.h"
 #include "multiboot2.h"
@@ -197,16 +198,31 @@ int mb2_parse_header(const uint8_t *hdr, size_t len, struct mb2_header *h, struc
 {
 	size_t limit = len < MB2_SEARCH ? len : MB2_SEARCH;
 	size_t off = 0;
-	while (off + MB2_H_TAGS <= limit && get_le32(hdr + off) != MB2_HEADER_MAGIC)
-		off += MB2_HEADER_ALIGN;
-	if (off + MB2_H_TAGS > limit)
+	uint32_t skipped = 0, skip_off = 0, skip_sum = 0;
+	/* the header is the first 8-aligned magic whose magic, architecture,
+	 * header_length and checksum sum to zero; other magics are skipped */
+	for (; off + MB2_H_TAGS <= limit; off += MB2_HEADER_ALIGN) {
+		if (get_le32(hdr + off) != MB2_HEADER_MAGIC)
+			continue;
+		uint32_t sum = MB2_HEADER_MAGIC + get_le32(hdr + off + MB2_H_ARCH) +
+			       get_le32(hdr + off + MB2_H_LENGTH) + get_le32(hdr + off + MB2_H_CHECKSUM);
+		if (sum == 0)
+			break;
+		if (!skipped++) {
+			skip_off = (uint32_t)off;
+			skip_sum = sum;
+		}
+	}
+	if (off + MB2_H_TAGS > limit) {
+		if (skipped)
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "multiboot2: no header in the first 32 KiB (%u magic%s with an invalid header "
+					 "checksum, the first at offset 0x%x, sum 0x%x)", skipped, skipped == 1 ? "" : "s",
+					 skip_off, skip_sum);
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: no header in the first 32 KiB");
+	}
 	uint32_t arch = get_le32(hdr + off + MB2_H_ARCH);
 	uint32_t hlen = get_le32(hdr + off + MB2_H_LENGTH);
-	uint32_t sum = MB2_HEADER_MAGIC + arch + hlen + get_le32(hdr + off + MB2_H_CHECKSUM);
-	if (sum != 0)
-		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: header checksum is invalid (at offset 0x%zx, sum 0x%x)",
-				 off, sum);
 	if (arch != MB2_ARCH_I386)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: header is for architecture %u%s, not i386 (0)", arch,
 				 arch == MB2_ARCH_MIPS32 ? " (32-bit MIPS)" : "");
@@ -220,6 +236,9 @@ int mb2_parse_header(const uint8_t *hdr, size_t len, struct mb2_header *h, struc
 	memset(h, 0, sizeof(*h));
 	h->offset = (uint32_t)off;
 	h->length = hlen;
+	h->skipped = skipped;
+	h->skip_off = skip_off;
+	h->skip_sum = skip_sum;
 	uint32_t seen = 0;
 	size_t end = off + hlen;
 	for (size_t t = off + MB2_H_TAGS;;) {
@@ -611,5 +630,10 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	p->regs.eax = MB2_BOOTLOADER_MAGIC;
 	p->regs.ebx = (uint32_t)at;
 	p->format = "multiboot2";
+	if (h.skipped)
+		fmt_snprintf(p->note, sizeof(p->note),
+			     "multiboot2: header at offset 0x%x; skipped %u magic%s with an invalid checksum before it "
+			     "(the first at 0x%x, sum 0x%x)", h.offset, h.skipped, h.skipped == 1 ? "" : "s",
+			     h.skip_off, h.skip_sum);
 	return 0;
 }

@@ -33,6 +33,7 @@ VARIANTS = {
     'elf64': ('mbtest-elf64.elf', 0x100000, False),
     'self': ('mbtest-self.elf', 0x30000, False),
     'vaddr': ('mbtest-vaddr.elf', 0x100000, False),
+    'fake': ('mbtest-fake.elf', 0x100000, False),
 }
 
 # What entry.S carries (see tests/kernels/entry.S).
@@ -260,6 +261,20 @@ def test_vaddr():
     variant_test('vaddr', 700)
 
 
+def test_fake_magic_before_header():
+    """Two magics whose checksums fail sit before the real header (as in
+    grub.lkrn): they are skipped, and the log says so."""
+    d = tmpdir()
+    mods = random_modules(d, [('opt/fwboot/mod-a', 5000, 800)])
+    r = boot(files=[(KERNEL_NAME, kernel('mbtest-fake.elf'))] + [(m.name, m.path) for m in mods],
+             append=fwboot_append(KERNEL_NAME, mods, ARGS))
+    expect_status(r, MBTEST_DONE)
+    info = parse_mbtest(r)
+    check_mbtest(info, 'fake', KERNEL_NAME + ' ' + ARGS, mods)
+    expect('multiboot1: header at offset 0x%x; skipped 2 magics with an invalid checksum before it'
+           % (0x1000 + 48 + 16) in r.console, 'the skipped magics are not logged:\n' + r.tail())
+
+
 # ---- transfers ----
 
 def test_big_module():
@@ -446,6 +461,11 @@ def test_fixture_qemu_aout():
 
 def test_fixture_qemu_vaddr():
     qemu_fixture_test('vaddr')
+
+
+def test_fixture_qemu_fake():
+    """QEMU's own loader skips false magics too: the oracle agrees."""
+    qemu_fixture_test('fake')
 
 
 if __name__ == '__main__':

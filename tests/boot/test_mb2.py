@@ -45,6 +45,16 @@ def test_elf64():
     check_mb2(r, 'elf64', 0x100000, K + ' elf64', expected(mods))
 
 
+def test_fake_magic_before_header():
+    """Two magics whose checksums fail before the real header: skipped, logged."""
+    d = tmpdir()
+    mods = two_modules(d)
+    r = boot_kernel(kernel('mb2test-fake.elf'), mods, 'fake')
+    check_mb2(r, 'fake', 0x100000, K + ' fake', expected(mods))
+    fwboot_line(r, 'multiboot2: header at offset 0x')
+    fwboot_line(r, 'skipped 2 magics with an invalid checksum before it')
+
+
 def test_no_args_no_modules():
     r = boot_kernel(kernel('mb2test-elf32.elf'))
     k = check_mb2(r, 'elf32', 0x100000, K)
