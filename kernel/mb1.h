@@ -27,6 +27,24 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 int load_elf_segments(const char *sub, const struct file *f, const struct elf_info *e,
 		      struct mem_map *m, struct plan *p, struct diag *d);
 
+/* The ELF section header table as a Multiboot loader passes it (Multiboot 1
+ * info bit 5, Multiboot 2 tag 9): a copy of the table in which every section
+ * with sh_addr 0 and a size (symbol and string tables, .shstrtab, debug
+ * info: what no PT_LOAD covers) has been placed in free memory below 4 GiB,
+ * aligned to sh_addralign, loaded from the file (zeroed for SHT_NOBITS) and
+ * its sh_addr set to where it lies, as GRUB does (above the image's span
+ * when there is room). num 0: the file has no
+ * section headers (nothing to pass). */
+struct elf_sections {
+	uint32_t num, entsize, shndx;
+	uint8_t *table;		/* num * entsize bytes (zalloc) */
+	uint32_t placed;	/* sections fwboot loaded */
+};
+
+int elf_place_sections(const char *sub, const struct file *f, const uint8_t *hdr, size_t hdr_len,
+		       const struct elf_info *e, struct mem_map *m, struct plan *p,
+		       struct elf_sections *out, struct diag *d);
+
 /* Place every module page-aligned above 1 MiB, below 4 GiB, in order;
  * *addrs gets a zalloc'd array of their addresses. */
 int place_modules(const char *sub, const struct boot_request *req, struct mem_map *m,

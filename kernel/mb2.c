@@ -82,6 +82,7 @@ static int info_supported(uint32_t type)
 	case MB2_TAG_MODULE:
 	case MB2_TAG_BASIC_MEMINFO:
 	case MB2_TAG_MMAP:
+	case MB2_TAG_ELF_SECTIONS:
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
 	case MB2_TAG_LOAD_BASE_ADDR:
@@ -283,6 +284,8 @@ struct mb2_image {
 	size_t nseg;
 	uint64_t lo, hi;	/* linked span, end exclusive */
 	uint64_t entry;
+	int is_elf;
+	struct elf_info elf;	/* when is_elf: for the section headers */
 };
 
 /* The address tag's flat layout: one range of the file, then bss. */
@@ -342,6 +345,8 @@ static int layout_elf(const struct mb2_header *h, const struct file *f, const ui
 	if (!im->nseg)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: ELF has no loadable segment");
 	im->entry = h->has_entry ? h->entry_addr : elf_phys_entry(&e);
+	im->is_elf = 1;
+	im->elf = e;
 	return 0;
 }
 
@@ -436,6 +441,7 @@ struct mb2_info_parts {
 	uint32_t acpi_tag, acpi_len, acpi_old_too;
 	const uint8_t *acpi;
 	int ega;
+	const struct elf_sections *secs;	/* num 0: no ELF-symbols tag */
 };
 
 /* Start a tag at *pos (b NULL: only count); returns where it starts. */
@@ -472,6 +478,17 @@ static uint64_t build_info(uint8_t *b, const struct boot_request *req, const str
 			put_le32(b + at + 8, (uint32_t)ip->mod_addr[i]);
 			put_le32(b + at + 12, (uint32_t)(ip->mod_addr[i] + req->mods[i].file->size));
 			memcpy(b + at + 16, ip->mod_str[i], n);
+		}
+	}
+	if (ip->secs->num) {
+		/* GRUB's layout: num, entsize, shndx as u32, then the table */
+		uint64_t n = (uint64_t)ip->secs->num * ip->secs->entsize;
+		at = tag_at(b, &pos, MB2_TAG_ELF_SECTIONS, sizeof(struct mb2_tag_elf_sections) + n);
+		if (b) {
+			put_le32(b + at + 8, ip->secs->num);
+			put_le32(b + at + 12, ip->secs->entsize);
+			put_le32(b + at + 16, ip->secs->shndx);
+			memcpy(b + at + sizeof(struct mb2_tag_elf_sections), ip->secs->table, (size_t)n);
 		}
 	}
 	at = tag_at(b, &pos, MB2_TAG_BASIC_MEMINFO, sizeof(struct mb2_tag_basic_meminfo));
@@ -595,6 +612,15 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	uint64_t entry = im.entry + shift;
 	if (entry >= MEM_4G)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: entry 0x%llx lies above 4 GiB", (unsigned long long)entry);
+
+	struct elf_sections secs;
+	memset(&secs, 0, sizeof(secs));
+	if (im.is_elf) {
+		r = elf_place_sections("multiboot2", f, hdr, len, &im.elf, m, p, &secs, d);
+		if (r)
+			return r;
+	}
+	ip.secs = &secs;
 
 	uint64_t *mod_addr;
 	const char **mod_str = zalloc((req->nmods + 1) * sizeof(*mod_str));

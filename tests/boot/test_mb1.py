@@ -6,6 +6,7 @@ name, memory map, the variant's load address, zeroed bss, data below 1 MiB.
 
 import os
 
+from kreport import check_elf_sections
 from harness import (DEFAULT_TIMEOUT, MBTEST_DONE, Skip, accel, boot, contiguous_available, crc32_bytes, crc32_file,
                      expect, expect_eq, expect_status, fail, kernel, mbtest_pattern,
                      parse_mbtest, random_file, tmpdir, write_file)
@@ -222,9 +223,15 @@ def variant_test(variant, seed):
     mods = random_modules(d, [('opt/fwboot/mod-b', 16384, seed),
                               ('opt/fwboot/mod-a', 99999, seed + 1),
                               ('opt/fwboot/mod-c', 2048, seed + 2)])
-    info = boot_mbtest(kernel(VARIANTS[variant][0]), mods,
-                       fwboot_append(KERNEL_NAME, mods, ARGS))
+    path = kernel(VARIANTS[variant][0])
+    info = boot_mbtest(path, mods, fwboot_append(KERNEL_NAME, mods, ARGS))
     check_mbtest(info, variant, KERNEL_NAME + ' ' + ARGS, mods)
+    if path.endswith('.elf'):
+        # info bit 5: the section headers against the file; vaddr's loaded
+        # sections carry virtual addresses, where other memory lies
+        check_elf_sections(info, path, moved=variant == 'vaddr')
+    else:
+        expect(info.get('elfsyms', {}).get('absent'), 'section headers for an a.out kludge image')
 
 
 def test_elf32():

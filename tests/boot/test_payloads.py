@@ -198,5 +198,46 @@ def test_memdisk_qemu_oracle():
     expect_floppy_booted(r)
 
 
+# ---- tboot with Linux and an initramfs as modules ----
+
+TBOOT_SCRIPT = """#!ipxe
+kernel fw_cfg:opt/fwboot/tboot logging=serial,memory serial=115200,8n1,0x3f8
+module fw_cfg:opt/fwboot/vmlinuz console=ttyS0 panic=-1
+module fw_cfg:opt/fwboot/initrd
+boot
+"""
+
+
+def boot_tboot(options):
+    """tboot (gzipped; both Multiboot headers) from a script: Linux with its
+    command line and the initramfs as modules. Under QEMU there is no TXT:
+    tboot says so (no SINIT module, a non-Intel CPU under TCG) and starts
+    Linux without a measured launch."""
+    d = tmpdir()
+    script = write_file(d, 'tboot.ipxe', TBOOT_SCRIPT.encode())
+    files = [('opt/fwboot/boot', script), ('opt/fwboot/tboot', debian()['tboot']),
+             ('opt/fwboot/vmlinuz', debian()['vmlinuz']), ('opt/fwboot/initrd', initramfs(d))]
+    r = boot(files=files, append=options, mem='512M', timeout=LINUX_TIMEOUT)
+    expect('YIKES' not in r.console, 'tboot failed:\n' + r.tail())
+    expect_status(r, 0)     # the initramfs powers off
+    expect('TBOOT: transfering control to kernel' in r.console, 'tboot did not start Linux:\n' + r.tail())
+    lines = r.console.splitlines()
+    expect(MARKER in lines, 'the initramfs did not run:\n' + r.tail())
+    expect('CMDLINE<opt/fwboot/vmlinuz console=ttyS0 panic=-1>' in lines, 'Linux command line from tboot')
+    return r
+
+
+def test_tboot_multiboot2_linux_initramfs():
+    """tboot makes room in the boot information by deleting the ELF-symbols
+    tag (type 9): without it, "grow_mb2_tag slack 0 < growth 48"."""
+    r = boot_tboot('name=opt/fwboot/boot')
+    expect('image: opt/fwboot/tboot is multiboot2' in r.console, 'not booted through Multiboot 2')
+
+
+def test_tboot_multiboot1_linux_initramfs():
+    r = boot_tboot('name=opt/fwboot/boot format=multiboot1')
+    expect('image: opt/fwboot/tboot is multiboot1' in r.console, 'not booted through Multiboot 1')
+
+
 if __name__ == '__main__':
     fail('run through tests/boot/run.py')
