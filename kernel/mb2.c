@@ -480,15 +480,17 @@ static uint64_t build_info(uint8_t *b, const struct boot_request *req, const str
 			memcpy(b + at + 16, ip->mod_str[i], n);
 		}
 	}
-	if (ip->secs->num) {
-		/* GRUB's layout: num, entsize, shndx as u32, then the table */
+	{
+		/* GRUB's layout: num, entsize, shndx as u32, then the table; like
+		 * GRUB, an empty tag (num 0) for an image without section headers */
 		uint64_t n = (uint64_t)ip->secs->num * ip->secs->entsize;
 		at = tag_at(b, &pos, MB2_TAG_ELF_SECTIONS, sizeof(struct mb2_tag_elf_sections) + n);
 		if (b) {
 			put_le32(b + at + 8, ip->secs->num);
 			put_le32(b + at + 12, ip->secs->entsize);
 			put_le32(b + at + 16, ip->secs->shndx);
-			memcpy(b + at + sizeof(struct mb2_tag_elf_sections), ip->secs->table, (size_t)n);
+			if (n)
+				memcpy(b + at + sizeof(struct mb2_tag_elf_sections), ip->secs->table, (size_t)n);
 		}
 	}
 	at = tag_at(b, &pos, MB2_TAG_BASIC_MEMINFO, sizeof(struct mb2_tag_basic_meminfo));
