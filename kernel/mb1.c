@@ -147,8 +147,10 @@ int elf_place_sections(const char *sub, const struct file *f, const uint8_t *hdr
 			r = mem_alloc(m, size, align, above, MEM_4G, 0, CLAIM_PLACED, name, &at, 0);
 		if (r && size < MEM_4G)
 			r = mem_alloc(m, size, align, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, name, &at, 0);
+		if (r && size < MEM_LOW_END)	/* a small machine: conventional memory, as GRUB may */
+			r = mem_alloc(m, size, align, 0x1000, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, name, &at, 0);
 		if (r)
-			return diag_fail(d, -r, "%s: ELF section %u (%llu bytes) does not fit in memory below 4 GiB",
+			return diag_fail(d, -r, "%s: ELF section %u (%llu bytes) does not fit in free memory below 4 GiB",
 					 sub, i, (unsigned long long)size);
 		struct plan_seg *s = plan_add(p, at, size, type == SHT_NOBITS ? SRC_ZERO : SRC_FILE, name);
 		if (!s)

@@ -33,7 +33,7 @@ int load_elf_segments(const char *sub, const struct file *f, const struct elf_in
  * info: what no PT_LOAD covers) has been placed in free memory below 4 GiB,
  * aligned to sh_addralign, loaded from the file (zeroed for SHT_NOBITS) and
  * its sh_addr set to where it lies, as GRUB does (above the image's span
- * when there is room). num 0: the file has no
+ * when there is room, else above 1 MiB, else in conventional memory). num 0: the file has no
  * section headers (nothing to pass). */
 struct elf_sections {
 	uint32_t num, entsize, shndx;

@@ -289,7 +289,7 @@ static void test_refusals(void)
 	put_le32(img + SHOFF + 4 * SH32_SIZE + SH32_SIZE_F, 0xF0000000);
 	put_le32(img + SHOFF + 2 * SH32_SIZE + SH32_SIZE_F, 100);
 	ok_eq(plan_it(1, img, len, &p, &d), -ST_NO_MEMORY);
-	ok_str(d.msg, "multiboot2: ELF section 4 (4026531840 bytes) does not fit in memory below 4 GiB");
+	ok_str(d.msg, "multiboot2: ELF section 4 (4026531840 bytes) does not fit in free memory below 4 GiB");
 	free(img);
 }
 
