@@ -35,7 +35,7 @@ extern char _image_start[], _image_end[];
 static struct mem_region map_store[MAP_CAP], ram_store[MAP_CAP];
 static struct mem_claim boot_claims[BOOT_CLAIMS];
 static struct mem_map mm;
-static struct boot_env env = { &mm, 0 };
+static struct boot_env env = { &mm, 0, 0 };
 static struct fw_cfg_entry *dir;
 static size_t ndir;
 
@@ -306,6 +306,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 			 (unsigned long long)mm.map[i].end - 1, mm.map[i].type);
 	setup_heap();
 	env.rsdp = acpi_find_rsdp();
+	env.smbios = smbios_find_entry();
 
 	size_t len = str_len(li.cmdline);
 	char *cl = zalloc(len + 1);

@@ -83,6 +83,7 @@ static int info_supported(uint32_t type)
 	case MB2_TAG_BASIC_MEMINFO:
 	case MB2_TAG_MMAP:
 	case MB2_TAG_ELF_SECTIONS:
+	case MB2_TAG_SMBIOS:
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
 	case MB2_TAG_LOAD_BASE_ADDR:
@@ -403,6 +404,7 @@ static int plan_image(const struct file *f, const struct mb2_image *im, uint64_t
 
 /* ---- the boot information ---- */
 
+/* Bytes that sum to zero (ACPI and SMBIOS checksums). */
 static int rsdp_sum_ok(const uint8_t *r, uint32_t n)
 {
 	uint8_t sum = 0;
@@ -431,6 +433,34 @@ static uint32_t rsdp_tag(const struct boot_env *env, const uint8_t **src, uint32
 	return MB2_TAG_ACPI_OLD;
 }
 
+#define SMBIOS_TABLE_MAX 0x100000	/* a structure table beyond this is not trusted */
+
+/* The SMBIOS entry point at ep (2.x "_SM_" or 3.x "_SM3_", checked as the
+ * finder did): version and structure table. 0 when there is none. */
+static int smbios_entry(const uint8_t *ep, uint8_t *major, uint8_t *minor, uint64_t *table, uint32_t *len)
+{
+	if (!ep)
+		return 0;
+	if (memcmp(ep, "_SM3_", 5) == 0) {
+		if (ep[6] < 24 || !rsdp_sum_ok(ep, ep[6]))
+			return 0;
+		*major = ep[7];
+		*minor = ep[8];
+		*len = get_le32(ep + 12);	/* structure table maximum size */
+		*table = get_le64(ep + 16);
+	} else if (memcmp(ep, "_SM_", 4) == 0) {
+		if (ep[5] < 31 || !rsdp_sum_ok(ep, ep[5]) || memcmp(ep + 16, "_DMI_", 5))
+			return 0;
+		*major = ep[6];
+		*minor = ep[7];
+		*len = get_le16(ep + 22);
+		*table = get_le32(ep + 24);
+	} else {
+		return 0;
+	}
+	return *len && *len <= SMBIOS_TABLE_MAX && *table && *table < MEM_4G && *len <= MEM_4G - *table;
+}
+
 /* What goes into the information block, decided before it is written. */
 struct mb2_info_parts {
 	const char *cmdline, *loader;
@@ -442,6 +472,9 @@ struct mb2_info_parts {
 	const uint8_t *acpi;
 	int ega;
 	const struct elf_sections *secs;	/* num 0: no ELF-symbols tag */
+	uint8_t smbios_major, smbios_minor;	/* the SMBIOS tag, when smbios_len */
+	uint32_t smbios_len;
+	const uint8_t *smbios_table;
 };
 
 /* Start a tag at *pos (b NULL: only count); returns where it starts. */
@@ -524,6 +557,15 @@ static uint64_t build_info(uint8_t *b, const struct boot_request *req, const str
 		if (b)
 			memcpy(b + at + 8, ip->acpi, ip->acpi_len);
 	}
+	if (ip->smbios_len) {
+		/* version, six reserved bytes, then a copy of the structure table */
+		at = tag_at(b, &pos, MB2_TAG_SMBIOS, 16 + (uint64_t)ip->smbios_len);
+		if (b) {
+			b[at + 8] = ip->smbios_major;
+			b[at + 9] = ip->smbios_minor;
+			memcpy(b + at + 16, ip->smbios_table, ip->smbios_len);
+		}
+	}
 	if (ip->ega) {
 		/* fwboot sets no mode: the EGA text console the BIOS left */
 		at = tag_at(b, &pos, MB2_TAG_FRAMEBUFFER, sizeof(struct mb2_tag_framebuffer));
@@ -595,6 +637,15 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	r = check_acpi(&h, &ip, d);
 	if (r)
 		return r;
+	uint64_t smbios_table = 0;
+	if (smbios_entry(env->smbios ? (const uint8_t *)(uintptr_t)env->smbios : 0, &ip.smbios_major,
+			 &ip.smbios_minor, &smbios_table, &ip.smbios_len))
+		ip.smbios_table = (const uint8_t *)(uintptr_t)smbios_table;
+	else
+		ip.smbios_len = 0;
+	if ((h.required >> MB2_TAG_SMBIOS & 1) && !ip.smbios_len)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot2: information request for tag 13 (SMBIOS tables) is required, but fwboot found no SMBIOS entry point");
 
 	struct mb2_image im;
 	memset(&im, 0, sizeof(im));

@@ -240,6 +240,10 @@ def check_mb2(r, variant, load, cmdline, mods=(), protocol='multiboot2'):
     for key in ('signature_ok', 'checksum_ok', 'ext_checksum_ok', 'matches_bios'):
         expect_eq(rsdp[key], 1, 'RSDP copy ' + key)
     expect_eq(rsdp['len'], 20 if rsdp['tag'] == 14 else rsdp['len'], 'old RSDP tag length')
+    smbios = k.get('smbios')
+    expect(smbios, 'no SMBIOS tag (SeaBIOS has an entry point)')
+    for key in ('reserved_zero', 'matches_bios'):
+        expect_eq(smbios[key], 1, 'SMBIOS tag ' + key + ': %r' % smbios)
     expect(not k['tag'], 'tags fwboot should not give: %r' % k['tag'])
     check_modules(k['mod'], mods, image)
     return k

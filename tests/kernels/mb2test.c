@@ -95,6 +95,47 @@ static void report_rsdp(uint32_t type, const uint8_t *r, uint32_t len)
 
 static void report_elfsyms(const uint8_t *tab, uint32_t num, uint32_t entsize, uint32_t shndx);
 
+/* The BIOS's own SMBIOS entry point, found as an OS would (0 if none), and
+ * the tag's copy compared with it: version and every table byte. */
+static uint32_t find_smbios(void)
+{
+	for (uint32_t a = 0xF0000; a + 32 <= 0x100000; a += 16) {
+		const uint8_t *p = (const uint8_t *)(uintptr_t)a;
+		uint32_t n = 0;
+		if (p[0] == '_' && p[1] == 'S' && p[2] == 'M' && p[3] == '3' && p[4] == '_')
+			n = p[6];
+		else if (p[0] == '_' && p[1] == 'S' && p[2] == 'M' && p[3] == '_')
+			n = p[5];
+		uint8_t sum = 0;
+		for (uint32_t i = 0; i < n; i++)
+			sum += p[i];
+		if (n >= 24 && sum == 0)
+			return a;
+	}
+	return 0;
+}
+
+static void report_smbios(const uint8_t *t, uint32_t size)
+{
+	uint32_t len = size - 16, bios = find_smbios(), same = 0, reserved_zero = 1;
+	for (int i = 10; i < 16; i++)
+		if (t[i])
+			reserved_zero = 0;
+	if (bios) {
+		const uint8_t *ep = (const uint8_t *)(uintptr_t)bios;
+		int v3 = ep[3] == '3';
+		uint32_t major = v3 ? ep[7] : ep[6], minor = v3 ? ep[8] : ep[7];
+		uint32_t tlen = v3 ? rd32(ep + 12) : (uint32_t)(ep[22] | ep[23] << 8);
+		uint32_t taddr = v3 ? rd32(ep + 16) : rd32(ep + 24);
+		same = major == t[8] && minor == t[9] && tlen == len;
+		for (uint32_t i = 0; same && i < len; i++)
+			if (((const uint8_t *)(uintptr_t)taddr)[i] != t[16 + i])
+				same = 0;
+	}
+	out("smbios major=%u minor=%u len=%u crc32=%x reserved_zero=%u bios_entry=%x matches_bios=%u", (uint32_t)t[8],
+	    (uint32_t)t[9], len, kout_crc32(t + 16, len), reserved_zero, bios, same);
+}
+
 static void report_mb2(uint32_t addr)
 {
 	const uint8_t *b = (const uint8_t *)(uintptr_t)addr;
@@ -133,6 +174,8 @@ static void report_mb2(uint32_t addr)
 			}
 		} else if (type == 14 || type == 15) {
 			report_rsdp(type, t + 8, size - 8);
+		} else if (type == 13 && size >= 16) {
+			report_smbios(t, size);
 		} else if (type == 9) {
 			report_elfsyms(t + 20, rd32(t + 8), rd32(t + 12), rd32(t + 16));
 		} else if (type == 21) {
