@@ -27,4 +27,29 @@
 #define PH32_SIZE 32
 #define PH64_SIZE 56
 
+/* Section header table: where the ELF header says it is. */
+#define EH32_SHOFF 32
+#define EH32_SHENTSIZE 46
+#define EH32_SHNUM 48
+#define EH32_SHSTRNDX 50
+#define EH64_SHOFF 40
+#define EH64_SHENTSIZE 58
+#define EH64_SHNUM 60
+#define EH64_SHSTRNDX 62
+
+/* Section header fields: 32-bit / 64-bit. */
+#define SH32_SIZE 40
+#define SH32_TYPE 4
+#define SH32_ADDR 12
+#define SH32_OFFSET 16
+#define SH32_SIZE_F 20
+#define SH32_ADDRALIGN 32
+#define SH64_SIZE 64
+#define SH64_TYPE 4
+#define SH64_ADDR 16
+#define SH64_OFFSET 24
+#define SH64_SIZE_F 32
+#define SH64_ADDRALIGN 48
+#define SHT_NOBITS 8
+
 #endif

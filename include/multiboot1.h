@@ -30,6 +30,7 @@
 #define MB1_IF_BOOTDEV (1u << 1)
 #define MB1_IF_CMDLINE (1u << 2)
 #define MB1_IF_MODS (1u << 3)
+#define MB1_IF_ELF_SHDR (1u << 5)	/* syms: the ELF section header table */
 #define MB1_IF_MMAP (1u << 6)
 #define MB1_IF_LOADER_NAME (1u << 9)
 #define MB1_IF_FRAMEBUFFER (1u << 12)
@@ -41,6 +42,10 @@
 #define MB1_I_CMDLINE 16
 #define MB1_I_MODS_COUNT 20
 #define MB1_I_MODS_ADDR 24
+#define MB1_I_SHDR_NUM 28
+#define MB1_I_SHDR_SIZE 32
+#define MB1_I_SHDR_ADDR 36
+#define MB1_I_SHDR_SHNDX 40
 #define MB1_I_MMAP_LENGTH 44
 #define MB1_I_MMAP_ADDR 48
 #define MB1_I_LOADER_NAME 64

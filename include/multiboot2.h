@@ -188,6 +188,15 @@ _Static_assert(offsetof(struct mb2_tag_framebuffer, framebuffer_bpp) == 28, "mul
 
 #define MB2_FB_TYPE_EGA_TEXT 2
 
+/* ELF sections (type 9) as GRUB 2 writes it: num, entsize and shndx as
+ * u32 (the specification's text shows u16 fields and a reserved u16; kernels
+ * and tboot read GRUB's layout), then num section headers. */
+struct mb2_tag_elf_sections {
+	struct mb2_tag tag;
+	uint32_t num, entsize, shndx;
+};
+_Static_assert(sizeof(struct mb2_tag_elf_sections) == 20, "multiboot2 ELF sections tag layout");
+
 struct mb2_tag_load_base {
 	struct mb2_tag tag;
 	uint32_t load_base_addr;

@@ -34,3 +34,27 @@ uint32_t acpi_find_rsdp(void)
 		r = scan(ebda, ebda + 1024);
 	return r ? r : scan(0xE0000, 0x100000);
 }
+
+/* SMBIOS entry points (DSP0134): "_SM3_" (3.x, 64-bit) or "_SM_" with its
+ * "_DMI_" part (2.x), on 16-byte boundaries in 0xF0000-0xFFFFF, summing to
+ * zero over their own length. */
+static int sum_zero(const uint8_t *p, uint32_t n)
+{
+	uint8_t sum = 0;
+	for (uint32_t i = 0; i < n; i++)
+		sum += p[i];
+	return sum == 0;
+}
+
+uint32_t smbios_find_entry(void)
+{
+	for (uint32_t a = 0xF0000; a + 32 <= 0x100000; a += 16) {
+		const uint8_t *p = (const uint8_t *)(uintptr_t)a;
+		if (!memcmp(p, "_SM3_", 5) && p[6] >= 24 && a + p[6] <= 0x100000 && sum_zero(p, p[6]))
+			return a;
+		if (!memcmp(p, "_SM_", 4) && p[5] >= 31 && a + p[5] <= 0x100000 && sum_zero(p, p[5]) &&
+		    !memcmp(p + 16, "_DMI_", 5))
+			return a;
+	}
+	return 0;
+}

@@ -8,4 +8,7 @@
 /* Physical address of the ACPI RSDP, or 0. */
 uint32_t acpi_find_rsdp(void);
 
+/* Physical address of the BIOS's SMBIOS entry point (2.x or 3.x), or 0. */
+uint32_t smbios_find_entry(void);
+
 #endif

@@ -36,6 +36,10 @@ int elf_parse(const char *sub, const struct file *f, const uint8_t *hdr, size_t 
 		phentsize = get_le16(hdr + EH32_PHENTSIZE);
 		phnum = get_le16(hdr + EH32_PHNUM);
 		want = PH32_SIZE;
+		out->shoff = get_le32(hdr + EH32_SHOFF);
+		out->shentsize = get_le16(hdr + EH32_SHENTSIZE);
+		out->shnum = get_le16(hdr + EH32_SHNUM);
+		out->shstrndx = get_le16(hdr + EH32_SHSTRNDX);
 	} else if (out->class == ELFCLASS64) {
 		if (out->machine != EM_X86_64 && out->machine != EM_386)
 			return diag_fail(d, ST_BAD_IMAGE, "%s: ELF64 for machine %u, not x86-64", sub, out->machine);
@@ -44,6 +48,10 @@ int elf_parse(const char *sub, const struct file *f, const uint8_t *hdr, size_t 
 		phentsize = get_le16(hdr + EH64_PHENTSIZE);
 		phnum = get_le16(hdr + EH64_PHNUM);
 		want = PH64_SIZE;
+		out->shoff = get_le64(hdr + EH64_SHOFF);
+		out->shentsize = get_le16(hdr + EH64_SHENTSIZE);
+		out->shnum = get_le16(hdr + EH64_SHNUM);
+		out->shstrndx = get_le16(hdr + EH64_SHSTRNDX);
 	} else {
 		return diag_fail(d, ST_BAD_IMAGE, "%s: unknown ELF class %u", sub, out->class);
 	}

@@ -18,6 +18,8 @@ struct elf_info {
 	uint64_t entry;
 	struct elf_phdr *ph;	/* all program headers (zalloc) */
 	size_t nph;
+	uint64_t shoff;		/* section header table, as the ELF header says (unchecked) */
+	uint16_t shentsize, shnum, shstrndx;
 };
 
 /* True when hdr starts like an ELF file. */

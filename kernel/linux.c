@@ -221,6 +221,12 @@ static uint64_t mem_option(const char *args)
 	return 0;
 }
 
+/* The first protocol whose kernels document a boot that skips the
+ * real-mode setup code (2.07: the paravirtualised boot protocol,
+ * hardware_subarch); older headers, and images that only borrow the Linux
+ * header (memdisk, grub.lkrn: 2.03), need their setup code to run. */
+#define LINUX_32BIT_PROMISED 0x0207
+
 static int choose_entry(const struct boot_request *req, const struct linux_header *h,
 			enum linux_entry *e, struct diag *d)
 {
@@ -228,8 +234,12 @@ static int choose_entry(const struct boot_request *req, const struct linux_heade
 	int can32 = h->code32_start >= LINUX_HIGH_LOAD && h->code32_start - LINUX_HIGH_LOAD < h->kernel_size;
 	int can16 = h->setup_size <= LINUX_RM_SETUP_MAX;
 	if (!req->entry) {
+		/* the 32-bit entry only where the image promises it works without its setup code */
+		int promised32 = can32 && h->version >= LINUX_32BIT_PROMISED;
 		enum linux_entry other = LINUX_DEFAULT_ENTRY == LINUX_ENTRY_32 ? LINUX_ENTRY_16 : LINUX_ENTRY_32;
-		*e = (LINUX_DEFAULT_ENTRY == LINUX_ENTRY_32 ? can32 : can16) ? LINUX_DEFAULT_ENTRY : other;
+		*e = (LINUX_DEFAULT_ENTRY == LINUX_ENTRY_32 ? promised32 : can16) ? LINUX_DEFAULT_ENTRY : other;
+		if (*e == LINUX_ENTRY_16 && !can16 && can32)
+			*e = LINUX_ENTRY_32;	/* a setup too big to run: the 32-bit entry is all there is */
 		if (!(*e == LINUX_ENTRY_32 ? can32 : can16))
 			return diag_fail(d, ST_BAD_IMAGE,
 					 "linux: neither entry works: code32_start 0x%x lies outside the kernel, setup code is %u bytes",

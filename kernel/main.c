@@ -27,13 +27,16 @@
 #define BOOT_CLAIMS 64
 #define HEAP_MAX (16u << 20)
 #define HEAP_MIN (1u << 20)
+#define HEAP_ROOMY (32u << 20)	/* RAM above 1 MiB from which the heap goes high */
+#define HEAP_LOW_MAX (256u << 10)	/* conventional memory: what a small boot needs */
+#define HEAP_SMALL (64u << 10)	/* the least fwboot starts with */
 
 extern char _image_start[], _image_end[];
 
 static struct mem_region map_store[MAP_CAP], ram_store[MAP_CAP];
 static struct mem_claim boot_claims[BOOT_CLAIMS];
 static struct mem_map mm;
-static struct boot_env env = { &mm, 0 };
+static struct boot_env env = { &mm, 0, 0 };
 static struct fw_cfg_entry *dir;
 static size_t ndir;
 
@@ -68,16 +71,42 @@ static void read_mb1_memory(const uint8_t *info)
 	mem_finish(&mm);
 }
 
+/* RAM that can be had in one piece inside [lo, hi): the largest run of a
+ * power-of-two size between min and max that mem_alloc finds (probing only). */
+static uint32_t heap_probe(uint64_t lo, uint64_t hi, uint32_t max, uint32_t min, uint64_t *at)
+{
+	for (uint32_t size = max; size >= min; size /= 2) {
+		size_t claims = mm.nclaims;
+		if (!mem_alloc(&mm, size, 4096, lo, hi, MEM_TOP_DOWN, CLAIM_SELF, "fwboot heap", at, 0))
+			return size;
+		mm.nclaims = claims;
+	}
+	return 0;
+}
+
+/*
+ * The heap: high memory (top down, up to HEAP_MAX) on a machine with room
+ * to spare; on a small one (less than HEAP_ROOMY above 1 MiB) conventional
+ * memory first, so what RAM there is above 1 MiB stays for the payload,
+ * which is where payloads want to be. Fails, saying how much it needs, only
+ * when neither has HEAP_SMALL in one piece.
+ */
 static void setup_heap(void)
 {
-	struct diag d;
-	uint64_t at;
-	uint32_t size = HEAP_MAX;
-	while (mem_alloc(&mm, size, 4096, MEM_LOW_END, MEM_4G, MEM_TOP_DOWN, CLAIM_SELF, "fwboot heap", &at, &d)) {
-		if (size == HEAP_MIN)
-			panic_diag(ST_NO_MEMORY, &d);
-		size /= 2;
-	}
+	uint64_t at = 0, high = mem_avail_at(&mm, MEM_LOW_END);
+	uint32_t size = 0;
+	if (high >= HEAP_ROOMY)
+		size = heap_probe(MEM_LOW_END, MEM_4G, HEAP_MAX, HEAP_MIN, &at);
+	if (!size)
+		size = heap_probe(0x500, MEM_LOW_END, HEAP_LOW_MAX, HEAP_SMALL, &at);
+	if (!size)
+		size = heap_probe(MEM_LOW_END, MEM_4G, HEAP_MIN, HEAP_SMALL, &at);
+	if (!size)
+		panic(ST_NO_MEMORY, "memory: fwboot needs %u KiB of free RAM in one piece for its heap, below 640 KiB "
+		      "or above 1 MiB (this machine has %llu KiB from 1 MiB)", HEAP_SMALL / 1024,
+		      (unsigned long long)(high / 1024));
+	log_info("memory: heap 0x%llx-0x%llx (%u KiB)", (unsigned long long)at,
+		 (unsigned long long)(at + size - 1), size / 1024);
 	heap_init((uintptr_t)at, size);
 }
 
@@ -168,6 +197,8 @@ static int boot_request(const struct boot_request *req, struct diag *d)
 	memset(&p, 0, sizeof(p));
 	r = image_plan(req, hdr, n, &env, &p, d);
 	if (!r) {
+		if (p.note[0])
+			log_info("%s", p.note);
 		log_info("image: %s is %s, %zu segments, entry 0x%x", k->name, p.format, p.nsegs, p.entry);
 		r = plan_execute(&p, &mm, d);
 	}
@@ -283,6 +314,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 			 (unsigned long long)mm.map[i].end - 1, mm.map[i].type);
 	setup_heap();
 	env.rsdp = acpi_find_rsdp();
+	env.smbios = smbios_find_entry();
 
 	size_t len = str_len(li.cmdline);
 	char *cl = zalloc(len + 1);

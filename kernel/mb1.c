@@ -16,15 +16,21 @@
 int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct diag *d)
 {
 	size_t limit = len < MB1_SEARCH ? len : MB1_SEARCH;
+	memset(h, 0, sizeof(*h));
+	/* the header is the first aligned place where magic, flags and
+	 * checksum all hold (GRUB's rule): a lone magic is data or code */
 	for (size_t off = 0; off + 12 <= limit; off += 4) {
 		if (get_le32(hdr + off) != MB1_HEADER_MAGIC)
 			continue;
 		uint32_t flags = get_le32(hdr + off + MB1_H_FLAGS);
 		uint32_t sum = MB1_HEADER_MAGIC + flags + get_le32(hdr + off + MB1_H_CHECKSUM);
-		if (sum != 0)
-			return diag_fail(d, ST_BAD_IMAGE,
-					 "multiboot1: header checksum is invalid (at offset 0x%zx, sum 0x%x)", off, sum);
-		memset(h, 0, sizeof(*h));
+		if (sum != 0) {
+			if (!h->skipped++) {
+				h->skip_off = (uint32_t)off;
+				h->skip_sum = sum;
+			}
+			continue;
+		}
 		h->offset = (uint32_t)off;
 		h->flags = flags;
 		if (flags & MB1_HF_AOUT_KLUDGE) {
@@ -38,6 +44,11 @@ int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct
 		}
 		return 0;
 	}
+	if (h->skipped)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot1: no header in the first 8 KiB (%u magic%s with an invalid header checksum, "
+				 "the first at offset 0x%x, sum 0x%x)", h->skipped, h->skipped == 1 ? "" : "s",
+				 h->skip_off, h->skip_sum);
 	return diag_fail(d, ST_BAD_IMAGE, "multiboot1: no header in the first 8 KiB");
 }
 
@@ -72,6 +83,90 @@ int load_elf_segments(const char *sub, const struct file *f, const struct elf_in
 	}
 	if (!loaded)
 		return diag_fail(d, ST_BAD_IMAGE, "%s: ELF has no loadable segment", sub);
+	return 0;
+}
+
+int elf_place_sections(const char *sub, const struct file *f, const uint8_t *hdr, size_t hdr_len,
+		       const struct elf_info *e, struct mem_map *m, struct plan *p,
+		       struct elf_sections *out, struct diag *d)
+{
+	memset(out, 0, sizeof(*out));
+	if (!e->shnum)
+		return 0;	/* extended numbering (e_shnum 0, count in section 0) is not read */
+	int is64 = e->class == ELFCLASS64;
+	uint32_t want = is64 ? SH64_SIZE : SH32_SIZE;
+	if (e->shentsize < want)
+		return diag_fail(d, ST_BAD_IMAGE, "%s: ELF section header size %u, expected at least %u", sub,
+				 e->shentsize, want);
+	uint64_t tlen = (uint64_t)e->shnum * e->shentsize;
+	if (!in_bounds(e->shoff, tlen, f->size))
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "%s: ELF section headers at 0x%llx (%u of %u bytes) run past the file end (%llu bytes)",
+				 sub, (unsigned long long)e->shoff, e->shnum, e->shentsize, (unsigned long long)f->size);
+	if (e->shstrndx >= e->shnum)
+		return diag_fail(d, ST_BAD_IMAGE, "%s: ELF section name table index %u, but there are %u sections",
+				 sub, e->shstrndx, e->shnum);
+	uint8_t *tab = zalloc((size_t)tlen);
+	if (!tab)
+		return diag_fail(d, ST_NO_MEMORY, "%s: no memory for %u ELF section headers", sub, e->shnum);
+	if (in_bounds(e->shoff, tlen, hdr_len)) {
+		memcpy(tab, hdr + e->shoff, (size_t)tlen);
+	} else {
+		int r = file_read(f, e->shoff, tab, tlen);
+		if (r)
+			return diag_fail(d, -r, "%s: cannot read the ELF section headers", sub);
+	}
+	/* above the image's whole span first: kernels take [start, end) as theirs, gaps included */
+	uint64_t above = MEM_LOW_END;
+	for (size_t i = 0; i < e->nph; i++)
+		if (e->ph[i].type == PT_LOAD && e->ph[i].memsz && e->ph[i].paddr + e->ph[i].memsz > above)
+			above = e->ph[i].paddr + e->ph[i].memsz;
+	for (uint32_t i = 0; i < e->shnum; i++) {
+		uint8_t *sh = tab + (size_t)i * e->shentsize;
+		uint32_t type = get_le32(sh + (is64 ? SH64_TYPE : SH32_TYPE));
+		uint64_t addr = is64 ? get_le64(sh + SH64_ADDR) : get_le32(sh + SH32_ADDR);
+		uint64_t off = is64 ? get_le64(sh + SH64_OFFSET) : get_le32(sh + SH32_OFFSET);
+		uint64_t size = is64 ? get_le64(sh + SH64_SIZE_F) : get_le32(sh + SH32_SIZE_F);
+		uint64_t align = is64 ? get_le64(sh + SH64_ADDRALIGN) : get_le32(sh + SH32_ADDRALIGN);
+		if (addr || !size)
+			continue;	/* loaded with a segment, or empty */
+		if (type != SHT_NOBITS && !in_bounds(off, size, f->size))
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "%s: ELF section %u (offset 0x%llx, %llu bytes) runs past the file end (%llu bytes)",
+					 sub, i, (unsigned long long)off, (unsigned long long)size,
+					 (unsigned long long)f->size);
+		if (!align || (align & (align - 1)) || align > 0x100000)
+			align = 1;	/* not a usable alignment: none */
+		char *name = zalloc(32);
+		if (!name)
+			return diag_fail(d, ST_NO_MEMORY, "%s: no memory", sub);
+		fmt_snprintf(name, 32, "ELF section %u", i);
+		uint64_t at;
+		int r = -ST_NO_MEMORY;
+		if (size < MEM_4G && above < MEM_4G)
+			r = mem_alloc(m, size, align, above, MEM_4G, 0, CLAIM_PLACED, name, &at, 0);
+		if (r && size < MEM_4G)
+			r = mem_alloc(m, size, align, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, name, &at, 0);
+		if (r && size < MEM_LOW_END)	/* a small machine: conventional memory, as GRUB may */
+			r = mem_alloc(m, size, align, 0x1000, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, name, &at, 0);
+		if (r)
+			return diag_fail(d, -r, "%s: ELF section %u (%llu bytes) does not fit in free memory below 4 GiB",
+					 sub, i, (unsigned long long)size);
+		struct plan_seg *s = plan_add(p, at, size, type == SHT_NOBITS ? SRC_ZERO : SRC_FILE, name);
+		if (!s)
+			return diag_fail(d, ST_NO_MEMORY, "%s: no memory for the plan", sub);
+		s->file = f;
+		s->off = off;
+		if (is64)
+			put_le64(sh + SH64_ADDR, at);
+		else
+			put_le32(sh + SH32_ADDR, (uint32_t)at);
+		out->placed++;
+	}
+	out->num = e->shnum;
+	out->entsize = e->shentsize;
+	out->shndx = e->shstrndx;
+	out->table = tab;
 	return 0;
 }
 
@@ -238,6 +333,8 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 				 __builtin_ctz(unsupported), h.flags);
 
 	uint32_t entry = 0;
+	struct elf_sections secs;
+	memset(&secs, 0, sizeof(secs));
 	if (h.flags & MB1_HF_AOUT_KLUDGE) {
 		r = plan_aout(&h, f, m, p, &entry, d);
 		if (r)
@@ -248,6 +345,9 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		if (r)
 			return r;
 		r = load_elf_segments("multiboot1", f, &e, m, p, d);
+		if (r)
+			return r;
+		r = elf_place_sections("multiboot1", f, hdr, len, &e, m, p, &secs, d);
 		if (r)
 			return r;
 		uint64_t ent = elf_phys_entry(&e);
@@ -276,7 +376,8 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	}
 	uint32_t mods_off = MB1_INFO_SIZE;
 	uint32_t mmap_off = mods_off + (uint32_t)req->nmods * MB1_MOD_SIZE;
-	uint32_t str_off = mmap_off + (uint32_t)m->nmap * MB1_MMAP_ENTRY_SIZE;
+	uint32_t shdr_off = mmap_off + (uint32_t)m->nmap * MB1_MMAP_ENTRY_SIZE;
+	uint32_t str_off = shdr_off + ((secs.num * secs.entsize + 3) & ~3u);
 	uint64_t total = str_off + strings;
 	uint8_t *info;
 	uint64_t base;
@@ -318,6 +419,15 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	}
 	put_le32(info + MB1_I_MMAP_LENGTH, (uint32_t)m->nmap * MB1_MMAP_ENTRY_SIZE);
 	put_le32(info + MB1_I_MMAP_ADDR, b + mmap_off);
+	if (secs.num) {
+		/* the section headers GRUB passes: symbols and stack traces for the kernel */
+		flags |= MB1_IF_ELF_SHDR;
+		memcpy(info + shdr_off, secs.table, (size_t)secs.num * secs.entsize);
+		put_le32(info + MB1_I_SHDR_NUM, secs.num);
+		put_le32(info + MB1_I_SHDR_SIZE, secs.entsize);
+		put_le32(info + MB1_I_SHDR_ADDR, b + shdr_off);
+		put_le32(info + MB1_I_SHDR_SHNDX, secs.shndx);
+	}
 	if (h.flags & MB1_HF_VIDEO_MODE) {
 		/* fwboot sets no graphics mode: report the VGA text mode in use,
 		 * which the specification allows whatever mode was preferred */
@@ -336,5 +446,10 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	p->regs.eax = MB1_BOOTLOADER_MAGIC;
 	p->regs.ebx = b;
 	p->format = "multiboot1";
+	if (h.skipped)
+		fmt_snprintf(p->note, sizeof(p->note),
+			     "multiboot1: header at offset 0x%x; skipped %u magic%s with an invalid checksum before it "
+			     "(the first at 0x%x, sum 0x%x)", h.offset, h.skipped, h.skipped == 1 ? "" : "s",
+			     h.skip_off, h.skip_sum);
 	return 0;
 }

@@ -9,9 +9,14 @@ struct mb1_header {
 	uint32_t offset;	/* file offset of the magic */
 	uint32_t flags;
 	uint32_t header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
+	uint32_t skipped;	/* magics before it whose checksum failed */
+	uint32_t skip_off, skip_sum;	/* the first of them */
 };
 
-/* Find and check the header in the first 8 KiB of hdr[0..len). */
+/* Find the header in the first 8 KiB of hdr[0..len): the first 4-aligned
+ * magic whose flags and checksum sum to zero; magics that fail the sum are
+ * skipped and counted in h->skipped (named in the refusal when no header
+ * follows). */
 int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct diag *d);
 int mb1_probe(const struct file *f, const uint8_t *hdr, size_t len, struct diag *d);
 int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
@@ -21,6 +26,24 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
  * as targets and add their file and zero segments to p. */
 int load_elf_segments(const char *sub, const struct file *f, const struct elf_info *e,
 		      struct mem_map *m, struct plan *p, struct diag *d);
+
+/* The ELF section header table as a Multiboot loader passes it (Multiboot 1
+ * info bit 5, Multiboot 2 tag 9): a copy of the table in which every section
+ * with sh_addr 0 and a size (symbol and string tables, .shstrtab, debug
+ * info: what no PT_LOAD covers) has been placed in free memory below 4 GiB,
+ * aligned to sh_addralign, loaded from the file (zeroed for SHT_NOBITS) and
+ * its sh_addr set to where it lies, as GRUB does (above the image's span
+ * when there is room, else above 1 MiB, else in conventional memory). num 0: the file has no
+ * section headers (nothing to pass). */
+struct elf_sections {
+	uint32_t num, entsize, shndx;
+	uint8_t *table;		/* num * entsize bytes (zalloc) */
+	uint32_t placed;	/* sections fwboot loaded */
+};
+
+int elf_place_sections(const char *sub, const struct file *f, const uint8_t *hdr, size_t hdr_len,
+		       const struct elf_info *e, struct mem_map *m, struct plan *p,
+		       struct elf_sections *out, struct diag *d);
 
 /* Place every module page-aligned above 1 MiB, below 4 GiB, in order;
  * *addrs gets a zalloc'd array of their addresses. */

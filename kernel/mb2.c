@@ -6,6 +6,7 @@
 #include "byteorder.h"
 #include "elf.h"
 #include "elf_spec.h"
+#include "fmt.h"
 #include "mb1.h"
 #include "mb2.h"
 #include "multiboot2.h"
@@ -81,6 +82,8 @@ static int info_supported(uint32_t type)
 	case MB2_TAG_MODULE:
 	case MB2_TAG_BASIC_MEMINFO:
 	case MB2_TAG_MMAP:
+	case MB2_TAG_ELF_SECTIONS:
+	case MB2_TAG_SMBIOS:
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
 	case MB2_TAG_LOAD_BASE_ADDR:
@@ -197,16 +200,31 @@ int mb2_parse_header(const uint8_t *hdr, size_t len, struct mb2_header *h, struc
 {
 	size_t limit = len < MB2_SEARCH ? len : MB2_SEARCH;
 	size_t off = 0;
-	while (off + MB2_H_TAGS <= limit && get_le32(hdr + off) != MB2_HEADER_MAGIC)
-		off += MB2_HEADER_ALIGN;
-	if (off + MB2_H_TAGS > limit)
+	uint32_t skipped = 0, skip_off = 0, skip_sum = 0;
+	/* the header is the first 8-aligned magic whose magic, architecture,
+	 * header_length and checksum sum to zero; other magics are skipped */
+	for (; off + MB2_H_TAGS <= limit; off += MB2_HEADER_ALIGN) {
+		if (get_le32(hdr + off) != MB2_HEADER_MAGIC)
+			continue;
+		uint32_t sum = MB2_HEADER_MAGIC + get_le32(hdr + off + MB2_H_ARCH) +
+			       get_le32(hdr + off + MB2_H_LENGTH) + get_le32(hdr + off + MB2_H_CHECKSUM);
+		if (sum == 0)
+			break;
+		if (!skipped++) {
+			skip_off = (uint32_t)off;
+			skip_sum = sum;
+		}
+	}
+	if (off + MB2_H_TAGS > limit) {
+		if (skipped)
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "multiboot2: no header in the first 32 KiB (%u magic%s with an invalid header "
+					 "checksum, the first at offset 0x%x, sum 0x%x)", skipped, skipped == 1 ? "" : "s",
+					 skip_off, skip_sum);
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: no header in the first 32 KiB");
+	}
 	uint32_t arch = get_le32(hdr + off + MB2_H_ARCH);
 	uint32_t hlen = get_le32(hdr + off + MB2_H_LENGTH);
-	uint32_t sum = MB2_HEADER_MAGIC + arch + hlen + get_le32(hdr + off + MB2_H_CHECKSUM);
-	if (sum != 0)
-		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: header checksum is invalid (at offset 0x%zx, sum 0x%x)",
-				 off, sum);
 	if (arch != MB2_ARCH_I386)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: header is for architecture %u%s, not i386 (0)", arch,
 				 arch == MB2_ARCH_MIPS32 ? " (32-bit MIPS)" : "");
@@ -220,6 +238,9 @@ int mb2_parse_header(const uint8_t *hdr, size_t len, struct mb2_header *h, struc
 	memset(h, 0, sizeof(*h));
 	h->offset = (uint32_t)off;
 	h->length = hlen;
+	h->skipped = skipped;
+	h->skip_off = skip_off;
+	h->skip_sum = skip_sum;
 	uint32_t seen = 0;
 	size_t end = off + hlen;
 	for (size_t t = off + MB2_H_TAGS;;) {
@@ -264,6 +285,8 @@ struct mb2_image {
 	size_t nseg;
 	uint64_t lo, hi;	/* linked span, end exclusive */
 	uint64_t entry;
+	int is_elf;
+	struct elf_info elf;	/* when is_elf: for the section headers */
 };
 
 /* The address tag's flat layout: one range of the file, then bss. */
@@ -323,6 +346,8 @@ static int layout_elf(const struct mb2_header *h, const struct file *f, const ui
 	if (!im->nseg)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: ELF has no loadable segment");
 	im->entry = h->has_entry ? h->entry_addr : elf_phys_entry(&e);
+	im->is_elf = 1;
+	im->elf = e;
 	return 0;
 }
 
@@ -379,6 +404,7 @@ static int plan_image(const struct file *f, const struct mb2_image *im, uint64_t
 
 /* ---- the boot information ---- */
 
+/* Bytes that sum to zero (ACPI and SMBIOS checksums). */
 static int rsdp_sum_ok(const uint8_t *r, uint32_t n)
 {
 	uint8_t sum = 0;
@@ -407,6 +433,34 @@ static uint32_t rsdp_tag(const struct boot_env *env, const uint8_t **src, uint32
 	return MB2_TAG_ACPI_OLD;
 }
 
+#define SMBIOS_TABLE_MAX 0x100000	/* a structure table beyond this is not trusted */
+
+/* The SMBIOS entry point at ep (2.x "_SM_" or 3.x "_SM3_", checked as the
+ * finder did): version and structure table. 0 when there is none. */
+static int smbios_entry(const uint8_t *ep, uint8_t *major, uint8_t *minor, uint64_t *table, uint32_t *len)
+{
+	if (!ep)
+		return 0;
+	if (memcmp(ep, "_SM3_", 5) == 0) {
+		if (ep[6] < 24 || !rsdp_sum_ok(ep, ep[6]))
+			return 0;
+		*major = ep[7];
+		*minor = ep[8];
+		*len = get_le32(ep + 12);	/* structure table maximum size */
+		*table = get_le64(ep + 16);
+	} else if (memcmp(ep, "_SM_", 4) == 0) {
+		if (ep[5] < 31 || !rsdp_sum_ok(ep, ep[5]) || memcmp(ep + 16, "_DMI_", 5))
+			return 0;
+		*major = ep[6];
+		*minor = ep[7];
+		*len = get_le16(ep + 22);
+		*table = get_le32(ep + 24);
+	} else {
+		return 0;
+	}
+	return *len && *len <= SMBIOS_TABLE_MAX && *table && *table < MEM_4G && *len <= MEM_4G - *table;
+}
+
 /* What goes into the information block, decided before it is written. */
 struct mb2_info_parts {
 	const char *cmdline, *loader;
@@ -417,6 +471,10 @@ struct mb2_info_parts {
 	uint32_t acpi_tag, acpi_len, acpi_old_too;
 	const uint8_t *acpi;
 	int ega;
+	const struct elf_sections *secs;	/* num 0: no ELF-symbols tag */
+	uint8_t smbios_major, smbios_minor;	/* the SMBIOS tag, when smbios_len */
+	uint32_t smbios_len;
+	const uint8_t *smbios_table;
 };
 
 /* Start a tag at *pos (b NULL: only count); returns where it starts. */
@@ -455,6 +513,19 @@ static uint64_t build_info(uint8_t *b, const struct boot_request *req, const str
 			memcpy(b + at + 16, ip->mod_str[i], n);
 		}
 	}
+	{
+		/* GRUB's layout: num, entsize, shndx as u32, then the table; like
+		 * GRUB, an empty tag (num 0) for an image without section headers */
+		uint64_t n = (uint64_t)ip->secs->num * ip->secs->entsize;
+		at = tag_at(b, &pos, MB2_TAG_ELF_SECTIONS, sizeof(struct mb2_tag_elf_sections) + n);
+		if (b) {
+			put_le32(b + at + 8, ip->secs->num);
+			put_le32(b + at + 12, ip->secs->entsize);
+			put_le32(b + at + 16, ip->secs->shndx);
+			if (n)
+				memcpy(b + at + sizeof(struct mb2_tag_elf_sections), ip->secs->table, (size_t)n);
+		}
+	}
 	at = tag_at(b, &pos, MB2_TAG_BASIC_MEMINFO, sizeof(struct mb2_tag_basic_meminfo));
 	if (b) {
 		put_le32(b + at + 8, ip->mem_lower);
@@ -485,6 +556,15 @@ static uint64_t build_info(uint8_t *b, const struct boot_request *req, const str
 		at = tag_at(b, &pos, ip->acpi_tag, 8 + (uint64_t)ip->acpi_len);
 		if (b)
 			memcpy(b + at + 8, ip->acpi, ip->acpi_len);
+	}
+	if (ip->smbios_len) {
+		/* version, six reserved bytes, then a copy of the structure table */
+		at = tag_at(b, &pos, MB2_TAG_SMBIOS, 16 + (uint64_t)ip->smbios_len);
+		if (b) {
+			b[at + 8] = ip->smbios_major;
+			b[at + 9] = ip->smbios_minor;
+			memcpy(b + at + 16, ip->smbios_table, ip->smbios_len);
+		}
 	}
 	if (ip->ega) {
 		/* fwboot sets no mode: the EGA text console the BIOS left */
@@ -557,6 +637,15 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	r = check_acpi(&h, &ip, d);
 	if (r)
 		return r;
+	uint64_t smbios_table = 0;
+	if (smbios_entry(env->smbios ? (const uint8_t *)(uintptr_t)env->smbios : 0, &ip.smbios_major,
+			 &ip.smbios_minor, &smbios_table, &ip.smbios_len))
+		ip.smbios_table = (const uint8_t *)(uintptr_t)smbios_table;
+	else
+		ip.smbios_len = 0;
+	if ((h.required >> MB2_TAG_SMBIOS & 1) && !ip.smbios_len)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot2: information request for tag 13 (SMBIOS tables) is required, but fwboot found no SMBIOS entry point");
 
 	struct mb2_image im;
 	memset(&im, 0, sizeof(im));
@@ -576,6 +665,15 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	uint64_t entry = im.entry + shift;
 	if (entry >= MEM_4G)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: entry 0x%llx lies above 4 GiB", (unsigned long long)entry);
+
+	struct elf_sections secs;
+	memset(&secs, 0, sizeof(secs));
+	if (im.is_elf) {
+		r = elf_place_sections("multiboot2", f, hdr, len, &im.elf, m, p, &secs, d);
+		if (r)
+			return r;
+	}
+	ip.secs = &secs;
 
 	uint64_t *mod_addr;
 	const char **mod_str = zalloc((req->nmods + 1) * sizeof(*mod_str));
@@ -611,5 +709,10 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	p->regs.eax = MB2_BOOTLOADER_MAGIC;
 	p->regs.ebx = (uint32_t)at;
 	p->format = "multiboot2";
+	if (h.skipped)
+		fmt_snprintf(p->note, sizeof(p->note),
+			     "multiboot2: header at offset 0x%x; skipped %u magic%s with an invalid checksum before it "
+			     "(the first at 0x%x, sum 0x%x)", h.offset, h.skipped, h.skipped == 1 ? "" : "s",
+			     h.skip_off, h.skip_sum);
 	return 0;
 }

@@ -16,11 +16,14 @@ struct mb2_header {
 	int module_align;	/* module alignment tag seen (fwboot page-aligns always) */
 	uint32_t requested;	/* bit t: information tag type t asked for (types below 32) */
 	uint32_t required;	/* bit t: asked for without the optional flag */
+	uint32_t skipped;	/* magics before it whose checksum failed */
+	uint32_t skip_off, skip_sum;	/* the first of them */
 };
 
 /*
- * Find the header in the first 32 KiB of hdr[0..len) (8-aligned) and check
- * it: architecture, checksum, every tag's size and bounds, the end tag.
+ * Find the header in the first 32 KiB of hdr[0..len): the first 8-aligned
+ * magic whose checksum holds (magics that fail it are skipped and counted)
+ * and check it: architecture, every tag's size and bounds, the end tag.
  * Every tag is honoured or, unless marked optional, refused by name, as is
  * every required information request fwboot cannot meet. Pure.
  */

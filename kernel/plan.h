@@ -40,6 +40,7 @@ struct plan {
 	uint16_t rm_cs, rm_ip, rm_ss, rm_sp, rm_ds;	/* ENTRY_REAL16 */
 	struct plan_regs regs;
 	const char *format;		/* "multiboot1", ... for the log */
+	char note[192];			/* what the planner wants logged ("" for nothing) */
 };
 
 /* Append a segment; grows with zalloc. Returns the segment or NULL. */

@@ -9,6 +9,8 @@
 #   $FWBOOT_CACHE/debian/vmlinuz       Debian's linux-image-amd64 kernel (bzImage)
 #   $FWBOOT_CACHE/debian/busybox       busybox-static's static binary
 #   $FWBOOT_CACHE/debian/ipxe.lkrn     iPXE as a Linux kernel image
+#   $FWBOOT_CACHE/debian/memdisk       syslinux's memdisk (a Linux-protocol image)
+#   $FWBOOT_CACHE/debian/tboot.gz      Intel's tboot (Multiboot 1 and 2, gzipped)
 # (ipxe ships /usr/lib/ipxe/ipxe.lkrn as a link to /boot/ipxe.lkrn.)
 # Works on a fresh Debian 12 machine as root; runs `apt-get update` when a
 # download fails for want of package lists.
@@ -81,6 +83,13 @@ fetch ipxe
 # /usr/lib/ipxe/ipxe.lkrn is an absolute symlink to /boot/ipxe.lkrn
 link "$CACHE/ipxe/boot/ipxe.lkrn" "$CACHE/ipxe.lkrn"
 
+fetch syslinux-common
+link "$CACHE/syslinux-common/usr/lib/syslinux/memdisk" "$CACHE/memdisk"
+fetch tboot boot
+link "$(ls "$CACHE/tboot"/boot/tboot*.gz | head -n 1)" "$CACHE/tboot.gz"
+
 echo "vmlinuz=$CACHE/vmlinuz"
 echo "busybox=$CACHE/busybox"
 echo "ipxe=$CACHE/ipxe.lkrn"
+echo "memdisk=$CACHE/memdisk"
+echo "tboot=$CACHE/tboot.gz"

@@ -317,7 +317,7 @@ def expect_status(r, expected):
 # (decimal or 0x hex), "quoted strings" with \\ \" \xNN escapes, or words.
 # Kinds that repeat become lists; other kinds become one dict each; lines
 # without a kind add their keys at the top level.
-MBTEST_LIST_KINDS = ('mmap_entry', 'mod', 'region', 'overlap')
+MBTEST_LIST_KINDS = ('mmap_entry', 'mod', 'region', 'overlap', 'shdr')
 
 _TOKEN = re.compile(r'\s*(?:([A-Za-z_][\w]*)=("(?:[^"\\]|\\.)*"|\S*)|(\S+))')
 

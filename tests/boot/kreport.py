@@ -12,7 +12,7 @@ import struct
 
 from harness import BootResult, fail, expect, expect_eq
 
-LIST_KINDS = ('mod', 'mmap_entry', 'tag')
+LIST_KINDS = ('mod', 'mmap_entry', 'tag', 'shdr')
 
 _TOKEN = re.compile(r'([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|\S*)|(\S+)')
 
@@ -140,6 +140,70 @@ def check_modules(mods, expected, image):
         ranges.append((start, end, 'module %d' % i))
 
 
+# ---- ELF section headers (Multiboot 1 info bit 5, Multiboot 2 tag 9) ----
+
+SHF_WRITE, SHF_ALLOC, SHT_NOBITS = 1, 2, 8
+
+
+def elf_sections(path):
+    """(shentsize, shstrndx, [section dicts with name, type, flags, addr,
+    offset, size, data]) read from the ELF file at path."""
+    data = open(path, 'rb').read()
+    is64 = data[4] == 2
+    if is64:
+        shoff, = struct.unpack_from('<Q', data, 40)
+        shentsize, shnum, shstrndx = struct.unpack_from('<HHH', data, 58)
+    else:
+        shoff, = struct.unpack_from('<I', data, 32)
+        shentsize, shnum, shstrndx = struct.unpack_from('<HHH', data, 46)
+    secs = []
+    for i in range(shnum):
+        o = shoff + i * shentsize
+        if is64:
+            name, typ, flags, addr, off, size = struct.unpack_from('<IIQQQQ', data, o)
+        else:
+            name, typ, flags, addr, off, size = struct.unpack_from('<IIIIII', data, o)
+        secs.append(dict(name=name, type=typ, flags=flags, addr=addr, offset=off, size=size,
+                         data=b'' if typ == SHT_NOBITS else data[off:off + size]))
+    names = secs[shstrndx]['data'] if shstrndx < len(secs) else b''
+    for s in secs:
+        s['name'] = names[s['name']:names.index(b'\0', s['name'])].decode() if s['name'] < len(names) else ''
+    return shentsize, shstrndx, secs
+
+
+def check_elf_sections(k, path, moved=False):
+    """The section header table a test kernel printed (k: its parsed report)
+    against its own file: every field the file's, sh_addr kept for sections
+    a segment loads and set for those the loader placed (sh_addr 0 in the
+    file), whose bytes in memory must be the file's; the kernel's own lookup
+    of its entry function through the placed symbol table must agree.
+    moved: a relocated image (its loaded sections' link addresses hold
+    other memory, so their bytes are not compared)."""
+    import zlib
+    entsize, shndx, secs = elf_sections(path)
+    es = k.get('elfsyms')
+    expect(es and not es.get('absent'), 'no ELF section headers in the boot information')
+    expect_eq(es['num'], len(secs), 'section count')
+    expect_eq(es['entsize'], entsize, 'section header size')
+    expect_eq(es['shndx'], shndx, 'section name table index')
+    got = k['shdr']
+    expect_eq(len(got), len(secs), 'section lines printed')
+    for g, s in zip(got, secs):
+        what = 'section %d (%s)' % (g['index'], s['name'])
+        for key in ('name', 'type', 'flags', 'size'):
+            expect_eq(g[key], s[key], what + ' ' + key)
+        if s['addr'] or not s['size']:
+            expect_eq(g['addr'], s['addr'], what + ' address (loaded with its segment)')
+            if s['addr'] and s['type'] != SHT_NOBITS and not s['flags'] & SHF_WRITE and not moved:
+                expect_eq(g['crc32'], zlib.crc32(s['data']), what + ' contents in memory')
+        else:
+            expect(g['addr'] >= 0x100000, what + ' placed at %#x' % g['addr'])
+            if s['type'] != SHT_NOBITS:
+                expect_eq(g['crc32'], zlib.crc32(s['data']), what + ' contents as placed')
+    check = k.get('elfsyms_check', {})
+    expect_eq(check.get('symbol_ok'), 1, 'the kernel\'s own symbol through the placed tables: %r' % check)
+
+
 def check_mb2(r, variant, load, cmdline, mods=(), protocol='multiboot2'):
     """Everything a Multiboot 2 boot of mb2test must show; returns the report."""
     import harness
@@ -176,6 +240,10 @@ def check_mb2(r, variant, load, cmdline, mods=(), protocol='multiboot2'):
     for key in ('signature_ok', 'checksum_ok', 'ext_checksum_ok', 'matches_bios'):
         expect_eq(rsdp[key], 1, 'RSDP copy ' + key)
     expect_eq(rsdp['len'], 20 if rsdp['tag'] == 14 else rsdp['len'], 'old RSDP tag length')
+    smbios = k.get('smbios')
+    expect(smbios, 'no SMBIOS tag (SeaBIOS has an entry point)')
+    for key in ('reserved_zero', 'matches_bios'):
+        expect_eq(smbios[key], 1, 'SMBIOS tag ' + key + ': %r' % smbios)
     expect(not k['tag'], 'tags fwboot should not give: %r' % k['tag'])
     check_modules(k['mod'], mods, image)
     return k

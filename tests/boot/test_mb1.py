@@ -6,6 +6,7 @@ name, memory map, the variant's load address, zeroed bss, data below 1 MiB.
 
 import os
 
+from kreport import check_elf_sections
 from harness import (DEFAULT_TIMEOUT, MBTEST_DONE, Skip, accel, boot, contiguous_available, crc32_bytes, crc32_file,
                      expect, expect_eq, expect_status, fail, kernel, mbtest_pattern,
                      parse_mbtest, random_file, tmpdir, write_file)
@@ -33,6 +34,7 @@ VARIANTS = {
     'elf64': ('mbtest-elf64.elf', 0x100000, False),
     'self': ('mbtest-self.elf', 0x30000, False),
     'vaddr': ('mbtest-vaddr.elf', 0x100000, False),
+    'fake': ('mbtest-fake.elf', 0x100000, False),
 }
 
 # What entry.S carries (see tests/kernels/entry.S).
@@ -221,9 +223,15 @@ def variant_test(variant, seed):
     mods = random_modules(d, [('opt/fwboot/mod-b', 16384, seed),
                               ('opt/fwboot/mod-a', 99999, seed + 1),
                               ('opt/fwboot/mod-c', 2048, seed + 2)])
-    info = boot_mbtest(kernel(VARIANTS[variant][0]), mods,
-                       fwboot_append(KERNEL_NAME, mods, ARGS))
+    path = kernel(VARIANTS[variant][0])
+    info = boot_mbtest(path, mods, fwboot_append(KERNEL_NAME, mods, ARGS))
     check_mbtest(info, variant, KERNEL_NAME + ' ' + ARGS, mods)
+    if path.endswith('.elf'):
+        # info bit 5: the section headers against the file; vaddr's loaded
+        # sections carry virtual addresses, where other memory lies
+        check_elf_sections(info, path, moved=variant == 'vaddr')
+    else:
+        expect(info.get('elfsyms', {}).get('absent'), 'section headers for an a.out kludge image')
 
 
 def test_elf32():
@@ -258,6 +266,20 @@ def test_self():
 def test_vaddr():
     """p_vaddr 0xC0100000 != p_paddr 0x100000; the virtual entry is translated."""
     variant_test('vaddr', 700)
+
+
+def test_fake_magic_before_header():
+    """Two magics whose checksums fail sit before the real header (as in
+    grub.lkrn): they are skipped, and the log says so."""
+    d = tmpdir()
+    mods = random_modules(d, [('opt/fwboot/mod-a', 5000, 800)])
+    r = boot(files=[(KERNEL_NAME, kernel('mbtest-fake.elf'))] + [(m.name, m.path) for m in mods],
+             append=fwboot_append(KERNEL_NAME, mods, ARGS))
+    expect_status(r, MBTEST_DONE)
+    info = parse_mbtest(r)
+    check_mbtest(info, 'fake', KERNEL_NAME + ' ' + ARGS, mods)
+    expect('multiboot1: header at offset 0x%x; skipped 2 magics with an invalid checksum before it'
+           % (0x1000 + 48 + 16) in r.console, 'the skipped magics are not logged:\n' + r.tail())
 
 
 # ---- transfers ----
@@ -446,6 +468,11 @@ def test_fixture_qemu_aout():
 
 def test_fixture_qemu_vaddr():
     qemu_fixture_test('vaddr')
+
+
+def test_fixture_qemu_fake():
+    """QEMU's own loader skips false magics too: the oracle agrees."""
+    qemu_fixture_test('fake')
 
 
 if __name__ == '__main__':

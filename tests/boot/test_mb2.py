@@ -6,7 +6,7 @@ import struct
 
 from harness import (boot, kernel, tmpdir, random_file, write_file, expect, expect_eq,
                      expect_status, exit_status)
-from kreport import check_mb2, elf_entry, fwboot_line
+from kreport import check_elf_sections, check_mb2, elf_entry, fwboot_line
 
 K = 'opt/fwboot/kernel'
 ST_CMDLINE = exit_status(2)
@@ -34,15 +34,27 @@ def test_elf32():
     mods = two_modules(d)
     args = 'console=ttyS0 "two words" x=1'
     r = boot_kernel(kernel('mb2test-elf32.elf'), mods, args)
-    check_mb2(r, 'elf32', 0x100000, K + ' ' + args, expected(mods))
+    k = check_mb2(r, 'elf32', 0x100000, K + ' ' + args, expected(mods))
     fwboot_line(r, 'image: %s is multiboot2' % K)
+    check_elf_sections(k, kernel('mb2test-elf32.elf'))
 
 
 def test_elf64():
     d = tmpdir()
     mods = two_modules(d)
     r = boot_kernel(kernel('mb2test-elf64.elf'), mods, 'elf64')
-    check_mb2(r, 'elf64', 0x100000, K + ' elf64', expected(mods))
+    k = check_mb2(r, 'elf64', 0x100000, K + ' elf64', expected(mods))
+    check_elf_sections(k, kernel('mb2test-elf64.elf'))
+
+
+def test_fake_magic_before_header():
+    """Two magics whose checksums fail before the real header: skipped, logged."""
+    d = tmpdir()
+    mods = two_modules(d)
+    r = boot_kernel(kernel('mb2test-fake.elf'), mods, 'fake')
+    check_mb2(r, 'fake', 0x100000, K + ' fake', expected(mods))
+    fwboot_line(r, 'multiboot2: header at offset 0x')
+    fwboot_line(r, 'skipped 2 magics with an invalid checksum before it')
 
 
 def test_no_args_no_modules():
@@ -68,6 +80,9 @@ def _reloc(variant, want):
     expect(image['link'] != want, 'the test needs a placement away from the link address')
     # the entry moved with the image
     expect_eq(image['entry'] - image['load'], elf_entry(path) - image['link'], 'entry offset in the image')
+    # tag 9 as GRUB gives it: link addresses for the loaded sections (not
+    # moved), the placed ones where they are; the kernel adds the shift
+    check_elf_sections(k, path, moved=True)
     return k
 
 

@@ -15,7 +15,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct file mod = { "opt/m", 0, 0, 12345, data };
 	struct boot_module mods[1] = { { &mod, "a b" } };
 	struct boot_request req = { &k, "args", mods, 1, 0, "fwboot fuzz", 0 };
-	struct boot_env env = { &mm, 0 };
+	struct boot_env env = { &mm, 0, 0 };
 	struct plan p;
 	struct diag d;
 	memset(&p, 0, sizeof(p));

@@ -21,7 +21,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct boot_module mods[1] = { { &mod, "a b" } };
 	struct boot_request req = { .kernel = &k, .args = "args", .mods = mods, .nmods = 1,
 				    .loader_name = "fwboot fuzz" };
-	struct boot_env env = { &mm, size & 1 ? (uintptr_t)rsdp : 0 };
+	struct boot_env env = { &mm, size & 1 ? (uintptr_t)rsdp : 0, 0 };
 	struct plan p;
 	struct diag d;
 	memset(&p, 0, sizeof(p));

@@ -5,6 +5,8 @@
  *   MBTEST_AOUT         header carries the a.out kludge (flag bit 16)
  *   MBTEST_LOAD_TO_EOF  with MBTEST_AOUT: load_end_addr = 0 (whole file)
  *   MBTEST_LOW          add a segment below 1 MiB (.lowdata + .lowbss)
+ *   MBTEST_FAKE_MAGIC   false magics (bad checksums) before the real header,
+ *                       as grub.lkrn has one in its code
  *
  * The entry code is position-independent up to the absolute jump into C, so
  * it runs correctly where a loader puts it even when the ELF entry is a
@@ -39,6 +41,10 @@ _pre_end:
 
 	.section .multiboot, "a"
 	.align 4
+#ifdef MBTEST_FAKE_MAGIC
+	.long MB1_MAGIC, 0x00000003, 0	/* magic, flags, a wrong checksum */
+	.long MB1_MAGIC			/* a lone magic: its "checksum" is the real magic */
+#endif
 	.global mb1_header
 mb1_header:
 	.long MB1_MAGIC

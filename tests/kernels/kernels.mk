@@ -10,6 +10,7 @@
 #   elf64    mbtest-elf64.elf     ELF64 (32-bit code)        0x100000
 #   self     mbtest-self.elf      ELF32      0x30000 (inside fwboot's own range)
 #   vaddr    mbtest-vaddr.elf     ELF32, vaddr 0xC0100000 -> paddr 0x100000
+#   fake     mbtest-fake.elf      ELF32, two false magics before the header  0x100000
 
 KB := $(B)/kernels
 KSRC := tests/kernels
@@ -21,7 +22,7 @@ MBTEST_CFLAGS = -std=gnu11 -O2 -m32 -march=i686 $(FREESTANDING) -nostdlib -fno-p
 MBTEST_LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments
 
-MBTEST_VARIANTS := elf32 low aout aout0 elf64 self vaddr
+MBTEST_VARIANTS := elf32 low aout aout0 elf64 self vaddr fake
 
 # Per variant: preprocessor switches, linker script, link address.
 MBTEST_DEFS_elf32 :=
@@ -31,6 +32,7 @@ MBTEST_DEFS_aout0 := -DMBTEST_AOUT -DMBTEST_LOAD_TO_EOF
 MBTEST_DEFS_elf64 :=
 MBTEST_DEFS_self :=
 MBTEST_DEFS_vaddr :=
+MBTEST_DEFS_fake := -DMBTEST_FAKE_MAGIC
 
 MBTEST_LDS_elf32 := $(KSRC)/mbtest.ld
 MBTEST_LDS_low := $(KSRC)/mbtest-low.ld
@@ -39,6 +41,7 @@ MBTEST_LDS_aout0 := $(KSRC)/mbtest.ld
 MBTEST_LDS_elf64 := $(KSRC)/mbtest.ld
 MBTEST_LDS_self := $(KSRC)/mbtest.ld
 MBTEST_LDS_vaddr := $(KSRC)/mbtest-vaddr.ld
+MBTEST_LDS_fake := $(KSRC)/mbtest.ld
 
 # -n (no page alignment in the file) keeps the Multiboot header within the
 # first 8 KiB when a segment at a lower address comes first in the file.
@@ -52,10 +55,11 @@ MBTEST_BASE_aout0 := 0x300000
 MBTEST_BASE_elf64 := 0x100000
 MBTEST_BASE_self := 0x30000
 MBTEST_BASE_vaddr := 0x100000
+MBTEST_BASE_fake := 0x100000
 
 TEST_KERNELS := $(KB)/mbtest-elf32.elf $(KB)/mbtest-low.elf $(KB)/mbtest-aout.bin \
 	$(KB)/mbtest-aout0.bin $(KB)/mbtest-elf64.elf $(KB)/mbtest-self.elf \
-	$(KB)/mbtest-vaddr.elf
+	$(KB)/mbtest-vaddr.elf $(KB)/mbtest-fake.elf
 DEMO_KERNEL := $(KB)/demo.elf
 
 kernels: $(TEST_KERNELS) $(DEMO_KERNEL)
@@ -66,7 +70,7 @@ MBTEST_INTERMEDIATE := $(foreach v,$(MBTEST_VARIANTS),$(KB)/obj/$(v)/entry.o \
 .SECONDARY: $(MBTEST_INTERMEDIATE)
 
 # Objects, one set per variant (the variant name is the directory).
-$(KB)/obj/%/mbtest.o: $(KSRC)/mbtest.c $(KSRC)/kernels.mk
+$(KB)/obj/%/mbtest.o: $(KSRC)/mbtest.c $(KSRC)/ksyms.h $(KSRC)/kernels.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(MBTEST_CFLAGS) $(MBTEST_DEFS_$*) -DMBTEST_VARIANT='"$*"' -c -o $@ $<
 
@@ -80,7 +84,7 @@ $(KB)/obj/mbtest-%.elf: $(KB)/obj/%/entry.o $(KB)/obj/%/mbtest.o $$(MBTEST_LDS_$
 	$(LD) $(MBTEST_LDFLAGS) $(MBTEST_LDX_$*) -T $(MBTEST_LDS_$*) --defsym=MBTEST_BASE=$(MBTEST_BASE_$*) \
 		-o $@ $(KB)/obj/$*/entry.o $(KB)/obj/$*/mbtest.o
 
-$(KB)/mbtest-elf32.elf $(KB)/mbtest-low.elf $(KB)/mbtest-self.elf $(KB)/mbtest-vaddr.elf: \
+$(KB)/mbtest-elf32.elf $(KB)/mbtest-low.elf $(KB)/mbtest-self.elf $(KB)/mbtest-vaddr.elf $(KB)/mbtest-fake.elf: \
 		$(KB)/%.elf: $(KB)/obj/%.elf
 	cp $< $@
 

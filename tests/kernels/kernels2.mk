@@ -9,6 +9,7 @@
 #   mb2test-reloc.elf         ELF32, relocatable tag: 16-32 MiB, 1 MiB aligned, highest
 #   mb2test-reloclow.elf      ELF32, relocatable tag: 3-64 MiB, 2 MiB aligned, lowest
 #   mb2test-both.elf          ELF32, Multiboot 2 and Multiboot 1 headers
+#   mb2test-fake.elf          ELF32, two false Multiboot 2 magics before the header
 #   pvhtest-elf32.elf         ELF32, PHYS32_ENTRY note            0x100000
 #   pvhtest-elf64.elf         ELF64 (32-bit code), the same note  0x100000
 #   pvhtest-mb1.elf           ELF32, the note and a Multiboot 1 header
@@ -27,7 +28,7 @@ PVHTEST_CFLAGS = $(K2_CFLAGS) -fno-pic -fno-pie
 K2_LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments -T $(K2SRC)/mb2test.ld
 
-MB2TEST_VARIANTS := elf32 elf64 aout reloc reloclow both
+MB2TEST_VARIANTS := elf32 elf64 aout reloc reloclow both fake
 PVHTEST_VARIANTS := elf32 elf64 mb1
 
 MB2TEST_DEFS_elf32 :=
@@ -36,12 +37,14 @@ MB2TEST_DEFS_aout := -DMB2TEST_AOUT
 MB2TEST_DEFS_reloc := -DMB2TEST_RELOC -DRELOC_MIN=0x1000000 -DRELOC_MAX=0x2000000 -DRELOC_ALIGN=0x100000 -DRELOC_PREF=2
 MB2TEST_DEFS_reloclow := -DMB2TEST_RELOC -DRELOC_MIN=0x300000 -DRELOC_MAX=0x4000000 -DRELOC_ALIGN=0x200000 -DRELOC_PREF=1
 MB2TEST_DEFS_both := -DMB2TEST_MB1
+MB2TEST_DEFS_fake := -DMB2TEST_FAKE_MAGIC
 MB2TEST_BASE_elf32 := 0x100000
 MB2TEST_BASE_elf64 := 0x100000
 MB2TEST_BASE_aout := 0x300000
 MB2TEST_BASE_reloc := 0x200000
 MB2TEST_BASE_reloclow := 0x200000
 MB2TEST_BASE_both := 0x100000
+MB2TEST_BASE_fake := 0x100000
 
 PVHTEST_DEFS_elf32 :=
 PVHTEST_DEFS_elf64 :=
@@ -49,14 +52,14 @@ PVHTEST_DEFS_mb1 := -DPVHTEST_MB1
 PVHTEST_BASE := 0x100000
 
 MB2TEST_KERNELS := $(K2)/mb2test-elf32.elf $(K2)/mb2test-elf64.elf $(K2)/mb2test-aout.bin \
-	$(K2)/mb2test-reloc.elf $(K2)/mb2test-reloclow.elf $(K2)/mb2test-both.elf
+	$(K2)/mb2test-reloc.elf $(K2)/mb2test-reloclow.elf $(K2)/mb2test-both.elf $(K2)/mb2test-fake.elf
 PVHTEST_KERNELS := $(K2)/pvhtest-elf32.elf $(K2)/pvhtest-elf64.elf $(K2)/pvhtest-mb1.elf
 GZ_KERNELS := $(patsubst %,%.gz,$(MB2TEST_KERNELS) $(K2)/pvhtest-elf32.elf $(K2)/pvhtest-elf64.elf)
 
 TEST_KERNELS += $(MB2TEST_KERNELS) $(PVHTEST_KERNELS) $(GZ_KERNELS)
 kernels: $(MB2TEST_KERNELS) $(PVHTEST_KERNELS) $(GZ_KERNELS)
 
-K2_DEPS := $(K2SRC)/kernels2.mk $(K2SRC)/kout.h
+K2_DEPS := $(K2SRC)/kernels2.mk $(K2SRC)/kout.h $(K2SRC)/ksyms.h
 .SECONDARY: $(foreach v,$(MB2TEST_VARIANTS),$(K2)/obj2/mb2-$(v)/mb2test.o $(K2)/obj2/mb2-$(v)/mb2entry.o \
 	$(K2)/obj2/mb2test-$(v).elf) \
 	$(foreach v,$(PVHTEST_VARIANTS),$(K2)/obj2/pvh-$(v)/pvhtest.o $(K2)/obj2/pvh-$(v)/pvhentry.o \
@@ -94,7 +97,7 @@ $(K2)/obj2/mb2test-%.elf: $(K2)/obj2/mb2-%/mb2entry.o $(K2)/obj2/mb2-%/mb2test.o
 $(K2)/obj2/pvhtest-%.elf: $(K2)/obj2/pvh-%/pvhentry.o $(K2)/obj2/pvh-%/pvhtest.o $(K2SRC)/mb2test.ld
 	$(LD) $(K2_LDFLAGS) --defsym=KTEST_BASE=$(PVHTEST_BASE) -o $@ $(filter %.o,$^)
 
-$(K2)/mb2test-elf32.elf $(K2)/mb2test-reloc.elf $(K2)/mb2test-reloclow.elf $(K2)/mb2test-both.elf \
+$(K2)/mb2test-elf32.elf $(K2)/mb2test-reloc.elf $(K2)/mb2test-reloclow.elf $(K2)/mb2test-both.elf $(K2)/mb2test-fake.elf \
 		$(K2)/pvhtest-elf32.elf $(K2)/pvhtest-mb1.elf: $(K2)/%.elf: $(K2)/obj2/%.elf
 	cp $< $@
 

@@ -8,6 +8,7 @@
  *   MB2TEST_AOUT        address and entry address tags (a flat binary)
  *   MB2TEST_RELOC       relocatable tag: RELOC_MIN, RELOC_MAX, RELOC_ALIGN, RELOC_PREF
  *   MB2TEST_MB1         a Multiboot 1 header as well
+ *   MB2TEST_FAKE_MAGIC  false magics (bad checksums) before the real header
  */
 
 #define MB2_MAGIC 0xE85250D6
@@ -22,6 +23,11 @@
 	.endm
 
 	.section .mb2header, "a"
+	.align 8
+#ifdef MB2TEST_FAKE_MAGIC
+	.long MB2_MAGIC, MB2_ARCH, 24, 0	/* a wrong checksum */
+	.long MB2_MAGIC, 0			/* a lone magic */
+#endif
 	.align 8
 	.global mb2_header
 mb2_header:

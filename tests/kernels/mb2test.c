@@ -25,6 +25,7 @@
  * reports where that is (load=).
  */
 #include "kout.h"
+#include "ksyms.h"
 
 #ifndef MB2TEST_VARIANT
 #error "build with -DMB2TEST_VARIANT='\"name\"' -DMB2TEST_LINK=address"
@@ -92,6 +93,49 @@ static void report_rsdp(uint32_t type, const uint8_t *r, uint32_t len)
 	    (uint32_t)(len > 20 ? ext == 0 : 1), (uint32_t)same);
 }
 
+static void report_elfsyms(const uint8_t *tab, uint32_t num, uint32_t entsize, uint32_t shndx);
+
+/* The BIOS's own SMBIOS entry point, found as an OS would (0 if none), and
+ * the tag's copy compared with it: version and every table byte. */
+static uint32_t find_smbios(void)
+{
+	for (uint32_t a = 0xF0000; a + 32 <= 0x100000; a += 16) {
+		const uint8_t *p = (const uint8_t *)(uintptr_t)a;
+		uint32_t n = 0;
+		if (p[0] == '_' && p[1] == 'S' && p[2] == 'M' && p[3] == '3' && p[4] == '_')
+			n = p[6];
+		else if (p[0] == '_' && p[1] == 'S' && p[2] == 'M' && p[3] == '_')
+			n = p[5];
+		uint8_t sum = 0;
+		for (uint32_t i = 0; i < n; i++)
+			sum += p[i];
+		if (n >= 24 && sum == 0)
+			return a;
+	}
+	return 0;
+}
+
+static void report_smbios(const uint8_t *t, uint32_t size)
+{
+	uint32_t len = size - 16, bios = find_smbios(), same = 0, reserved_zero = 1;
+	for (int i = 10; i < 16; i++)
+		if (t[i])
+			reserved_zero = 0;
+	if (bios) {
+		const uint8_t *ep = (const uint8_t *)(uintptr_t)bios;
+		int v3 = ep[3] == '3';
+		uint32_t major = v3 ? ep[7] : ep[6], minor = v3 ? ep[8] : ep[7];
+		uint32_t tlen = v3 ? rd32(ep + 12) : (uint32_t)(ep[22] | ep[23] << 8);
+		uint32_t taddr = v3 ? rd32(ep + 16) : rd32(ep + 24);
+		same = major == t[8] && minor == t[9] && tlen == len;
+		for (uint32_t i = 0; same && i < len; i++)
+			if (((const uint8_t *)(uintptr_t)taddr)[i] != t[16 + i])
+				same = 0;
+	}
+	out("smbios major=%u minor=%u len=%u crc32=%x reserved_zero=%u bios_entry=%x matches_bios=%u", (uint32_t)t[8],
+	    (uint32_t)t[9], len, kout_crc32(t + 16, len), reserved_zero, bios, same);
+}
+
 static void report_mb2(uint32_t addr)
 {
 	const uint8_t *b = (const uint8_t *)(uintptr_t)addr;
@@ -130,6 +174,10 @@ static void report_mb2(uint32_t addr)
 			}
 		} else if (type == 14 || type == 15) {
 			report_rsdp(type, t + 8, size - 8);
+		} else if (type == 13 && size >= 16) {
+			report_smbios(t, size);
+		} else if (type == 9) {
+			report_elfsyms(t + 20, rd32(t + 8), rd32(t + 12), rd32(t + 16));
 		} else if (type == 21) {
 			out("load_base addr=%x", rd32(t + 8));
 		} else if (type == 8) {
@@ -141,6 +189,35 @@ static void report_mb2(uint32_t addr)
 		off = (off + size + 7) & ~7u;
 	}
 	out("tags count=%u end_ok=%u", count, end_ok);
+}
+
+/* ELF sections (tag 9, GRUB's layout: num, entsize, shndx as u32): each
+ * section, and this kernel's own entry function looked up in the symbol
+ * table the loader placed (the value is a link address: moved by how far a
+ * relocating loader moved the image). */
+static void report_elfsyms(const uint8_t *tab, uint32_t num, uint32_t entsize, uint32_t shndx)
+{
+	struct ksec names;
+	out("elfsyms num=%u entsize=%u addr=%x shndx=%u", num, entsize, (uint32_t)(uintptr_t)tab, shndx);
+	if (num > 256 || (entsize != 40 && entsize != 64))
+		return;
+	ksyms_section(tab, entsize, shndx < num ? shndx : 0, &names);
+	for (uint32_t i = 0; i < num; i++) {
+		struct ksec s;
+		uint32_t crc = 0;
+		ksyms_section(tab, entsize, i, &s);
+		if (s.addr && s.size && s.type != KSYMS_SHT_NOBITS && s.addr + s.size <= 0x100000000ull)
+			crc = kout_crc32((const uint8_t *)(uintptr_t)s.addr, (uint32_t)s.size);
+		out("shdr index=%u name=%q type=%u flags=%L addr=%L size=%L crc32=%x", i,
+		    names.addr && s.name < names.size ? (const char *)(uintptr_t)(names.addr + s.name) : "",
+		    s.type, s.flags, s.addr, s.size, crc);
+	}
+	uint64_t value = 0;
+	int found = ksyms_lookup(tab, num, entsize, "mb2test_main", &value);
+	uint32_t shift = (uint32_t)(uintptr_t)_image_start - (uint32_t)MB2TEST_LINK;
+	uint32_t want = (uint32_t)(uintptr_t)mb2test_main;
+	out("elfsyms_check found=%u value=%L want=%x symbol_ok=%u", (uint32_t)found, value, want,
+	    (uint32_t)(found && (uint32_t)value + shift == want));
 }
 
 /* Multiboot 1, for the file that carries both headers: enough to tell. */

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ksyms.h"
+
 #ifndef MBTEST_VARIANT
 #error "build with -DMBTEST_VARIANT='\"name\"'"
 #endif
@@ -28,6 +30,7 @@
 #define MB1_INFO_MEMORY		(1u << 0)
 #define MB1_INFO_CMDLINE	(1u << 2)
 #define MB1_INFO_MODS		(1u << 3)
+#define MB1_INFO_ELF_SHDR	(1u << 5)
 #define MB1_INFO_MMAP		(1u << 6)
 #define MB1_INFO_LOADER_NAME	(1u << 9)
 
@@ -528,6 +531,41 @@ static void report_mods(const struct mb1_info *mbi, uint32_t nmmap)
 	}
 }
 
+/* ---- ELF section headers (info bit 5): each section, and a symbol
+ * looked up through them against this very function's address ---- */
+
+void mbtest_main(uint32_t magic, uint32_t info_addr);
+
+static void report_elfsyms(const struct mb1_info *mbi)
+{
+	uint32_t num = mbi->syms[0], entsize = mbi->syms[1], addr = mbi->syms[2], shndx = mbi->syms[3];
+	const uint8_t *tab = (const uint8_t *)(uintptr_t)addr;
+	struct ksec names;
+
+	out("elfsyms num=%u entsize=%u addr=%P shndx=%u", num, entsize, addr, shndx);
+	if (num > 256 || (entsize != 40 && entsize != 64))
+		return;
+	add_region("shdr", ~0u, addr, (uint64_t)num * entsize);
+	ksyms_section(tab, entsize, shndx < num ? shndx : 0, &names);
+	for (uint32_t i = 0; i < num; i++) {
+		struct ksec s;
+		uint32_t crc = 0;
+		ksyms_section(tab, entsize, i, &s);
+		if (s.addr && s.size && s.type != KSYMS_SHT_NOBITS && s.addr + s.size <= 0x100000000ull)
+			crc = crc32((const uint8_t *)(uintptr_t)s.addr, (uint32_t)s.size);
+		out("shdr index=%u name=%q type=%u flags=%L addr=%L size=%L crc32=%P", i,
+		    names.addr && s.name < names.size ? (uint32_t)(names.addr + s.name) : (uint32_t)(uintptr_t)"",
+		    s.type, s.flags, s.addr, s.size, crc);
+		/* a section the loader placed (not in the kernel image) */
+		if (s.addr && s.size && !(s.flags & 2))
+			add_region("section", i, s.addr, s.size);
+	}
+	uint64_t value = 0;
+	int found = ksyms_lookup(tab, num, entsize, "mbtest_main", &value);
+	out("elfsyms_check found=%u value=%L want=%P symbol_ok=%u", (uint32_t)found, value,
+	    (uint32_t)(uintptr_t)mbtest_main, (uint32_t)(found && value == (uint32_t)(uintptr_t)mbtest_main));
+}
+
 /* ---- layout: nothing the loader placed may overlap anything else ---- */
 
 static void report_layout(const struct mb1_info *mbi, uint32_t nmmap)
@@ -566,8 +604,6 @@ static uint32_t info_size(uint32_t flags)
 		return 52;
 	return 28;
 }
-
-void mbtest_main(uint32_t magic, uint32_t info_addr);
 
 void mbtest_main(uint32_t magic, uint32_t info_addr)
 {
@@ -615,6 +651,10 @@ void mbtest_main(uint32_t magic, uint32_t info_addr)
 		report_mods(mbi, nmmap);
 	else
 		out("mods count=0 absent=1");
+	if (mbi->flags & MB1_INFO_ELF_SHDR)
+		report_elfsyms(mbi);
+	else
+		out("elfsyms absent=1");
 
 #ifdef MBTEST_LOW
 	{

@@ -84,7 +84,7 @@ static struct boot_request request(const uint8_t *img, size_t size, const char *
 
 static int plan_with(const struct boot_request *r, struct plan *p, struct diag *d, uint64_t rsdp)
 {
-	struct boot_env env = { &mm, rsdp };
+	struct boot_env env = { &mm, rsdp, 0 };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	size_t n = r->kernel->size < IMAGE_HEADER_WINDOW ? r->kernel->size : IMAGE_HEADER_WINDOW;
@@ -621,6 +621,44 @@ static void test_e820_limit(void)
 	free(b);
 }
 
+/* The default entry follows what the header promises: 32-bit from
+ * protocol 2.07 on, the setup code before (memdisk, grub.lkrn: 2.03). */
+static void test_default_entry(void)
+{
+	static const struct { uint16_t ver; uint8_t jump; int mode; } cases[] = {
+		{ 0x0202, 0x2e, ENTRY_REAL16 }, { 0x0203, 0x32, ENTRY_REAL16 }, { 0x0204, 0x32, ENTRY_REAL16 },
+		{ 0x0205, 0x35, ENTRY_REAL16 }, { 0x0206, 0x3a, ENTRY_REAL16 }, { 0x0207, 0x65, ENTRY_FLAT32 },
+		{ 0x020A, 0x6a, ENTRY_FLAT32 }, { 0x020F, 0x6a, ENTRY_FLAT32 },
+	};
+	struct plan p;
+	struct diag d;
+	size_t size = 0x10000;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t *b = make_bzimage(size, cases[i].ver);
+		b[LH_JUMP + 1] = cases[i].jump;
+		struct boot_request r = request(b, size, "", 1, 0);
+		map_qemu(512 * MiB);
+		ok_eq(plan_with(&r, &p, &d, 0), 0);
+		ok_eq(p.mode, cases[i].mode);
+		/* asked for, the other entry is still given */
+		r.entry = cases[i].mode == ENTRY_FLAT32 ? "16" : "32";
+		map_qemu(512 * MiB);
+		ok_eq(plan_with(&r, &p, &d, 0), 0);
+		ok_eq(p.mode, cases[i].mode == ENTRY_FLAT32 ? ENTRY_REAL16 : ENTRY_FLAT32);
+		free(b);
+	}
+	/* 2.03 with a setup too large for the real-mode layout: the 32-bit entry */
+	uint8_t *b = make_bzimage(size, 0x0203);
+	b[LH_JUMP + 1] = 0x32;
+	b[LH_SETUP_SECTS] = 64;
+	put_le32(b + LH_SYSSIZE, 0);
+	struct boot_request r = request(b, size, "", 0, 0);
+	map_qemu(512 * MiB);
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	ok_eq(p.mode, ENTRY_FLAT32);
+	free(b);
+}
+
 int main(void)
 {
 	test_parse();
@@ -631,5 +669,6 @@ int main(void)
 	test_placement();
 	test_initrd_limits();
 	test_e820_limit();
+	test_default_entry();
 	return test_done("linux");
 }

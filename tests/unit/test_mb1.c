@@ -55,7 +55,7 @@ static struct file file_of(const char *name, const uint8_t *buf, size_t len)
 
 static int plan(struct boot_request *req, struct plan *p, struct diag *d)
 {
-	struct boot_env env = { &mm, 0 };
+	struct boot_env env = { &mm, 0, 0 };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	reset_mem();
@@ -88,11 +88,49 @@ int main(void)
 	ok_eq(mb1_find_header(hdr, sizeof(hdr), &h, &d), 0);
 	ok_eq(h.offset, MB1_SEARCH - 12);
 	ok_eq(h.flags, 3);
+	ok_eq(h.skipped, 0);
+	/* a magic whose checksum fails is not a header: the search goes on
+	 * (grub.lkrn carries 0x1BADB002 as an operand in its code) */
 	put_le32(hdr + 0x100, MB1_HEADER_MAGIC);
 	put_le32(hdr + 0x104, 0);
 	put_le32(hdr + 0x108, 1);
+	ok_eq(mb1_find_header(hdr, sizeof(hdr), &h, &d), 0);
+	ok_eq(h.offset, MB1_SEARCH - 12);
+	ok_eq(h.skipped, 1);
+	ok_eq(h.skip_off, 0x100);
+	ok_eq(h.skip_sum, 0x1badb003);
+	put_le32(hdr + 0x204, MB1_HEADER_MAGIC);	/* a second false magic */
+	ok_eq(mb1_find_header(hdr, sizeof(hdr), &h, &d), 0);
+	ok_eq(h.skipped, 2);
+	ok_eq(h.skip_off, 0x100);
+	/* only false magics: refused, the first named */
+	memset(hdr + MB1_SEARCH - 12, 0, 12);
 	ok_eq(mb1_find_header(hdr, sizeof(hdr), &h, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot1: header checksum is invalid (at offset 0x100, sum 0x1badb003)");
+	ok_str(d.msg, "multiboot1: no header in the first 8 KiB (2 magics with an invalid header checksum, "
+		      "the first at offset 0x100, sum 0x1badb003)");
+	memset(hdr, 0, sizeof(hdr));
+	/* every 4-aligned offset is found, no other offset is */
+	for (size_t off = 0; off + 12 <= MB1_SEARCH; off++) {
+		memset(hdr, 0, sizeof(hdr));
+		put_mb1(hdr + off, 2);
+		int r = mb1_find_header(hdr, sizeof(hdr), &h, &d);
+		if (off % 4 == 0) {
+			ok_eq(r, 0);
+			ok_eq(h.offset, off);
+		} else {
+			ok_eq(r, -ST_BAD_IMAGE);
+		}
+	}
+	/* a valid header after a false magic whose flags word overlaps it */
+	memset(hdr, 0, sizeof(hdr));
+	put_le32(hdr + 0x40, MB1_HEADER_MAGIC);
+	put_mb1(hdr + 0x44, 3);
+	ok_eq(mb1_find_header(hdr, sizeof(hdr), &h, &d), 0);
+	ok_eq(h.offset, 0x44);
+	ok_eq(h.skipped, 1);
+	memset(hdr, 0, sizeof(hdr));
+	put_le32(hdr + 0x100, MB1_HEADER_MAGIC);
+	put_le32(hdr + 0x108, 1);
 	/* a header cut short by the end of a tiny file */
 	ok_eq(mb1_find_header(hdr + 0x100, 8, &h, &d), -ST_BAD_IMAGE);
 

@@ -125,7 +125,7 @@ static uint64_t rsdp_addr;	/* what the planner sees as env->rsdp */
 
 static int plan_with(struct boot_request *req, struct plan *p, struct diag *d, int reset)
 {
-	struct boot_env env = { &mm, rsdp_addr };
+	struct boot_env env = { &mm, rsdp_addr, 0 };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	if (reset)
@@ -218,7 +218,43 @@ static void test_header_search(void)
 	hb_end(&hb);
 	put_le32(b + 0x10c, get_le32(b + 0x10c) + 1);
 	ok_eq(parse(b, 0x10000, &h, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: header checksum is invalid (at offset 0x100, sum 0x1)");
+	ok_str(d.msg, "multiboot2: no header in the first 32 KiB (1 magic with an invalid header checksum, "
+		      "the first at offset 0x100, sum 0x1)");
+	/* a false magic before the real header is skipped, and counted */
+	{
+		struct hb real;
+		hb_begin(&real, b, 0x2000);
+		hb_end(&real);
+		ok_eq(parse(b, 0x10000, &h, &d), 0);
+		ok_eq(h.offset, 0x2000);
+		ok_eq(h.skipped, 1);
+		ok_eq(h.skip_off, 0x100);
+		ok_eq(h.skip_sum, 1);
+		memset(b + 0x2000, 0, 32);
+	}
+	/* a lone magic word (no checksum at all) too */
+	put_le32(b + 0x10c, get_le32(b + 0x10c) - 1);
+	{
+		uint8_t *c = calloc(1, 0x10000);
+		for (size_t off = 0; off + 24 <= 32768; off += 4) {
+			struct hb x;
+			memset(c, 0, 0x10000);
+			put_le32(c + 0x8, MB2_HEADER_MAGIC);	/* false */
+			if (off < 0x18)
+				continue;
+			hb_begin(&x, c, off);
+			hb_end(&x);
+			int r = parse(c, 0x10000, &h, &d);
+			if (off % 8 == 0) {
+				ok_eq(r, 0);
+				ok_eq(h.offset, off);
+				ok_eq(h.skipped, 1);
+			} else {
+				ok_eq(r, -ST_BAD_IMAGE);
+			}
+		}
+		free(c);
+	}
 	put_le32(b + 0x104, MB2_ARCH_MIPS32);
 	hb_fix(&hb);
 	ok_eq(parse(b, 0x10000, &h, &d), -ST_BAD_IMAGE);
@@ -877,7 +913,7 @@ static void test_probe_order(void)
 	put_le32(k + 0x408, 0u - MB1_HEADER_MAGIC - MB1_HF_MEMORY_INFO);
 	struct file kf = file_of("opt/both", k, len);
 	struct boot_request req = { .kernel = &kf, .args = "", .mods = 0, .nmods = 0, .loader_name = "fwboot" };
-	struct boot_env env = { &mm, 0 };
+	struct boot_env env = { &mm, 0, 0 };
 
 	reset_mem();
 	memset(&p, 0, sizeof(p));
