@@ -1,4 +1,4 @@
-/* The serial console (COM1) and the two ways fwboot talks: log lines and
+/* The serial console (COM1), the VGA text screen, and the two ways fwboot talks: log lines and
  * the panic that ends it. */
 #ifndef FWBOOT_CONSOLE_H
 #define FWBOOT_CONSOLE_H
@@ -6,6 +6,8 @@
 #include "diag.h"
 
 void serial_init(void);
+/* Also write to the VGA text screen (on: a VGA is there) or stop (off). */
+void console_vga_enable(int on);
 void console_write(const char *s);
 /* printf to the console, no prefix. */
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -16,6 +16,7 @@
 struct boot_env {
 	struct mem_map *mem;
 	uint64_t rsdp;		/* ACPI RSDP address, 0 if none found */
+	const struct video_caps *video;	/* the display; NULL: none */
 };
 
 struct image_type {

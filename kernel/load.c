@@ -7,6 +7,7 @@
 #include "handoff.h"
 #include "load.h"
 #include "status.h"
+#include "video.h"
 
 extern uint64_t gdt[6];
 
@@ -80,6 +81,16 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 				 s->staged ? ", staged" : s->src == SRC_FILE && !s->file->mem
 				   ? (fw_cfg_uses_dma() ? ", DMA" : ", port I/O") : "");
 		r = load_seg(s, at, d);
+		if (r)
+			return r;
+	}
+
+	/* the payload's graphics mode, last: fwboot's lines stay on the text
+	 * screen until now, and nothing draws on the framebuffer after */
+	if (p->video_note[0])
+		log_info("video: %s", p->video_note);
+	if (p->set_video) {
+		r = video_set(p->video_caps, &p->video, d);
 		if (r)
 			return r;
 	}

@@ -20,6 +20,7 @@
 #include "status.h"
 #include "str.h"
 #include "timer.h"
+#include "video.h"
 
 #define LOADER_NAME "fwboot " FWBOOT_VERSION
 #define MAP_CAP 256
@@ -32,7 +33,8 @@ extern char _image_start[], _image_end[];
 static struct mem_region map_store[MAP_CAP], ram_store[MAP_CAP];
 static struct mem_claim boot_claims[BOOT_CLAIMS];
 static struct mem_map mm;
-static struct boot_env env = { &mm, 0 };
+static struct video_caps video;
+static struct boot_env env = { &mm, 0, &video };
 static struct fw_cfg_entry *dir;
 static size_t ndir;
 
@@ -262,6 +264,8 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	struct diag d;
 	struct loader_info li;
 	serial_init();
+	video_probe(&video);
+	console_vga_enable(video.vga_text);
 	console_write("\nfwboot " FWBOOT_VERSION ": boot files from QEMU's fw_cfg\n");
 
 	read_loader_info(magic, info_addr, &li);
@@ -274,6 +278,10 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 		log_info("memory: 0x%010llx-0x%010llx type %u", (unsigned long long)mm.map[i].start,
 			 (unsigned long long)mm.map[i].end - 1, mm.map[i].type);
 	setup_heap();
+	{
+		char vs[160];
+		log_info("video: %s", video_caps_str(&video, vs, sizeof(vs)));
+	}
 	env.rsdp = acpi_find_rsdp();
 
 	size_t len = str_len(li.cmdline);

@@ -10,6 +10,7 @@
 #include "multiboot2.h"
 #include "status.h"
 #include "str.h"
+#include "video.h"
 
 #define PAGE 4096ULL
 
@@ -35,6 +36,14 @@ int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct
 			h->load_end_addr = get_le32(hdr + off + MB1_H_LOAD_END_ADDR);
 			h->bss_end_addr = get_le32(hdr + off + MB1_H_BSS_END_ADDR);
 			h->entry_addr = get_le32(hdr + off + MB1_H_ENTRY_ADDR);
+		}
+		if (flags & MB1_HF_VIDEO_MODE) {
+			if (!in_bounds(off, MB1_H_SIZE_VIDEO, len))
+				return diag_fail(d, ST_BAD_IMAGE, "multiboot1: header with video mode fields truncated");
+			h->mode_type = get_le32(hdr + off + MB1_H_MODE_TYPE);
+			h->width = get_le32(hdr + off + MB1_H_WIDTH);
+			h->height = get_le32(hdr + off + MB1_H_HEIGHT);
+			h->depth = get_le32(hdr + off + MB1_H_DEPTH);
 		}
 		return 0;
 	}
@@ -319,15 +328,13 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	put_le32(info + MB1_I_MMAP_LENGTH, (uint32_t)m->nmap * MB1_MMAP_ENTRY_SIZE);
 	put_le32(info + MB1_I_MMAP_ADDR, b + mmap_off);
 	if (h.flags & MB1_HF_VIDEO_MODE) {
-		/* fwboot sets no graphics mode: report the VGA text mode in use,
-		 * which the specification allows whatever mode was preferred */
+		/* a preference, never a refusal: without graphics the VGA text
+		 * mode in use, which the specification allows */
+		struct video_request vr = { h.width, h.height, h.depth };
+		int gfx = h.mode_type == MB1_MODE_LINEAR &&
+			  video_for_payload("multiboot1", "header flag 2 (video mode)", env, &vr, 0, p, d) == 1;
 		flags |= MB1_IF_FRAMEBUFFER;
-		put_le64(info + MB1_I_FB_ADDR, 0xB8000);
-		put_le32(info + MB1_I_FB_PITCH, 160);
-		put_le32(info + MB1_I_FB_WIDTH, 80);
-		put_le32(info + MB1_I_FB_HEIGHT, 25);
-		info[MB1_I_FB_BPP] = 16;
-		info[MB1_I_FB_TYPE] = MB1_FB_TYPE_EGA_TEXT;
+		video_put_fb(info + MB1_I_FB_ADDR, gfx ? &p->video : 0);
 	}
 	put_le32(info + MB1_I_FLAGS, flags);
 

@@ -9,6 +9,7 @@ struct mb1_header {
 	uint32_t offset;	/* file offset of the magic */
 	uint32_t flags;
 	uint32_t header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
+	uint32_t mode_type, width, height, depth;	/* flag bit 2 */
 };
 
 /* Find and check the header in the first 8 KiB of hdr[0..len). */

@@ -14,6 +14,8 @@ struct mb2_header {
 	uint32_t min_addr, max_addr, align, preference;	/* relocatable tag */
 	int ega_console;	/* console required, EGA text accepted: report it */
 	int module_align;	/* module alignment tag seen (fwboot page-aligns always) */
+	int fb_tag, fb_required;	/* framebuffer tag seen; without the optional flag */
+	uint32_t fb_width, fb_height, fb_depth;	/* what it asks (0: no preference) */
 	uint32_t requested;	/* bit t: information tag type t asked for (types below 32) */
 	uint32_t required;	/* bit t: asked for without the optional flag */
 };

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "file.h"
+#include "video.h"
 
 enum seg_src {
 	SRC_FILE,	/* bytes [off, off+len) of file */
@@ -40,6 +41,10 @@ struct plan {
 	uint16_t rm_cs, rm_ip, rm_ss, rm_sp, rm_ds;	/* ENTRY_REAL16 */
 	struct plan_regs regs;
 	const char *format;		/* "multiboot1", ... for the log */
+	int set_video;			/* set video (on video_caps) at the hand-off */
+	struct video_mode video;
+	const struct video_caps *video_caps;
+	char video_note[200];		/* what the payload's video request got, for the log */
 };
 
 /* Append a segment; grows with zalloc. Returns the segment or NULL. */

@@ -35,7 +35,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct boot_module mods[2] = { { &rd1, "" }, { &rd2, "" } };
 	struct boot_request req = { &k, (how & 8) ? "console=ttyS0 vga=0x317 mem=0x4000000" : "", mods,
 				    (how >> 4) & 1 ? 2 : 1, 0, "fwboot fuzz", entries[(how >> 1) & 3] };
-	struct boot_env env = { &mm, 0 };
+	struct boot_env env = { &mm, 0, 0 };
 	struct plan p;
 	struct diag d;
 	memset(&p, 0, sizeof(p));

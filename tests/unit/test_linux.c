@@ -84,7 +84,7 @@ static struct boot_request request(const uint8_t *img, size_t size, const char *
 
 static int plan_with(const struct boot_request *r, struct plan *p, struct diag *d, uint64_t rsdp)
 {
-	struct boot_env env = { &mm, rsdp };
+	struct boot_env env = { &mm, rsdp, 0 };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	size_t n = r->kernel->size < IMAGE_HEADER_WINDOW ? r->kernel->size : IMAGE_HEADER_WINDOW;

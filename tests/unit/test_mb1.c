@@ -55,7 +55,7 @@ static struct file file_of(const char *name, const uint8_t *buf, size_t len)
 
 static int plan(struct boot_request *req, struct plan *p, struct diag *d)
 {
-	struct boot_env env = { &mm, 0 };
+	struct boot_env env = { &mm, 0, 0 };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	reset_mem();

@@ -1,0 +1,163 @@
+"""Graphics for the payload: fbtest (tests/kernels/fbtest.c) asks for a mode
+through Multiboot 1 (flag 2) or Multiboot 2 (the framebuffer tag, required
+or optional), draws a known pattern through the framebuffer it was given,
+and the test reads the screen back through QEMU's screendump (QMP) and
+checks every pixel. Also: refusal and fallback without a usable display,
+and fwboot's own lines on the VGA text screen."""
+
+from harness import (boot, boot_screen, expect, expect_eq, expect_status, exit_status, kernel,
+                     vga_text_rows)
+from kreport import fwboot_line, parse_report
+
+K = 'opt/fwboot/kernel'
+ST_BAD_IMAGE = exit_status(5)
+DONE = exit_status(0x40)
+DRAWN = ('fbtest: drawn', 'fbtest: done', 'fwboot: halted')
+STD = ('-vga', 'std')
+
+
+def fb_boot(name, extra=STD, vga_text=False):
+    return boot_screen(files={K: kernel(name)}, append='name=' + K, until=DRAWN, extra=extra,
+                       vga_text=vga_text)
+
+
+def expected_pixel(x, y):
+    """fbtest's pattern (tests/kernels/fbtest.c)."""
+    return ((x * 3 + y) & 0xff, (x ^ (y * 5)) & 0xff, ((x * y) >> 4) & 0xff)
+
+
+def check_pattern(r, fb):
+    """Every pixel of the screen is fbtest's pattern, cut to the field sizes
+    the kernel was told (the top bits of each channel must match)."""
+    s = r.screen
+    expect(s is not None, 'no screendump: the kernel did not draw (console: %s)' % r.tail(5))
+    expect_eq((s.width, s.height), (fb['width'], fb['height']), 'screen size')
+    sizes = (fb['red_size'], fb['green_size'], fb['blue_size'])
+    masks = [(0xff << (8 - n)) & 0xff for n in sizes]
+    bad = []
+    for y in range(s.height):
+        for x in range(s.width):
+            got = s.pixel(x, y)
+            want = expected_pixel(x, y)
+            if any((g & m) != (w & m) for g, w, m in zip(got, want, masks)):
+                bad.append((x, y, got, want))
+                if len(bad) > 5:
+                    break
+        if len(bad) > 5:
+            break
+    expect(not bad, 'pixels differ from the pattern (x, y, got, want): %r' % bad[:5])
+
+
+def check_fb(r, width, height, bpp, positions):
+    k = parse_report(r, 'fbtest')
+    fb = k.get('fb', {})
+    expect_eq(fb.get('type'), 1, 'framebuffer type (1 = RGB)')
+    expect_eq((fb['width'], fb['height'], fb['bpp']), (width, height, bpp), 'mode')
+    expect_eq(fb['pitch'], width * ((bpp + 7) // 8), 'pitch')
+    expect_eq((fb['red_pos'], fb['red_size'], fb['green_pos'], fb['green_size'], fb['blue_pos'],
+               fb['blue_size']), positions, 'colour field positions and sizes')
+    check_pattern(r, fb)
+    return fb
+
+
+RGB32 = (16, 8, 8, 8, 0, 8)
+RGB16 = (11, 5, 5, 6, 0, 5)
+
+
+def test_mb1_800x600x32_std_vga():
+    r = fb_boot('fbtest-mb1.elf')
+    fb = check_fb(r, 800, 600, 32, RGB32)
+    fwboot_line(r, 'video: multiboot1 header flag 2 (video mode) asks for 800x600x32: setting 800x600x32')
+    expect_eq(fb['addr'] & 0xfff, 0, 'framebuffer address alignment')
+
+
+def test_mb1_640x480x16():
+    r = fb_boot('fbtest-mb1-16.elf')
+    check_fb(r, 640, 480, 16, RGB16)
+
+
+def test_mb2_required_std_vga():
+    r = fb_boot('fbtest-mb2.elf')
+    check_fb(r, 800, 600, 32, RGB32)
+    fwboot_line(r, 'video: multiboot2 header tag 5 (framebuffer) asks for 800x600x32: setting 800x600x32')
+
+
+def test_mb2_optional_std_vga():
+    r = fb_boot('fbtest-mb2opt.elf')
+    check_fb(r, 800, 600, 32, RGB32)
+
+
+def test_mb2_no_preference():
+    # 0x0x0: fwboot's default, 1024x768x32
+    r = fb_boot('fbtest-mb2any.elf')
+    check_fb(r, 1024, 768, 32, RGB32)
+
+
+def test_mb2_device_vga():
+    r = fb_boot('fbtest-mb2.elf', extra=('-device', 'VGA'))
+    check_fb(r, 800, 600, 32, RGB32)
+
+
+def test_mb2_bochs_display():
+    # no VGA ports: the DISPI registers in BAR2's MMIO
+    r = fb_boot('fbtest-mb2.elf', extra=('-device', 'bochs-display'))
+    check_fb(r, 800, 600, 32, RGB32)
+    fwboot_line(r, 'on bochs-display (PCI 00:')
+
+
+def test_mb1_bochs_display_16bpp():
+    r = fb_boot('fbtest-mb1-16.elf', extra=('-device', 'bochs-display'))
+    check_fb(r, 640, 480, 16, RGB16)
+
+
+def test_mb2_secondary_vga():
+    r = fb_boot('fbtest-mb2.elf', extra=('-device', 'secondary-vga'))
+    check_fb(r, 800, 600, 32, RGB32)
+    fwboot_line(r, 'on Bochs VGA (MMIO) (PCI 00:')
+
+
+def test_mb2_required_refused_without_display():
+    r = boot(files={K: kernel('fbtest-mb2.elf')}, append='name=' + K, extra=('-vga', 'none'))
+    expect_status(r, ST_BAD_IMAGE)
+    fwboot_line(r, 'fwboot: multiboot2: header tag 5 (framebuffer) asks for a 800x600x32 framebuffer (0 = any), '
+                'but no display (no Bochs-compatible VGA on PCI) (available: no display fwboot can drive)')
+
+
+def test_mb2_required_refused_on_text_only_vga():
+    # a VGA that is not Bochs-compatible: text mode is all there is, and says so
+    r = boot(files={K: kernel('fbtest-mb2.elf')}, append='name=' + K, extra=('-vga', 'cirrus'))
+    expect_status(r, ST_BAD_IMAGE)
+    fwboot_line(r, '(available: no display fwboot can drive; VGA text mode only)')
+
+
+def test_mb2_optional_without_display_gets_none():
+    r = boot(files={K: kernel('fbtest-mb2opt.elf')}, append='name=' + K, extra=('-vga', 'none'))
+    expect_status(r, DONE)
+    expect('fbtest: fb none' in r.console, 'no framebuffer information: ' + r.tail(3))
+    fwboot_line(r, 'video: multiboot2 header tag 5 (framebuffer) asks for 800x600x32: no display '
+                '(no Bochs-compatible VGA on PCI); no framebuffer')
+
+
+def test_mb2_optional_falls_back_to_text():
+    # cirrus: a VGA, but not one fwboot sets modes on: the EGA text screen
+    r = fb_boot('fbtest-mb2opt.elf', extra=('-vga', 'cirrus'), vga_text=True)
+    k = parse_report(r, 'fbtest')
+    fb = k['fb']
+    expect_eq((fb['addr'], fb['type'], fb['width'], fb['height'], fb['pitch']), (0xB8000, 2, 80, 25, 160),
+              'EGA text framebuffer')
+    fwboot_line(r, 'staying in VGA text mode')
+    rows = vga_text_rows(r.vga_text)
+    expect(any('fbtest: EGA text screen' in row for row in rows[:25]), 'the kernel wrote on the text screen it was given')
+
+
+def test_mb1_text_fallback_and_fwboot_lines_on_screen():
+    # Multiboot 1 on a text-only VGA: the text mode; fwboot's own log is on the screen above
+    r = fb_boot('fbtest-mb1.elf', extra=('-vga', 'cirrus'), vga_text=True)
+    k = parse_report(r, 'fbtest')
+    expect_eq(k['fb']['type'], 2, 'framebuffer type (2 = EGA text)')
+    rows = vga_text_rows(r.vga_text)[:25]
+    screen = '\n'.join(rows)
+    expect('fwboot: image: %s is multiboot1' % K in screen, 'fwboot\'s image line on the VGA text screen:\n' + screen)
+    expect(any(row.startswith('fwboot: boot: multiboot1 entry') for row in rows),
+           'fwboot\'s last line on the VGA text screen:\n' + screen)
+    expect('fbtest: EGA text screen' in rows[24], 'the kernel\'s line on the last row:\n' + screen)
