@@ -14,6 +14,9 @@
 
 #define PAGE 4096ULL
 
+_Static_assert(MB1_I_FB_ADDR + VIDEO_FB_COLOR == 112, "colour info where GRUB writes it");
+_Static_assert(MB1_I_FB_ADDR + VIDEO_FB_RGB_LEN <= MB1_INFO_SIZE, "framebuffer fields fit the info block");
+
 int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct diag *d)
 {
 	size_t limit = len < MB1_SEARCH ? len : MB1_SEARCH;

@@ -13,6 +13,8 @@
 #include "str.h"
 #include "video.h"
 
+_Static_assert(8 + VIDEO_FB_COLOR == sizeof(struct mb2_tag_framebuffer), "colour info after the common part");
+
 #define RSDP_MAX_LEN 256	/* a revision 2+ length beyond this is not trusted */
 
 static const char *const header_tag_names[] = {

@@ -58,8 +58,8 @@ struct video_mode {
  * The mode closest to r that caps can show: the supported depth nearest
  * to the one asked (ties go up), the width and height clamped to
  * [64, max] (the width down to a multiple of 8, as QEMU rounds it); when
- * the video memory is too small, the largest common mode that fits, at
- * the chosen depth or, failing that, a lower one. Pure. 0, or -ST_BAD_IMAGE
+ * the video memory is too small, that size at a lower depth, else the
+ * largest common mode no larger that fits (at the highest depth that does). Pure. 0, or -ST_BAD_IMAGE
  * with the reason in d (no display, no depth, no mode fits).
  */
 int video_choose(const struct video_caps *caps, const struct video_request *r, struct video_mode *m,

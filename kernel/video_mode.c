@@ -55,25 +55,6 @@ static int nearest_depth(uint32_t depths_mask, uint32_t want)
 	return best;
 }
 
-/* Width and height for depth i: as asked when they fit, else the largest
- * common mode no larger that fits; 0 when nothing does. */
-static int size_for(const struct video_caps *c, uint32_t w, uint32_t h, unsigned i, uint32_t *ow, uint32_t *oh)
-{
-	if (fits(c, w, h, depths[i].bpp)) {
-		*ow = w;
-		*oh = h;
-		return 1;
-	}
-	for (unsigned k = 0; k < NCOMMON; k++) {
-		if (common[k][0] > w || common[k][1] > h || !fits(c, common[k][0], common[k][1], depths[i].bpp))
-			continue;
-		*ow = common[k][0];
-		*oh = common[k][1];
-		return 1;
-	}
-	return 0;
-}
-
 int video_choose(const struct video_caps *caps, const struct video_request *r, struct video_mode *m,
 		 struct diag *d)
 {
@@ -88,14 +69,18 @@ int video_choose(const struct video_caps *caps, const struct video_request *r, s
 		return diag_fail(d, ST_BAD_IMAGE, "video: %s offers no RGB depth", caps->name);
 	uint32_t w = clamp(r->width ? r->width : VIDEO_DEFAULT_WIDTH, VIDEO_MIN_SIDE, caps->max_width) & ~7u;
 	uint32_t h = clamp(r->height ? r->height : VIDEO_DEFAULT_HEIGHT, VIDEO_MIN_SIDE, caps->max_height);
-	uint32_t ow = 0, oh = 0;
-	int found = size_for(caps, w, h, (unsigned)di, &ow, &oh);
-	/* short of memory for any size at that depth: a lower depth */
-	for (int i = di - 1; !found && i >= 0; i--) {
-		if (!(caps->depths & depths[i].bit))
+	/* short of video memory: keep the size at a lower depth, else shrink */
+	uint32_t ow = w, oh = h;
+	int found = 0;
+	for (int i = di; !found && i >= 0; i--)
+		if ((caps->depths & depths[i].bit) && fits(caps, w, h, depths[i].bpp))
+			found = 1, di = i;
+	for (unsigned k = 0; !found && k < NCOMMON; k++) {
+		if (common[k][0] > w || common[k][1] > h)
 			continue;
-		if ((found = size_for(caps, w, h, (unsigned)i, &ow, &oh)))
-			di = i;
+		for (int i = di; !found && i >= 0; i--)
+			if ((caps->depths & depths[i].bit) && fits(caps, common[k][0], common[k][1], depths[i].bpp))
+				found = 1, di = i, ow = common[k][0], oh = common[k][1];
 	}
 	if (!found)
 		return diag_fail(d, ST_BAD_IMAGE, "video: %s has %u KiB of video memory, too little for %ux%u or any "
