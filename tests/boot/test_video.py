@@ -161,3 +161,84 @@ def test_mb1_text_fallback_and_fwboot_lines_on_screen():
     expect(any(row.startswith('fwboot: boot: multiboot1 entry') for row in rows),
            'fwboot\'s last line on the VGA text screen:\n' + screen)
     expect('fbtest: EGA text screen' in rows[24], 'the kernel\'s line on the last row:\n' + screen)
+
+
+# ---- Linux: screen_info through the 32-bit entry ----
+
+LINUX_MARKER = 'FWBOOT-VIDEO-MARKER'
+LINUX_INIT = '''#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sys /sys
+echo "FB<$(/bin/busybox cat /proc/fb)>" > /dev/ttyS0
+echo "TTY0<$(/bin/busybox cat /proc/version)>" > /dev/tty0
+echo %s > /dev/ttyS0
+/bin/busybox sleep 100000
+''' % LINUX_MARKER
+
+
+def linux_initramfs(d):
+    import os
+    import stat
+    import test_linux
+    root = os.path.join(d, 'root')
+    for sub in ('bin', 'proc', 'sys', 'dev'):
+        os.makedirs(os.path.join(root, sub))
+    import shutil
+    shutil.copy(test_linux.debian()['busybox'], os.path.join(root, 'bin', 'busybox'))
+    from harness import write_file
+    init = write_file(root, 'init', LINUX_INIT.encode())
+    os.chmod(init, 0o755)
+    for name, minor, major in (('console', 1, 5), ('ttyS0', 64, 4), ('tty0', 0, 4)):
+        try:
+            os.mknod(os.path.join(root, 'dev', name), 0o600 | stat.S_IFCHR, os.makedev(major, minor))
+        except OSError:
+            pass
+    return test_linux.cpio(root, os.path.join(d, 'initrd.cpio'))
+
+
+def boot_linux_screen(args, extra=STD):
+    import test_linux
+    from harness import tmpdir
+    d = tmpdir()
+    files = [('opt/fwboot/vmlinuz', test_linux.debian()['vmlinuz']), ('opt/fwboot/initrd', linux_initramfs(d))]
+    return boot_screen(files=files, append='name=opt/fwboot/vmlinuz initrd=opt/fwboot/initrd entry=32 -- ' + args,
+                       until=(LINUX_MARKER, 'Kernel panic', 'fwboot: halted'), extra=extra, mem='512M',
+                       timeout=600, vga_text=True)
+
+
+def test_linux_console_tty0_on_vga_text():
+    # QEMU's own -kernel runs the setup code, which fills screen_info; through
+    # the 32-bit entry fwboot does, so vgacon comes up and shows the banner
+    r = boot_linux_screen('console=tty0 console=ttyS0 panic=-1')
+    expect(LINUX_MARKER in r.console, 'Linux did not reach /init: ' + r.tail(5))
+    expect(r.vga_text is not None, 'no VGA text memory read back')
+    # vgacon scrolls through all 32 KiB of text memory, so the early banner
+    # has wrapped away by the time /init runs: the kernel's last lines and
+    # the banner that /init writes to tty0 must be there
+    expect('Console: colour VGA+ 80x25' in r.console, 'Linux did not take the VGA text console')
+    text = ''.join(vga_text_rows(r.vga_text))
+    expect('Run /init as init process' in text, 'the kernel log is not in VGA text memory')
+    expect('TTY0<Linux version ' in text, 'the banner written to tty0 is not in VGA text memory')
+    expect_eq((r.screen.width, r.screen.height), (720, 400), 'text mode screen size')
+
+
+def test_linux_vga_vesa_mode_framebuffer():
+    # vga=0x315 (VESA 0x115, 800x600x24) through the 32-bit entry: fwboot sets
+    # the mode and hands it over as a VESA linear framebuffer in screen_info
+    r = boot_linux_screen('vga=0x315 console=tty0 console=ttyS0 panic=-1')
+    expect(LINUX_MARKER in r.console, 'Linux did not reach /init: ' + r.tail(5))
+    fwboot_line(r, 'video: linux vga=0x315 asks for 800x600x24: setting 800x600x24')
+    fb = [l for l in r.console.splitlines() if l.startswith('FB<')]
+    expect(fb and fb[0] != 'FB<>', 'Linux registered no framebuffer (/proc/fb: %r)' % fb)
+    expect_eq((r.screen.width, r.screen.height), (800, 600), 'screen size')
+    lit = sum(1 for i in range(0, len(r.screen.pixels), 3 * 97) if any(r.screen.pixels[i:i + 3]))
+    expect(lit > 0, 'the framebuffer console drew nothing on the screen')
+
+
+def test_linux_video_option_framebuffer():
+    r = boot_linux_screen('video=1024x768-32 console=tty0 console=ttyS0 panic=-1')
+    expect(LINUX_MARKER in r.console, 'Linux did not reach /init: ' + r.tail(5))
+    fwboot_line(r, 'video: linux video=1024x768-32 asks for 1024x768x32: setting 1024x768x32')
+    fb = [l for l in r.console.splitlines() if l.startswith('FB<')]
+    expect(fb and fb[0] != 'FB<>', 'Linux registered no framebuffer (/proc/fb: %r)' % fb)
+    expect_eq((r.screen.width, r.screen.height), (1024, 768), 'screen size')
