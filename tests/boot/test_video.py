@@ -242,3 +242,52 @@ def test_linux_video_option_framebuffer():
     fb = [l for l in r.console.splitlines() if l.startswith('FB<')]
     expect(fb and fb[0] != 'FB<>', 'Linux registered no framebuffer (/proc/fb: %r)' % fb)
     expect_eq((r.screen.width, r.screen.height), (1024, 768), 'screen size')
+
+
+# ---- the oracle: GRUB boots the same kernels itself and sets the mode ----
+
+def grub_fb_iso(command, name):
+    """An ISO whose GRUB (with its VBE and Bochs video drivers) runs
+    `command /boot/NAME` at once, through tools/mkiso.sh; cached."""
+    import hashlib
+    import os
+    import subprocess
+    from harness import BUILD, FWBOOT, ROOT, fail
+    path = kernel(name)
+    cfg = ('serial --unit=0 --speed=115200\nterminal_input serial\nterminal_output serial\n'
+           'insmod all_video\nset timeout=0\nmenuentry "fbtest" {\n\t%s /boot/%s\n\tboot\n}\n' % (command, name))
+    with open(path, 'rb') as f:
+        key = hashlib.sha256(f.read() + cfg.encode()).hexdigest()[:16]
+    cache = os.path.join(BUILD, 'test-isos')
+    os.makedirs(cache, exist_ok=True)
+    iso = os.path.join(cache, 'fb-' + key + '.iso')
+    if not os.path.exists(iso):
+        cfg_path = os.path.join(cache, 'fb-' + key + '.cfg')
+        with open(cfg_path, 'w') as f:
+            f.write(cfg)
+        env = dict(os.environ, MKISO_MODULES='all_video')
+        p = subprocess.run(['sh', os.path.join(ROOT, 'tools/mkiso.sh'), FWBOOT, cfg_path, iso + '.tmp', path],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        if p.returncode:
+            fail('mkiso.sh failed: %s' % p.stdout.decode('utf-8', 'replace')[-2000:])
+        os.rename(iso + '.tmp', iso)
+    return iso
+
+
+def compare_with_grub(command, name, width, height, bpp, positions):
+    g = boot_screen(cdrom=grub_fb_iso(command, name), until=DRAWN, extra=STD)
+    gfb = check_fb(g, width, height, bpp, positions)     # GRUB's own hand-over, pixels checked
+    r = fb_boot(name)
+    ffb = check_fb(r, width, height, bpp, positions)
+    for k in ('pitch', 'width', 'height', 'bpp', 'type', 'red_pos', 'red_size', 'green_pos', 'green_size',
+              'blue_pos', 'blue_size'):
+        expect_eq(ffb[k], gfb[k], 'fwboot and GRUB agree on ' + k)
+    expect(r.screen.pixels == g.screen.pixels, 'the screens under fwboot and GRUB differ')
+
+
+def test_grub_multiboot2_same_screen():
+    compare_with_grub('multiboot2', 'fbtest-mb2.elf', 800, 600, 32, RGB32)
+
+
+def test_grub_multiboot_same_screen():
+    compare_with_grub('multiboot', 'fbtest-mb1.elf', 800, 600, 32, RGB32)
