@@ -165,11 +165,9 @@ static int take_tag(struct mb2_header *h, const uint8_t *t, uint32_t type, int o
 			h->ega_console = 1;	/* fwboot leaves the EGA text console as it is */
 			return 0;
 		}
-		if (optional)
-			return 0;
-		return diag_fail(d, ST_BAD_IMAGE,
-				 "multiboot2: header tag 4 (console flags) requires a console, but the image does not "
-				 "support EGA text and fwboot sets no graphics mode (console_flags 0x%x)", cf);
+		if (!optional)
+			h->fb_console = cf;	/* a graphics console: mb2_plan checks one is set */
+		return 0;
 	}
 	case MB2_HTAG_FRAMEBUFFER:	/* mb2_plan decides, knowing the display */
 		h->fb_tag = 1;
@@ -566,6 +564,12 @@ static int plan_framebuffer(const struct mb2_header *h, const struct boot_env *e
 	}
 	if (!ip->fb && (h->fb_tag || h->requested >> MB2_TAG_FRAMEBUFFER & 1))
 		ip->fb_text = text;
+	if (h->fb_console && !ip->fb)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot2: header tag 4 (console flags) requires a console, but the image does not "
+				 "support EGA text and fwboot set no graphics mode (%s) (console_flags 0x%x)",
+				 h->fb_tag ? "no display for the framebuffer tag" : "the image has no framebuffer tag",
+				 h->fb_console);
 	if ((h->required >> MB2_TAG_FRAMEBUFFER & 1) && !ip->fb && !ip->fb_text && !ip->ega)
 		return diag_fail(d, ST_BAD_IMAGE,
 				 "multiboot2: information request for tag 8 (framebuffer information) is required, "

@@ -379,9 +379,8 @@ static void test_refusals(void)
 	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(0, 1, 2, 3, 4, 6, 14, 15, 21), &h, &d), 0);
 
 	/* console flags */
-	ok_eq(one_tag(MB2_HTAG_CONSOLE, 0, W(MB2_CONSOLE_REQUIRED), &h, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: header tag 4 (console flags) requires a console, but the image does not support "
-		      "EGA text and fwboot sets no graphics mode (console_flags 0x1)");
+	ok_eq(one_tag(MB2_HTAG_CONSOLE, 0, W(MB2_CONSOLE_REQUIRED), &h, &d), 0);	/* mb2_plan decides */
+	ok_eq(h.fb_console, MB2_CONSOLE_REQUIRED);
 	ok_eq(one_tag(MB2_HTAG_CONSOLE, MB2_HT_OPTIONAL, W(MB2_CONSOLE_REQUIRED), &h, &d), 0);
 	ok_eq(h.ega_console, 0);
 	ok_eq(one_tag(MB2_HTAG_CONSOLE, 0, W(MB2_CONSOLE_REQUIRED | MB2_CONSOLE_EGA_TEXT), &h, &d), 0);
@@ -927,6 +926,34 @@ static void test_framebuffer(void)
 	ok_eq(p.set_video, 0);
 	t = find_tag(info_of(&p), MB2_TAG_FRAMEBUFFER, 0);
 	ok(t && t[29] == MB2_FB_TYPE_EGA_TEXT);
+	/* a required console without EGA text: only a graphics mode will do */
+	{
+		size_t len;
+		struct hb hb;
+		uint8_t *k = elf_with(&hb, &len);
+		hb_tag(&hb, MB2_HTAG_CONSOLE, 0, W(MB2_CONSOLE_REQUIRED));
+		hb_tag(&hb, MB2_HTAG_FRAMEBUFFER, MB2_HT_OPTIONAL, W(800, 600, 32));
+		hb_end(&hb);
+		struct file kf = file_of("opt/k", k, len);
+		struct boot_request req = { .kernel = &kf, .args = "", .mods = 0, .nmods = 0, .loader_name = "fwboot" };
+		video_env = &std_vga;
+		ok_eq(plan(&req, &p, &d), 0);
+		ok_eq(p.set_video, 1);
+		video_env = &text_vga;
+		ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+		ok_str(d.msg, "multiboot2: header tag 4 (console flags) requires a console, but the image does not support "
+			      "EGA text and fwboot set no graphics mode (no display for the framebuffer tag) (console_flags 0x1)");
+		video_env = 0;
+		free(k);
+		k = elf_with(&hb, &len);
+		hb_tag(&hb, MB2_HTAG_CONSOLE, 0, W(MB2_CONSOLE_REQUIRED));
+		hb_end(&hb);
+		kf = file_of("opt/k", k, len);
+		ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+		ok_str(d.msg, "multiboot2: header tag 4 (console flags) requires a console, but the image does not support "
+			      "EGA text and fwboot set no graphics mode (the image has no framebuffer tag) (console_flags 0x1)");
+		free(k);
+	}
 	/* neither asked: no tag */
 	ok_eq(plan_fb(0, 0, 0, 0, 0, &std_vga, &p, &d), 0);
 	ok_eq(count_tags(info_of(&p), MB2_TAG_FRAMEBUFFER), 0);
