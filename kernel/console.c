@@ -66,6 +66,14 @@ void console_vga_enable(int on)
 	}
 }
 
+void console_vga_cursor(uint8_t *at)
+{
+	if (!vga_on)
+		return;
+	at[0] = (uint8_t)vga_col;
+	at[1] = (uint8_t)vga_row;
+}
+
 static void vga_putc(char c)
 {
 	if (c == '\n') {

@@ -325,8 +325,9 @@ static int fill_screen_info(uint8_t *si, const struct boot_request *req, const s
 	}
 	if (!env->video || !env->video->vga_text)
 		return 0;
-	si[SI_ORIG_X] = env->video->cursor_x;
+	si[SI_ORIG_X] = env->video->cursor_x;	/* plan_execute updates both after its last line */
 	si[SI_ORIG_Y] = env->video->cursor_y;
+	p->text_cursor = 1;
 	si[SI_ORIG_VIDEO_MODE] = 3;
 	si[SI_ORIG_VIDEO_COLS] = 80;
 	si[SI_ORIG_VIDEO_LINES] = 25;
@@ -550,6 +551,8 @@ static int build_boot_params(const struct boot_request *req, const uint8_t *hdr,
 	if (r)
 		return r;
 	memcpy(bp + BP_SIZE, req->args, cl + 1);
+	if (p->text_cursor)
+		p->text_cursor = *at + SI_ORIG_X;
 	struct plan_seg *s = plan_add(p, *at, len, SRC_MEM, "linux boot_params");
 	if (!s)
 		return diag_fail(d, ST_NO_MEMORY, "linux: no memory for the plan");

@@ -148,6 +148,9 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 			 p->entry, p->regs.eax, p->regs.ebx, p->regs.esi, n, n == 1 ? "" : "s");
 	}
 
+	/* the kernel's text goes on below fwboot's last line (unless that block is staged) */
+	if (p->text_cursor && !mem_overlaps(m, p->text_cursor, 2, CLAIM_SELF))
+		console_vga_cursor((uint8_t *)(uintptr_t)p->text_cursor);
 	__asm__ volatile("jmp *%0" : : "r"((uint32_t)t), "S"(pa) : "memory");
 	__builtin_unreachable();
 }

@@ -45,6 +45,8 @@ struct plan {
 	struct video_mode video;
 	const struct video_caps *video_caps;
 	char video_note[200];		/* what the payload's video request got, for the log */
+	uint64_t text_cursor;		/* where to store the text cursor's column, row (u8 each) after
+					 * fwboot's last line: Linux's screen_info.orig_x/y; 0 none */
 };
 
 /* Append a segment; grows with zalloc. Returns the segment or NULL. */

@@ -291,3 +291,18 @@ def test_grub_multiboot2_same_screen():
 
 def test_grub_multiboot_same_screen():
     compare_with_grub('multiboot', 'fbtest-mb1.elf', 800, 600, 32, RGB32)
+
+
+def test_linux_text_goes_on_below_fwboot():
+    # screen_info's cursor is where fwboot's last line ended: with `quiet`
+    # the screen shows fwboot's whole log, then the kernel's text below it
+    r = boot_linux_screen('quiet console=tty0 console=ttyS0 panic=-1')
+    expect(LINUX_MARKER in r.console, 'Linux did not reach /init: ' + r.tail(5))
+    rows = vga_text_rows(r.vga_text)
+    screen = '\n'.join(rows[:50])
+    boot_rows = [i for i, row in enumerate(rows) if row.startswith('fwboot: boot: linux (32-bit entry)')]
+    tty_rows = [i for i, row in enumerate(rows) if row.startswith('TTY0<Linux version ')]
+    expect(boot_rows and tty_rows, 'fwboot\'s last line and the tty0 line on the screen:\n' + screen)
+    expect(tty_rows[0] > boot_rows[0], 'the kernel wrote over fwboot\'s lines:\n' + screen)
+    expect(any(row.startswith('fwboot 0.1.0: boot files') for row in rows[:boot_rows[0]]),
+           'fwboot\'s first line is gone:\n' + screen)

@@ -656,11 +656,13 @@ static void test_screen_info(void)
 	ok_eq(get_le16(si + SI_ORIG_VIDEO_EGA_BX), 3);
 	ok_eq(get_le16(si + SI_ORIG_VIDEO_POINTS), 16);
 	ok_eq(p.set_video, 0);
+	ok_eq(p.text_cursor, seg_named(&p, "linux boot_params")->dst + SI_ORIG_X);	/* updated at the hand-off */
 	/* vga=0x315 (VESA 0x115): 800x600x24 as a VESA linear framebuffer */
 	r = request(b, size, "vga=0x315 console=tty0", 0, "32");
 	ok_eq(plan_with(&r, &p, &d, 0), 0);
 	si = seg_named(&p, "linux boot_params")->mem;
 	ok_eq(p.set_video, 1);
+	ok_eq(p.text_cursor, 0);
 	ok_eq(si[SI_ORIG_VIDEO_ISVGA], VIDEO_TYPE_VLFB);
 	ok_eq(get_le16(si + SI_LFB_WIDTH), 800);
 	ok_eq(get_le16(si + SI_LFB_HEIGHT), 600);
