@@ -42,12 +42,12 @@ LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x
 OPTIONAL_PURE ?= $(wildcard lib/inflate.c kernel/cpio.c kernel/script.c kernel/linux.c kernel/mb2.c kernel/pvh.c kernel/gunzip.c)
 PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c \
 	kernel/cmdline.c kernel/fw_cfg_dir.c kernel/mem.c kernel/plan.c \
-	kernel/elf.c kernel/mb1.c kernel/image.c kernel/bootinfo.c $(OPTIONAL_PURE)
+	kernel/elf.c kernel/mb1.c kernel/image.c kernel/bootinfo.c kernel/video_mode.c $(OPTIONAL_PURE)
 
 # Hardware code: target only.
 TARGET_SRCS := boot/entry.S boot/trampoline.S lib/mem.c \
 	kernel/main.c kernel/console.c kernel/fw_cfg.c kernel/heap.c kernel/file.c \
-	kernel/load.c kernel/cpu.c kernel/acpi.c kernel/timer.c
+	kernel/load.c kernel/cpu.c kernel/acpi.c kernel/timer.c kernel/video.c kernel/pci.c
 
 SRCS := $(TARGET_SRCS) $(PURE_SRCS)
 OBJS := $(patsubst %,$(B)/%.o,$(SRCS))

@@ -47,6 +47,28 @@
 #define LINUX_VID_EXT 0xFFFE
 #define LINUX_VID_ASK 0xFFFD
 
+/* screen_info at the start of boot_params (include/uapi/linux/screen_info.h) */
+#define SI_ORIG_X 0x00			/* u8: text cursor column */
+#define SI_ORIG_Y 0x01			/* u8: text cursor row */
+#define SI_ORIG_VIDEO_PAGE 0x04		/* u16 */
+#define SI_ORIG_VIDEO_MODE 0x06		/* u8: BIOS mode, 3 = 80x25 colour text */
+#define SI_ORIG_VIDEO_COLS 0x07		/* u8 */
+#define SI_ORIG_VIDEO_EGA_BX 0x0A	/* u16: int 10h AH=12h BL=10h answer; low byte 0x10 means no EGA */
+#define SI_ORIG_VIDEO_LINES 0x0E	/* u8 */
+#define SI_ORIG_VIDEO_ISVGA 0x0F	/* u8: 1 = VGA text, VIDEO_TYPE_VLFB = linear framebuffer */
+#define SI_ORIG_VIDEO_POINTS 0x10	/* u16: character height */
+#define SI_LFB_WIDTH 0x12		/* u16 */
+#define SI_LFB_HEIGHT 0x14		/* u16 */
+#define SI_LFB_DEPTH 0x16		/* u16: bits per pixel */
+#define SI_LFB_BASE 0x18		/* u32 */
+#define SI_LFB_SIZE 0x1C		/* u32: in 64 KiB units for VIDEO_TYPE_VLFB */
+#define SI_LFB_LINELENGTH 0x24		/* u16: bytes per line */
+#define SI_RED_SIZE 0x26		/* then red_pos, green_size, green_pos, blue_size, blue_pos, rsvd_size, rsvd_pos */
+#define SI_PAGES 0x32			/* u16 */
+#define SI_SIZE 0x40
+#define VIDEO_TYPE_VGA_TEXT 1		/* what the setup code stores for a VGA */
+#define VIDEO_TYPE_VLFB 0x23		/* VESA VGA in graphic mode */
+
 /* boot_params (the zero page) outside the setup header */
 #define BP_SIZE 4096
 #define BP_ACPI_RSDP_ADDR 0x070		/* u64 */

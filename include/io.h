@@ -27,6 +27,13 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static inline uint32_t inl(uint16_t port)
 {
 	uint32_t v;
@@ -44,6 +51,14 @@ __attribute__((noreturn)) static inline void cpu_halt_forever(void)
 {
 	for (;;)
 		__asm__ volatile("cli; hlt");
+}
+
+/* A pointer to a fixed low physical address (the BIOS data area, VGA text
+ * memory) that GCC does not judge as a null-pointer offset. */
+static inline volatile void *phys_ptr(uintptr_t a)
+{
+	__asm__("" : "+r"(a));
+	return (volatile void *)a;
 }
 
 /* Compiler barrier: memory written by the CPU is visible to a DMA engine. */

@@ -22,6 +22,10 @@
 #define MB1_H_BSS_END_ADDR 24
 #define MB1_H_ENTRY_ADDR 28
 #define MB1_H_MODE_TYPE 32
+#define MB1_H_WIDTH 36
+#define MB1_H_HEIGHT 40
+#define MB1_H_DEPTH 44
+#define MB1_MODE_LINEAR 0	/* mode_type: linear graphics; 1 is EGA text */
 #define MB1_H_SIZE_AOUT 32
 #define MB1_H_SIZE_VIDEO 48
 

@@ -94,6 +94,10 @@ struct mb2_header_framebuffer {
 };
 _Static_assert(sizeof(struct mb2_header_framebuffer) == 20, "multiboot2 framebuffer tag layout");
 
+#define MB2_HT_FB_WIDTH 8
+#define MB2_HT_FB_HEIGHT 12
+#define MB2_HT_FB_DEPTH 16
+
 struct mb2_header_relocatable {
 	struct mb2_header_tag tag;
 	uint32_t min_addr, max_addr, align, preference;

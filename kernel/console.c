@@ -20,6 +20,20 @@
 
 static int serial_ok;
 
+/* The VGA text screen (80x25 at 0xB8000), fwboot's second sink: on when a
+ * VGA is there, off once a graphics mode is set for the payload. Starts
+ * where the BIOS left its cursor and leaves the cursor after the text. */
+#define VGA_TEXT ((volatile uint16_t *)phys_ptr(0xB8000))
+#define VGA_COLS 80
+#define VGA_ROWS 25
+#define VGA_ATTR 0x0700		/* light grey on black */
+#define BDA_CURSOR ((volatile uint8_t *)phys_ptr(0x450))	/* page 0: column, row */
+#define CRTC_INDEX 0x3D4
+#define CRTC_DATA 0x3D5
+
+static int vga_on;
+static unsigned vga_col, vga_row;
+
 void serial_init(void)
 {
 	outb(COM1 + UART_IER, 0x00);
@@ -43,13 +57,70 @@ static void serial_putc(char c)
 	outb(COM1 + UART_THR, (uint8_t)c);
 }
 
+void console_vga_enable(int on)
+{
+	vga_on = on;
+	if (on) {
+		vga_col = BDA_CURSOR[0] < VGA_COLS ? BDA_CURSOR[0] : 0;
+		vga_row = BDA_CURSOR[1] < VGA_ROWS ? BDA_CURSOR[1] : VGA_ROWS - 1;
+	}
+}
+
+void console_vga_cursor(uint8_t *at)
+{
+	if (!vga_on)
+		return;
+	at[0] = (uint8_t)vga_col;
+	at[1] = (uint8_t)vga_row;
+}
+
+static void vga_putc(char c)
+{
+	if (c == '\n') {
+		vga_col = 0;
+		vga_row++;
+	} else if (c == '\r') {
+		vga_col = 0;
+	} else {
+		VGA_TEXT[vga_row * VGA_COLS + vga_col] = VGA_ATTR | (uint8_t)c;
+		if (++vga_col == VGA_COLS) {
+			vga_col = 0;
+			vga_row++;
+		}
+	}
+	if (vga_row == VGA_ROWS) {
+		for (unsigned i = 0; i < (VGA_ROWS - 1) * VGA_COLS; i++)
+			VGA_TEXT[i] = VGA_TEXT[i + VGA_COLS];
+		for (unsigned i = 0; i < VGA_COLS; i++)
+			VGA_TEXT[(VGA_ROWS - 1) * VGA_COLS + i] = VGA_ATTR | ' ';
+		vga_row = VGA_ROWS - 1;
+	}
+}
+
+/* The hardware cursor and the BIOS's idea of it follow the text. */
+static void vga_cursor(void)
+{
+	unsigned pos = vga_row * VGA_COLS + vga_col;
+	outb(CRTC_INDEX, 0x0E);
+	outb(CRTC_DATA, (uint8_t)(pos >> 8));
+	outb(CRTC_INDEX, 0x0F);
+	outb(CRTC_DATA, (uint8_t)pos);
+	BDA_CURSOR[0] = (uint8_t)vga_col;
+	BDA_CURSOR[1] = (uint8_t)vga_row;
+}
+
 void console_write(const char *s)
 {
+	int vga = vga_on;
 	for (; *s; s++) {
 		if (*s == '\n')
 			serial_putc('\r');
 		serial_putc(*s);
+		if (vga)
+			vga_putc(*s);
 	}
+	if (vga)
+		vga_cursor();
 }
 
 static void console_vprintf(const char *fmt, va_list ap)

@@ -1,11 +1,16 @@
-/* The serial console (COM1) and the two ways fwboot talks: log lines and
+/* The serial console (COM1), the VGA text screen, and the two ways fwboot talks: log lines and
  * the panic that ends it. */
 #ifndef FWBOOT_CONSOLE_H
 #define FWBOOT_CONSOLE_H
 
+#include <stdint.h>
 #include "diag.h"
 
 void serial_init(void);
+/* Also write to the VGA text screen (on: a VGA is there) or stop (off). */
+void console_vga_enable(int on);
+/* Store the VGA text cursor (column, row) at at[0], at[1]; unchanged when the sink is off. */
+void console_vga_cursor(uint8_t *at);
 void console_write(const char *s);
 /* printf to the console, no prefix. */
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

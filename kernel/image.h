@@ -17,6 +17,7 @@ struct boot_env {
 	struct mem_map *mem;
 	uint64_t rsdp;		/* ACPI RSDP address, 0 if none found */
 	uint64_t smbios;	/* SMBIOS entry point address, 0 if none found */
+	const struct video_caps *video;	/* the display; NULL: none */
 };
 
 struct image_type {

@@ -10,6 +10,7 @@
 #include "linux.h"
 #include "status.h"
 #include "str.h"
+#include "video.h"
 
 #define PAGE 4096ULL
 #define LOW_MEM_END 0xA0000ULL		/* conventional memory ends here at the latest */
@@ -208,6 +209,132 @@ static int vga_mode(const char *args, uint16_t *mode)
 	else
 		return 0;	/* the kernel will say what it thinks of it */
 	return 1;
+}
+
+/* The VESA modes vga= names (VESA number + 0x200, as Linux numbers them):
+ * 0x301 640x480x8 .. 0x31B 1280x1024x24. 0 when v is none of them. */
+static int vesa_mode(uint16_t v, struct video_request *r)
+{
+	static const uint16_t sizes[][2] = { { 640, 480 }, { 800, 600 }, { 1024, 768 }, { 1280, 1024 } };
+	static const uint8_t rgb[] = { 15, 16, 24 };
+	if (v < 0x300 || v > 0x31B)
+		return 0;
+	unsigned n = v - 0x300;
+	if (n >= 0x10) {	/* 0x310-0x31B: 15, 16, 24 bits for each size */
+		r->width = sizes[(n - 0x10) / 3][0];
+		r->height = sizes[(n - 0x10) / 3][1];
+		r->depth = rgb[(n - 0x10) % 3];
+		return 1;
+	}
+	if (n == 1 || n == 3 || n == 5 || n == 7) {	/* 8-bit modes: the nearest RGB depth */
+		r->width = sizes[n / 2][0];
+		r->height = sizes[n / 2][1];
+		r->depth = 8;
+		return 1;
+	}
+	return 0;
+}
+
+/* video=[name:]WxH[-bpp][@refresh]...: the size and depth asked. */
+static int video_option(const char *args, struct video_request *r, const char **what, size_t *wlen)
+{
+	size_t n;
+	const char *v = kernel_option(args, "video=", &n);
+	if (!v)
+		return 0;
+	*what = v - 6;
+	*wlen = n + 6;
+	const char *colon = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == ':') {
+			colon = v + i;
+			break;
+		}
+	if (colon) {
+		n -= (size_t)(colon + 1 - v);
+		v = colon + 1;
+	}
+	uint32_t f[3] = { 0, 0, 0 };
+	size_t i = 0;
+	for (int k = 0; k < 3; k++) {
+		size_t start = i;
+		while (i < n && v[i] >= '0' && v[i] <= '9' && f[k] < 100000)
+			f[k] = f[k] * 10 + (uint32_t)(v[i++] - '0');
+		if (i == start)
+			return k >= 2 ? (r->width = f[0], r->height = f[1], 1) : 0;
+		if (k == 0 && (i >= n || v[i++] != 'x'))
+			return 0;
+		if (k == 1 && (i >= n || v[i] != '-'))
+			break;
+		if (k == 1)
+			i++;
+	}
+	r->width = f[0];
+	r->height = f[1];
+	r->depth = f[2];
+	return 1;
+}
+
+/* screen_info (32-bit entry; the setup code fills it on the 16-bit one):
+ * a linear framebuffer when vga= names a VESA graphics mode or video=
+ * a size and a mode can be set, else the VGA text console when there is
+ * a VGA (so console=tty0 shows text), else nothing. */
+static int fill_screen_info(uint8_t *si, const struct boot_request *req, const struct boot_env *env,
+			    struct plan *p, struct diag *d)
+{
+	struct video_request vr = { 0, 0, 0 };
+	uint16_t vga;
+	char what[40];
+	const char *w = 0;
+	size_t wl = 0;
+	int asked = 0;
+	if (vga_mode(req->args, &vga) && vesa_mode(vga, &vr)) {
+		fmt_snprintf(what, sizeof(what), "vga=0x%x", vga);
+		asked = 1;
+	} else if (video_option(req->args, &vr, &w, &wl)) {
+		fmt_snprintf(what, sizeof(what), "%.*s", (int)(wl < 30 ? wl : 30), w);
+		asked = 1;
+	}
+	if (asked) {
+		int r = video_for_payload("linux", what, env, &vr, 0, p, d);
+		if (r < 0)
+			return r;
+		if (r == 1) {
+			const struct video_mode *m = &p->video;
+			si[SI_ORIG_VIDEO_ISVGA] = VIDEO_TYPE_VLFB;
+			put_le16(si + SI_LFB_WIDTH, (uint16_t)m->width);
+			put_le16(si + SI_LFB_HEIGHT, (uint16_t)m->height);
+			put_le16(si + SI_LFB_DEPTH, (uint16_t)m->bpp);
+			put_le32(si + SI_LFB_BASE, (uint32_t)m->addr);
+			put_le32(si + SI_LFB_SIZE, (m->size + 0xFFFF) >> 16);
+			put_le16(si + SI_LFB_LINELENGTH, (uint16_t)m->pitch);
+			uint8_t *c = si + SI_RED_SIZE;
+			c[0] = m->red_size;
+			c[1] = m->red_pos;
+			c[2] = m->green_size;
+			c[3] = m->green_pos;
+			c[4] = m->blue_size;
+			c[5] = m->blue_pos;
+			if (m->bpp == 32) {	/* the unused top byte */
+				c[6] = 8;
+				c[7] = 24;
+			}
+			put_le16(si + SI_PAGES, 1);
+			return 0;
+		}
+	}
+	if (!env->video || !env->video->vga_text)
+		return 0;
+	si[SI_ORIG_X] = env->video->cursor_x;	/* plan_execute updates both after its last line */
+	si[SI_ORIG_Y] = env->video->cursor_y;
+	p->text_cursor = 1;
+	si[SI_ORIG_VIDEO_MODE] = 3;
+	si[SI_ORIG_VIDEO_COLS] = 80;
+	si[SI_ORIG_VIDEO_LINES] = 25;
+	si[SI_ORIG_VIDEO_ISVGA] = VIDEO_TYPE_VGA_TEXT;
+	put_le16(si + SI_ORIG_VIDEO_EGA_BX, 0x0003);	/* colour, 256 KiB */
+	put_le16(si + SI_ORIG_VIDEO_POINTS, 16);
+	return 0;
 }
 
 /* mem= ends memory for the kernel, so the initrd must end below it too. */
@@ -430,7 +557,12 @@ static int build_boot_params(const struct boot_request *req, const uint8_t *hdr,
 	}
 	if (env->rsdp)
 		put_le64(bp + BP_ACPI_RSDP_ADDR, env->rsdp);
+	int r = fill_screen_info(bp, req, env, p, d);
+	if (r)
+		return r;
 	memcpy(bp + BP_SIZE, req->args, cl + 1);
+	if (p->text_cursor)
+		p->text_cursor = *at + SI_ORIG_X;
 	struct plan_seg *s = plan_add(p, *at, len, SRC_MEM, "linux boot_params");
 	if (!s)
 		return diag_fail(d, ST_NO_MEMORY, "linux: no memory for the plan");

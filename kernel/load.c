@@ -7,6 +7,7 @@
 #include "handoff.h"
 #include "load.h"
 #include "status.h"
+#include "video.h"
 
 extern uint64_t gdt[6];
 
@@ -111,6 +112,16 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 			return r;
 	}
 
+	/* the payload's graphics mode, last: fwboot's lines stay on the text
+	 * screen until now, and nothing draws on the framebuffer after */
+	if (p->video_note[0])
+		log_info("video: %s", p->video_note);
+	if (p->set_video) {
+		r = video_set(p->video_caps, &p->video, d);
+		if (r)
+			return r;
+	}
+
 	/* 3. the trampoline, its params and the staged moves */
 	uint8_t *tp = (uint8_t *)(uintptr_t)t;
 	struct tramp_params *pa = (struct tramp_params *)(tp + poff);
@@ -164,6 +175,9 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 			 p->entry, p->regs.eax, p->regs.ebx, p->regs.esi, n, n == 1 ? "" : "s");
 	}
 
+	/* the kernel's text goes on below fwboot's last line (unless that block is staged) */
+	if (p->text_cursor && !mem_overlaps(m, p->text_cursor, 2, CLAIM_SELF))
+		console_vga_cursor((uint8_t *)(uintptr_t)p->text_cursor);
 	__asm__ volatile("jmp *%0" : : "r"((uint32_t)t), "S"(pa) : "memory");
 	__builtin_unreachable();
 }

@@ -21,6 +21,7 @@
 #include "status.h"
 #include "str.h"
 #include "timer.h"
+#include "video.h"
 
 #define LOADER_NAME "fwboot " FWBOOT_VERSION
 #define MAP_CAP 256
@@ -36,7 +37,8 @@ extern char _image_start[], _image_end[];
 static struct mem_region map_store[MAP_CAP], ram_store[MAP_CAP];
 static struct mem_claim boot_claims[BOOT_CLAIMS];
 static struct mem_map mm;
-static struct boot_env env = { &mm, 0, 0 };
+static struct video_caps video;
+static struct boot_env env = { &mm, 0, 0, &video };
 static struct fw_cfg_entry *dir;
 static size_t ndir;
 
@@ -300,6 +302,8 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	struct diag d;
 	struct loader_info li;
 	serial_init();
+	video_probe(&video);
+	console_vga_enable(video.vga_text);
 	read_loader_info(magic, info_addr, &li);
 	console_set_level((enum console_level)cmdline_verbosity(li.cmdline));
 	if (console_get_level() > CONSOLE_QUIET)
@@ -313,6 +317,10 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 		log_info("memory: 0x%010llx-0x%010llx type %u", (unsigned long long)mm.map[i].start,
 			 (unsigned long long)mm.map[i].end - 1, mm.map[i].type);
 	setup_heap();
+	{
+		char vs[160];
+		log_info("video: %s", video_caps_str(&video, vs, sizeof(vs)));
+	}
 	env.rsdp = acpi_find_rsdp();
 	env.smbios = smbios_find_entry();
 

@@ -10,8 +10,12 @@
 #include "multiboot2.h"
 #include "status.h"
 #include "str.h"
+#include "video.h"
 
 #define PAGE 4096ULL
+
+_Static_assert(MB1_I_FB_ADDR + VIDEO_FB_COLOR == 112, "colour info where GRUB writes it");
+_Static_assert(MB1_I_FB_ADDR + VIDEO_FB_RGB_LEN <= MB1_INFO_SIZE, "framebuffer fields fit the info block");
 
 int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct diag *d)
 {
@@ -41,6 +45,14 @@ int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct
 			h->load_end_addr = get_le32(hdr + off + MB1_H_LOAD_END_ADDR);
 			h->bss_end_addr = get_le32(hdr + off + MB1_H_BSS_END_ADDR);
 			h->entry_addr = get_le32(hdr + off + MB1_H_ENTRY_ADDR);
+		}
+		if (flags & MB1_HF_VIDEO_MODE) {
+			if (!in_bounds(off, MB1_H_SIZE_VIDEO, len))
+				return diag_fail(d, ST_BAD_IMAGE, "multiboot1: header with video mode fields truncated");
+			h->mode_type = get_le32(hdr + off + MB1_H_MODE_TYPE);
+			h->width = get_le32(hdr + off + MB1_H_WIDTH);
+			h->height = get_le32(hdr + off + MB1_H_HEIGHT);
+			h->depth = get_le32(hdr + off + MB1_H_DEPTH);
 		}
 		return 0;
 	}
@@ -429,15 +441,13 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		put_le32(info + MB1_I_SHDR_SHNDX, secs.shndx);
 	}
 	if (h.flags & MB1_HF_VIDEO_MODE) {
-		/* fwboot sets no graphics mode: report the VGA text mode in use,
-		 * which the specification allows whatever mode was preferred */
+		/* a preference, never a refusal: without graphics the VGA text
+		 * mode in use, which the specification allows */
+		struct video_request vr = { h.width, h.height, h.depth };
+		int gfx = h.mode_type == MB1_MODE_LINEAR &&
+			  video_for_payload("multiboot1", "header flag 2 (video mode)", env, &vr, 0, p, d) == 1;
 		flags |= MB1_IF_FRAMEBUFFER;
-		put_le64(info + MB1_I_FB_ADDR, 0xB8000);
-		put_le32(info + MB1_I_FB_PITCH, 160);
-		put_le32(info + MB1_I_FB_WIDTH, 80);
-		put_le32(info + MB1_I_FB_HEIGHT, 25);
-		info[MB1_I_FB_BPP] = 16;
-		info[MB1_I_FB_TYPE] = MB1_FB_TYPE_EGA_TEXT;
+		video_put_fb(info + MB1_I_FB_ADDR, gfx ? &p->video : 0);
 	}
 	put_le32(info + MB1_I_FLAGS, flags);
 

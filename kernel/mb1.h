@@ -11,6 +11,7 @@ struct mb1_header {
 	uint32_t header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
 	uint32_t skipped;	/* magics before it whose checksum failed */
 	uint32_t skip_off, skip_sum;	/* the first of them */
+	uint32_t mode_type, width, height, depth;	/* flag bit 2 */
 };
 
 /* Find the header in the first 8 KiB of hdr[0..len): the first 4-aligned

@@ -12,6 +12,9 @@
 #include "multiboot2.h"
 #include "status.h"
 #include "str.h"
+#include "video.h"
+
+_Static_assert(8 + VIDEO_FB_COLOR == sizeof(struct mb2_tag_framebuffer), "colour info after the common part");
 
 #define RSDP_MAX_LEN 256	/* a revision 2+ length beyond this is not trusted */
 
@@ -87,6 +90,7 @@ static int info_supported(uint32_t type)
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
 	case MB2_TAG_LOAD_BASE_ADDR:
+	case MB2_TAG_FRAMEBUFFER:	/* mb2_plan checks there is a screen */
 		return 1;
 	}
 	return 0;
@@ -164,12 +168,17 @@ static int take_tag(struct mb2_header *h, const uint8_t *t, uint32_t type, int o
 			h->ega_console = 1;	/* fwboot leaves the EGA text console as it is */
 			return 0;
 		}
-		if (optional)
-			return 0;
-		return diag_fail(d, ST_BAD_IMAGE,
-				 "multiboot2: header tag 4 (console flags) requires a console, but the image does not "
-				 "support EGA text and fwboot sets no graphics mode (console_flags 0x%x)", cf);
+		if (!optional)
+			h->fb_console = cf;	/* a graphics console: mb2_plan checks one is set */
+		return 0;
 	}
+	case MB2_HTAG_FRAMEBUFFER:	/* mb2_plan decides, knowing the display */
+		h->fb_tag = 1;
+		h->fb_required = !optional;
+		h->fb_width = get_le32(t + MB2_HT_FB_WIDTH);
+		h->fb_height = get_le32(t + MB2_HT_FB_HEIGHT);
+		h->fb_depth = get_le32(t + MB2_HT_FB_DEPTH);
+		return 0;
 	case MB2_HTAG_MODULE_ALIGN:
 		h->module_align = 1;	/* modules are always page-aligned */
 		return 0;
@@ -191,8 +200,7 @@ static int take_tag(struct mb2_header *h, const uint8_t *t, uint32_t type, int o
 			h->preference = MB2_RELOC_PREF_NONE;	/* a hint fwboot does not know */
 		return 0;
 	}
-	/* framebuffer, the EFI tags and unknown types: fwboot boots from a
-	 * BIOS and sets no graphics mode */
+	/* the EFI tags and unknown types: fwboot boots from a BIOS */
 	return optional ? 0 : refuse_tag(type, d);
 }
 
@@ -475,6 +483,8 @@ struct mb2_info_parts {
 	uint8_t smbios_major, smbios_minor;	/* the SMBIOS tag, when smbios_len */
 	uint32_t smbios_len;
 	const uint8_t *smbios_table;
+	const struct video_mode *fb;	/* the graphics mode set, or NULL */
+	int fb_text;			/* no graphics: report the EGA text screen */
 };
 
 /* Start a tag at *pos (b NULL: only count); returns where it starts. */
@@ -566,17 +576,12 @@ static uint64_t build_info(uint8_t *b, const struct boot_request *req, const str
 			memcpy(b + at + 16, ip->smbios_table, ip->smbios_len);
 		}
 	}
-	if (ip->ega) {
-		/* fwboot sets no mode: the EGA text console the BIOS left */
-		at = tag_at(b, &pos, MB2_TAG_FRAMEBUFFER, sizeof(struct mb2_tag_framebuffer));
-		if (b) {
-			put_le64(b + at + 8, 0xB8000);
-			put_le32(b + at + 16, 160);
-			put_le32(b + at + 20, 80);
-			put_le32(b + at + 24, 25);
-			b[at + 28] = 16;
-			b[at + 29] = MB2_FB_TYPE_EGA_TEXT;
-		}
+	if (ip->fb || ip->fb_text || ip->ega) {
+		/* the mode set for the kernel, else the EGA text console the BIOS left */
+		at = tag_at(b, &pos, MB2_TAG_FRAMEBUFFER,
+			    ip->fb ? 8 + VIDEO_FB_RGB_LEN : sizeof(struct mb2_tag_framebuffer));
+		if (b)
+			video_put_fb(b + at + 8, ip->fb);
 	}
 	tag_at(b, &pos, MB2_TAG_END, sizeof(struct mb2_tag));
 	if (b) {
@@ -619,6 +624,36 @@ static int check_acpi(const struct mb2_header *h, struct mb2_info_parts *ip, str
 	 * that too when the image asks for the old tag */
 	if (ip->acpi_tag == MB2_TAG_ACPI_NEW && (h->requested >> MB2_TAG_ACPI_OLD & 1))
 		ip->acpi_old_too = 1;
+	return 0;
+}
+
+/* The framebuffer tag and a request for the framebuffer information:
+ * a graphics mode when one can be set, else the EGA text screen when
+ * there is a VGA; a required tag or request that gets neither is refused. */
+static int plan_framebuffer(const struct mb2_header *h, const struct boot_env *env, struct plan *p,
+			    struct mb2_info_parts *ip, struct diag *d)
+{
+	int text = env->video && env->video->vga_text;
+	if (h->fb_tag) {
+		struct video_request vr = { h->fb_width, h->fb_height, h->fb_depth };
+		int r = video_for_payload("multiboot2", "header tag 5 (framebuffer)", env, &vr, h->fb_required, p, d);
+		if (r < 0)
+			return r;
+		if (r == 1)
+			ip->fb = &p->video;
+	}
+	if (!ip->fb && (h->fb_tag || h->requested >> MB2_TAG_FRAMEBUFFER & 1))
+		ip->fb_text = text;
+	if (h->fb_console && !ip->fb)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot2: header tag 4 (console flags) requires a console, but the image does not "
+				 "support EGA text and fwboot set no graphics mode (%s) (console_flags 0x%x)",
+				 h->fb_tag ? "no display for the framebuffer tag" : "the image has no framebuffer tag",
+				 h->fb_console);
+	if ((h->required >> MB2_TAG_FRAMEBUFFER & 1) && !ip->fb && !ip->fb_text && !ip->ega)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "multiboot2: information request for tag 8 (framebuffer information) is required, "
+				 "but there is no display (no VGA on PCI)");
 	return 0;
 }
 
@@ -696,6 +731,9 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	basic_meminfo(m, &ip.mem_lower, &ip.mem_upper);
 	ip.load_base = (uint32_t)base;
 	ip.ega = h.ega_console;
+	r = plan_framebuffer(&h, env, p, &ip, d);
+	if (r)
+		return r;
 
 	uint64_t total = build_info(0, req, m, &ip);
 	uint8_t *info;

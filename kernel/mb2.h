@@ -13,7 +13,10 @@ struct mb2_header {
 	uint32_t entry_addr;	/* entry address tag */
 	uint32_t min_addr, max_addr, align, preference;	/* relocatable tag */
 	int ega_console;	/* console required, EGA text accepted: report it */
+	uint32_t fb_console;	/* console required, no EGA text: its console_flags (a framebuffer must be set) */
 	int module_align;	/* module alignment tag seen (fwboot page-aligns always) */
+	int fb_tag, fb_required;	/* framebuffer tag seen; without the optional flag */
+	uint32_t fb_width, fb_height, fb_depth;	/* what it asks (0: no preference) */
 	uint32_t requested;	/* bit t: information tag type t asked for (types below 32) */
 	uint32_t required;	/* bit t: asked for without the optional flag */
 	uint32_t skipped;	/* magics before it whose checksum failed */

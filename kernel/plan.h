@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "file.h"
+#include "video.h"
 
 enum seg_src {
 	SRC_FILE,	/* bytes [off, off+len) of file */
@@ -41,6 +42,12 @@ struct plan {
 	struct plan_regs regs;
 	const char *format;		/* "multiboot1", ... for the log */
 	char note[192];			/* what the planner wants logged ("" for nothing) */
+	int set_video;			/* set video (on video_caps) at the hand-off */
+	struct video_mode video;
+	const struct video_caps *video_caps;
+	char video_note[200];		/* what the payload's video request got, for the log */
+	uint64_t text_cursor;		/* where to store the text cursor's column, row (u8 each) after
+					 * fwboot's last line: Linux's screen_info.orig_x/y; 0 none */
 };
 
 /* Append a segment; grows with zalloc. Returns the segment or NULL. */

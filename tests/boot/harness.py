@@ -417,3 +417,157 @@ def contiguous_available(entries, start):
                 pos = e['base'] + e['len']
                 moved = True
     return pos - start
+
+
+# ---- the screen: QEMU's monitor (QMP) reads it back ----
+
+class Screen:
+    """A screendump: .width, .height, .pixels (RGB bytes, row after row)."""
+
+    def __init__(self, width, height, pixels):
+        self.width, self.height, self.pixels = width, height, pixels
+
+    def pixel(self, x, y):
+        i = (y * self.width + x) * 3
+        return tuple(self.pixels[i:i + 3])
+
+
+def parse_ppm(data):
+    """A binary PPM (P6, maxval 255), as QEMU's screendump writes it."""
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b'#':
+            pos = data.index(b'\n', pos) + 1
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    pos += 1    # the one whitespace byte after maxval
+    if fields[0] != b'P6' or fields[3] != b'255':
+        fail('screendump is not a P6 PPM with maxval 255 (%r)' % fields)
+    w, h = int(fields[1]), int(fields[2])
+    pixels = data[pos:pos + w * h * 3]
+    if len(pixels) != w * h * 3:
+        fail('screendump has %d pixel bytes, expected %d' % (len(pixels), w * h * 3))
+    return Screen(w, h, pixels)
+
+
+class _Qmp:
+    def __init__(self, path):
+        import json
+        import socket
+        self.json = json
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.connect(path)
+        self.f = self.sock.makefile('rw')
+        self.f.readline()       # the greeting
+        self.cmd('qmp_capabilities')
+
+    def cmd(self, name, **args):
+        self.f.write(self.json.dumps({'execute': name, 'arguments': args}) + '\n')
+        self.f.flush()
+        while True:
+            line = self.f.readline()
+            if not line:
+                fail('QMP: QEMU closed the monitor during %s' % name)
+            reply = self.json.loads(line)
+            if 'error' in reply:
+                fail('QMP %s: %s' % (name, reply['error'].get('desc')))
+            if 'return' in reply:
+                return reply['return']
+
+    def close(self):
+        self.sock.close()
+
+
+def boot_screen(files=None, append=None, until=(), extra=(), mem='256M', timeout=DEFAULT_TIMEOUT,
+                cdrom=None, vga_text=False):
+    """Boot like boot() with a display (give it in extra, e.g. -vga std) and
+    a QMP socket; once the console shows one of the strings in until (the
+    guest has drawn and waits), read the screen (r.screen, a Screen) and,
+    with vga_text, the VGA text window 0xB8000-0xBFFFF (r.vga_text, bytes:
+    character, attribute, ...), then quit QEMU. When QEMU exits first,
+    r.screen is None. The timeout guards a hang only."""
+    import time
+    d = tempfile.mkdtemp(prefix='fwboot-qmp-')
+    try:
+        serial = os.path.join(d, 'serial.txt')
+        sock = os.path.join(d, 'qmp.sock')
+        if cdrom is not None:
+            cmd = [QEMU, '-cdrom', cdrom, '-boot', 'd']
+        else:
+            cmd = [QEMU, '-kernel', FWBOOT]
+        cmd += ['-nodefaults', '-display', 'none', '-no-reboot', '-serial', 'file:' + serial,
+                '-device', DEBUG_EXIT, '-accel', accel(), '-m', str(mem),
+                '-qmp', 'unix:%s,server=on,wait=off' % sock]
+        if append is not None:
+            cmd += ['-append', append]
+        for name, path in _pairs(files):
+            cmd += ['-fw_cfg', 'name=%s,file=%s' % (qemu_opt(name), qemu_opt(path))]
+        cmd += list(extra)
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        screen = text = None
+        hang = False
+        deadline = time.monotonic() + timeout
+        seen = False
+        while p.poll() is None and not seen:
+            if time.monotonic() > deadline:
+                hang = True
+                break
+            try:
+                with open(serial, 'rb') as f:
+                    console = f.read().decode('latin-1')
+                seen = any(u in console for u in until)
+            except FileNotFoundError:
+                pass
+            if not seen:
+                time.sleep(0.2)
+        if seen:
+            q = _Qmp(sock)
+            shot = os.path.join(d, 'screen.ppm')
+            q.cmd('screendump', filename=shot)
+            with open(shot, 'rb') as f:
+                screen = parse_ppm(f.read())
+            if vga_text:
+                dump = os.path.join(d, 'vga.bin')
+                q.cmd('pmemsave', val=0xB8000, size=0x8000, filename=dump)
+                with open(dump, 'rb') as f:
+                    text = f.read()
+            try:
+                q.cmd('quit')
+            except TestFailure:
+                pass
+            q.close()
+        if hang:
+            p.kill()
+        try:
+            out, _ = p.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, _ = p.communicate()
+        try:
+            with open(serial, 'rb') as f:
+                console = f.read().decode('latin-1')
+        except FileNotFoundError:
+            console = ''
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    r = BootResult(cmd, None if hang else p.returncode, console.replace('\r\n', '\n'), hang,
+                   (out or b'').decode('utf-8', 'replace'), timeout)
+    r.screen = screen
+    r.vga_text = text
+    ctx = current_test()
+    if ctx is not None:
+        ctx.boots.append(r)
+    return r
+
+
+def vga_text_rows(data, cols=80):
+    """The characters of a VGA text window dump (char, attribute pairs), as rows of cols."""
+    chars = ''.join(chr(c) if 0x20 <= c < 0x7f else ' ' for c in data[0::2])
+    return [chars[i:i + cols] for i in range(0, len(chars), cols)]

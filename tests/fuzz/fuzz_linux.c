@@ -33,9 +33,22 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct file rd1 = { "opt/r1", 0, 0, 12345, img };
 	struct file rd2 = { "opt/r2", 0, 0, (uint64_t)(how >> 4) << 22, img };
 	struct boot_module mods[2] = { { &rd1, "" }, { &rd2, "" } };
-	struct boot_request req = { &k, (how & 8) ? "console=ttyS0 vga=0x317 mem=0x4000000" : "", mods,
-				    (how >> 4) & 1 ? 2 : 1, 0, "fwboot fuzz", entries[(how >> 1) & 3] };
-	struct boot_env env = { &mm, 0, 0 };
+	/* with bit 5, the command line is the input's last 48 bytes (vga=, video=, mem= parsing) */
+	char tail[49];
+	size_t tn = size < 48 ? size : 48;
+	memcpy(tail, data + size - tn, tn);
+	tail[tn] = 0;
+	for (size_t i = 0; i < tn; i++)
+		if (!tail[i])
+			tail[i] = ' ';
+	const char *args = (how & 32) ? tail : (how & 8) ? "console=ttyS0 vga=0x317 mem=0x4000000" : "";
+	struct boot_request req = { &k, args, mods, (how >> 4) & 1 ? 2 : 1, 0, "fwboot fuzz",
+				    entries[(how >> 1) & 3] };
+	/* and with bit 6, a display to set modes on */
+	static const struct video_caps vga = { .kind = VIDEO_BOCHS_PORTS, .name = "fuzz VGA", .vga_text = 1,
+					       .fb_base = 0xfd000000, .vram = 16 << 20, .max_width = 16000,
+					       .max_height = 12000, .depths = 0xf };
+	struct boot_env env = { &mm, 0, 0, (how & 64) ? &vga : 0 };
 	struct plan p;
 	struct diag d;
 	memset(&p, 0, sizeof(p));

@@ -113,3 +113,32 @@ $(K2)/%.gz: $(K2)/%
 	gzip -9 -n -c $< > $@
 
 .PHONY: kernels
+
+# ---- fbtest: graphics requests (fbentry.S, fbtest.c) ----
+#   fbtest-mb1.elf        Multiboot 1, flag 2: linear 800x600x32
+#   fbtest-mb1-16.elf     Multiboot 1, flag 2: linear 640x480x16
+#   fbtest-mb2.elf        Multiboot 2, framebuffer tag 800x600x32, required
+#   fbtest-mb2opt.elf     Multiboot 2, framebuffer tag 800x600x32, optional
+#   fbtest-mb2any.elf     Multiboot 2, framebuffer tag 0x0x0 (no preference), required
+
+FBTEST_VARIANTS := mb1 mb1-16 mb2 mb2opt mb2any
+FBTEST_DEFS_mb1 := -DFBTEST_MB1 -DFB_W=800 -DFB_H=600 -DFB_D=32
+FBTEST_DEFS_mb1-16 := -DFBTEST_MB1 -DFB_W=640 -DFB_H=480 -DFB_D=16
+FBTEST_DEFS_mb2 := -DFB_W=800 -DFB_H=600 -DFB_D=32
+FBTEST_DEFS_mb2opt := -DFBTEST_FB_OPTIONAL -DFB_W=800 -DFB_H=600 -DFB_D=32
+FBTEST_DEFS_mb2any := -DFB_W=0 -DFB_H=0 -DFB_D=0
+FBTEST_KERNELS := $(patsubst %,$(K2)/fbtest-%.elf,$(FBTEST_VARIANTS))
+TEST_KERNELS += $(FBTEST_KERNELS)
+kernels: $(FBTEST_KERNELS)
+.SECONDARY: $(foreach v,$(FBTEST_VARIANTS),$(K2)/obj2/fb-$(v)/fbtest.o $(K2)/obj2/fb-$(v)/fbentry.o)
+
+$(K2)/obj2/fb-%/fbtest.o: $(K2SRC)/fbtest.c $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PVHTEST_CFLAGS) -DFBTEST_VARIANT='"$*"' -c -o $@ $<
+
+$(K2)/obj2/fb-%/fbentry.o: $(K2SRC)/fbentry.S $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) -m32 $(FBTEST_DEFS_$*) -c -o $@ $<
+
+$(K2)/fbtest-%.elf: $(K2)/obj2/fb-%/fbentry.o $(K2)/obj2/fb-%/fbtest.o $(K2SRC)/mb2test.ld
+	$(LD) $(K2_LDFLAGS) --defsym=KTEST_BASE=0x100000 -o $@ $(filter %.o,$^)

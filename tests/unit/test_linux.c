@@ -82,9 +82,11 @@ static struct boot_request request(const uint8_t *img, size_t size, const char *
 	return r;
 }
 
+static const struct video_caps *video_env;	/* what the planner sees as env->video */
+
 static int plan_with(const struct boot_request *r, struct plan *p, struct diag *d, uint64_t rsdp)
 {
-	struct boot_env env = { &mm, rsdp, 0 };
+	struct boot_env env = { &mm, rsdp, 0, video_env };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	size_t n = r->kernel->size < IMAGE_HEADER_WINDOW ? r->kernel->size : IMAGE_HEADER_WINDOW;
@@ -659,6 +661,100 @@ static void test_default_entry(void)
 	free(b);
 }
 
+/* screen_info: the VGA text console, or a linear framebuffer for vga=/video= */
+static void test_screen_info(void)
+{
+	static const struct video_caps vga = { .kind = VIDEO_BOCHS_PORTS, .name = "Bochs VGA", .vga_text = 1,
+					       .fb_base = 0xfd000000, .vram = 16 << 20, .max_width = 16000,
+					       .max_height = 12000, .depths = 0xf, .cursor_x = 0, .cursor_y = 17 };
+	static const struct video_caps text = { .kind = VIDEO_NONE, .name = "none", .vga_text = 1, .cursor_y = 3 };
+	struct plan p;
+	struct diag d;
+	size_t size = 0x10000;
+	uint8_t *b = make_bzimage(size, 0x020F);
+	const uint8_t *si;
+	map_qemu(512 * MiB);
+
+	/* no display: screen_info stays zero, as before */
+	struct boot_request r = request(b, size, "console=tty0", 0, "32");
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	si = seg_named(&p, "linux boot_params")->mem;
+	for (int i = 0; i < SI_SIZE; i++)
+		ok_eq(si[i], 0);
+	/* a VGA: 80x25 colour text, the cursor where fwboot left it */
+	video_env = &vga;
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	si = seg_named(&p, "linux boot_params")->mem;
+	ok_eq(si[SI_ORIG_X], 0);
+	ok_eq(si[SI_ORIG_Y], 17);
+	ok_eq(si[SI_ORIG_VIDEO_MODE], 3);
+	ok_eq(si[SI_ORIG_VIDEO_COLS], 80);
+	ok_eq(si[SI_ORIG_VIDEO_LINES], 25);
+	ok_eq(si[SI_ORIG_VIDEO_ISVGA], VIDEO_TYPE_VGA_TEXT);
+	ok_eq(get_le16(si + SI_ORIG_VIDEO_EGA_BX), 3);
+	ok_eq(get_le16(si + SI_ORIG_VIDEO_POINTS), 16);
+	ok_eq(p.set_video, 0);
+	ok_eq(p.text_cursor, seg_named(&p, "linux boot_params")->dst + SI_ORIG_X);	/* updated at the hand-off */
+	/* vga=0x315 (VESA 0x115): 800x600x24 as a VESA linear framebuffer */
+	r = request(b, size, "vga=0x315 console=tty0", 0, "32");
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	si = seg_named(&p, "linux boot_params")->mem;
+	ok_eq(p.set_video, 1);
+	ok_eq(p.text_cursor, 0);
+	ok_eq(si[SI_ORIG_VIDEO_ISVGA], VIDEO_TYPE_VLFB);
+	ok_eq(get_le16(si + SI_LFB_WIDTH), 800);
+	ok_eq(get_le16(si + SI_LFB_HEIGHT), 600);
+	ok_eq(get_le16(si + SI_LFB_DEPTH), 24);
+	ok_eq(get_le32(si + SI_LFB_BASE), 0xfd000000);
+	ok_eq(get_le16(si + SI_LFB_LINELENGTH), 2400);
+	ok_eq(get_le32(si + SI_LFB_SIZE), (2400 * 600 + 0xffff) >> 16);
+	ok(si[SI_RED_SIZE] == 8 && si[SI_RED_SIZE + 1] == 16 && si[SI_RED_SIZE + 2] == 8 && si[SI_RED_SIZE + 3] == 8 &&
+	   si[SI_RED_SIZE + 4] == 8 && si[SI_RED_SIZE + 5] == 0 && si[SI_RED_SIZE + 6] == 0);
+	ok_eq(get_le16(si + SI_PAGES), 1);
+	ok_str(p.video_note, "linux vga=0x315 asks for 800x600x24: setting 800x600x24 on Bochs VGA, framebuffer at "
+			     "0xfd000000, pitch 2400");
+	/* vga=0x317: 1024x768x16, 5:6:5 */
+	r = request(b, size, "vga=0x317", 0, "32");
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	si = seg_named(&p, "linux boot_params")->mem;
+	ok(p.video.width == 1024 && p.video.bpp == 16 && si[SI_RED_SIZE] == 5 && si[SI_RED_SIZE + 1] == 11);
+	/* video=[name:]WxH[-bpp]; the last of several wins; 32 bits name the unused byte */
+	r = request(b, size, "video=800x600 video=Virtual-1:1280x1024-32@60", 0, "32");
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	si = seg_named(&p, "linux boot_params")->mem;
+	ok(p.video.width == 1280 && p.video.height == 1024 && p.video.bpp == 32);
+	ok(si[SI_RED_SIZE + 6] == 8 && si[SI_RED_SIZE + 7] == 24);
+	r = request(b, size, "video=640x480", 0, "32");
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	ok(p.video.width == 640 && p.video.height == 480 && p.video.bpp == 32);
+	/* not a size, not a VESA graphics mode: text */
+	r = request(b, size, "video=vesafb:mtrr:3 vga=normal", 0, "32");
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	si = seg_named(&p, "linux boot_params")->mem;
+	ok_eq(p.set_video, 0);
+	ok_eq(si[SI_ORIG_VIDEO_ISVGA], VIDEO_TYPE_VGA_TEXT);
+	r = request(b, size, "vga=0x30A", 0, "32");
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	ok_eq(p.set_video, 0);
+	/* asked, but only text there: text, and the log says so */
+	video_env = &text;
+	r = request(b, size, "vga=0x315", 0, "32");
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	si = seg_named(&p, "linux boot_params")->mem;
+	ok_eq(p.set_video, 0);
+	ok_eq(si[SI_ORIG_VIDEO_ISVGA], VIDEO_TYPE_VGA_TEXT);
+	ok_eq(si[SI_ORIG_Y], 3);
+	ok_str(p.video_note, "linux vga=0x315 asks for 800x600x24: no display (no Bochs-compatible VGA on PCI); "
+			     "staying in VGA text mode");
+	/* the 16-bit entry: the setup code does its own video (vid_mode), fwboot sets none */
+	video_env = &vga;
+	r = request(b, size, "vga=0x315", 0, "16");
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	ok_eq(p.set_video, 0);
+	video_env = 0;
+	free(b);
+}
+
 int main(void)
 {
 	test_parse();
@@ -670,5 +766,6 @@ int main(void)
 	test_initrd_limits();
 	test_e820_limit();
 	test_default_entry();
+	test_screen_info();
 	return test_done("linux");
 }

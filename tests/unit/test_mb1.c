@@ -53,9 +53,11 @@ static struct file file_of(const char *name, const uint8_t *buf, size_t len)
 	return f;
 }
 
+static const struct video_caps *video_env;	/* what the planner sees as env->video */
+
 static int plan(struct boot_request *req, struct plan *p, struct diag *d)
 {
-	struct boot_env env = { &mm, 0, 0 };
+	struct boot_env env = { &mm, 0, 0, video_env };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	reset_mem();
@@ -233,6 +235,43 @@ int main(void)
 	ok(get_le32(info + MB1_I_FLAGS) & MB1_IF_FRAMEBUFFER);
 	ok_eq(get_le64(info + MB1_I_FB_ADDR), 0xB8000);
 	ok_eq(info[MB1_I_FB_TYPE], MB1_FB_TYPE_EGA_TEXT);
+	/* bit 2, linear mode 0, on a display: an RGB framebuffer, colour info where GRUB writes it (112) */
+	static const struct video_caps vga = { .kind = VIDEO_BOCHS_PORTS, .name = "Bochs VGA", .vga_text = 1,
+					       .fb_base = 0xfd000000, .vram = 16 << 20, .max_width = 16000,
+					       .max_height = 12000, .depths = 0xf };
+	put_le32(bad + 0x200 + MB1_H_MODE_TYPE, MB1_MODE_LINEAR);
+	put_le32(bad + 0x200 + MB1_H_WIDTH, 800);
+	put_le32(bad + 0x200 + MB1_H_HEIGHT, 600);
+	put_le32(bad + 0x200 + MB1_H_DEPTH, 32);
+	video_env = &vga;
+	ok_eq(plan(&req, &p, &d), 0);
+	info = p.segs[p.nsegs - 1].mem;
+	ok(get_le32(info + MB1_I_FLAGS) & MB1_IF_FRAMEBUFFER);
+	ok_eq(get_le64(info + MB1_I_FB_ADDR), 0xfd000000);
+	ok_eq(get_le32(info + MB1_I_FB_PITCH), 3200);
+	ok_eq(get_le32(info + MB1_I_FB_WIDTH), 800);
+	ok_eq(get_le32(info + MB1_I_FB_HEIGHT), 600);
+	ok_eq(info[MB1_I_FB_BPP], 32);
+	ok_eq(info[MB1_I_FB_TYPE], 1);
+	ok(info[110] == 0 && info[111] == 0);
+	ok(info[112] == 16 && info[113] == 8 && info[114] == 8 && info[115] == 8 && info[116] == 0 && info[117] == 8);
+	ok_eq(p.set_video, 1);
+	ok_eq(p.video.width, 800);
+	/* mode_type 1 (EGA text) stays in text even with a display */
+	put_le32(bad + 0x200 + MB1_H_MODE_TYPE, 1);
+	ok_eq(plan(&req, &p, &d), 0);
+	info = p.segs[p.nsegs - 1].mem;
+	ok_eq(info[MB1_I_FB_TYPE], MB1_FB_TYPE_EGA_TEXT);
+	ok_eq(p.set_video, 0);
+	video_env = 0;
+	/* a header with bit 2 cut short of its video fields */
+	{
+		uint8_t shorth[0x220] = { 0 };
+		struct mb1_header hh;
+		put_mb1(shorth + 0x200, MB1_HF_VIDEO_MODE);
+		ok_eq(mb1_find_header(shorth, sizeof(shorth), &hh, &d), -ST_BAD_IMAGE);
+		ok_str(d.msg, "multiboot1: header with video mode fields truncated");
+	}
 	/* segments overlapping each other */
 	uint32_t pa_ov[2] = { 0x100000, 0x101000 };
 	kf = file_of("opt/k", make_elf32(&len, 0x100000, 2, pa_ov, fs, ms), len);

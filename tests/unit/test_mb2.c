@@ -122,10 +122,11 @@ static struct file file_of(const char *name, const uint8_t *buf, size_t len)
 }
 
 static uint64_t rsdp_addr;	/* what the planner sees as env->rsdp */
+static const struct video_caps *video_env;	/* ... and as env->video */
 
 static int plan_with(struct boot_request *req, struct plan *p, struct diag *d, int reset)
 {
-	struct boot_env env = { &mm, rsdp_addr, 0 };
+	struct boot_env env = { &mm, rsdp_addr, 0, video_env };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	if (reset)
@@ -381,8 +382,13 @@ static void test_refusals(void)
 	struct mb2_header h;
 	struct diag d;
 
-	ok_eq(one_tag(MB2_HTAG_FRAMEBUFFER, 0, W(1024, 768, 32), &h, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: header tag 5 (framebuffer) is required but not supported");
+	/* the framebuffer tag is recorded; mb2_plan decides with the display (test_video.c) */
+	ok_eq(one_tag(MB2_HTAG_FRAMEBUFFER, 0, W(1024, 768, 32), &h, &d), 0);
+	ok_eq(h.fb_tag, 1);
+	ok_eq(h.fb_required, 1);
+	ok_eq(h.fb_width, 1024);
+	ok_eq(h.fb_height, 768);
+	ok_eq(h.fb_depth, 32);
 	ok_eq(one_tag(MB2_HTAG_FRAMEBUFFER, MB2_HT_OPTIONAL, W(1024, 768, 32), &h, &d), 0);
 	ok_eq(one_tag(MB2_HTAG_EFI_BS, 0, 0, 0, &h, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "multiboot2: header tag 7 (EFI boot services) is required but not supported");
@@ -395,8 +401,8 @@ static void test_refusals(void)
 	ok_eq(one_tag(42, MB2_HT_OPTIONAL, W(1), &h, &d), 0);
 
 	/* information requests: by name when required, skipped when optional */
-	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(1, 8), &h, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: information request for tag 8 (framebuffer information) is required but not supported");
+	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(1, 8), &h, &d), 0);	/* mb2_plan checks for a screen */
+	ok_eq(h.required >> MB2_TAG_FRAMEBUFFER & 1, 1);
 	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(12), &h, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "multiboot2: information request for tag 12 (EFI 64-bit system table) is required but not supported");
 	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(5), &h, &d), -ST_BAD_IMAGE);
@@ -409,9 +415,8 @@ static void test_refusals(void)
 	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(0, 1, 2, 3, 4, 6, 14, 15, 21), &h, &d), 0);
 
 	/* console flags */
-	ok_eq(one_tag(MB2_HTAG_CONSOLE, 0, W(MB2_CONSOLE_REQUIRED), &h, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: header tag 4 (console flags) requires a console, but the image does not support "
-		      "EGA text and fwboot sets no graphics mode (console_flags 0x1)");
+	ok_eq(one_tag(MB2_HTAG_CONSOLE, 0, W(MB2_CONSOLE_REQUIRED), &h, &d), 0);	/* mb2_plan decides */
+	ok_eq(h.fb_console, MB2_CONSOLE_REQUIRED);
 	ok_eq(one_tag(MB2_HTAG_CONSOLE, MB2_HT_OPTIONAL, W(MB2_CONSOLE_REQUIRED), &h, &d), 0);
 	ok_eq(h.ega_console, 0);
 	ok_eq(one_tag(MB2_HTAG_CONSOLE, 0, W(MB2_CONSOLE_REQUIRED | MB2_CONSOLE_EGA_TEXT), &h, &d), 0);
@@ -860,6 +865,137 @@ static void test_console(void)
 	free(k);
 }
 
+/* QEMU's -vga std as video_probe reads it, and a VGA fwboot cannot set modes on. */
+static const struct video_caps std_vga = { .kind = VIDEO_BOCHS_PORTS, .name = "Bochs VGA (PCI 00:02.0)",
+					   .vga_text = 1, .fb_base = 0xfd000000, .vram = 16 << 20,
+					   .max_width = 16000, .max_height = 12000, .depths = 0xf };
+static const struct video_caps text_vga = { .kind = VIDEO_NONE, .name = "none", .vga_text = 1 };
+
+static int plan_fb(uint16_t flags, const uint32_t *wh, size_t nwh, const uint32_t *req_types, size_t nreq,
+		   const struct video_caps *v, struct plan *p, struct diag *d)
+{
+	size_t len;
+	struct hb hb;
+	uint8_t *k = elf_with(&hb, &len);
+	if (nwh)
+		hb_tag(&hb, MB2_HTAG_FRAMEBUFFER, flags, wh, nwh);
+	if (nreq)
+		hb_tag(&hb, MB2_HTAG_INFO_REQUEST, 0, req_types, nreq);
+	hb_end(&hb);
+	static struct file kf;
+	kf = file_of("opt/k", k, len);
+	struct boot_request req = { .kernel = &kf, .args = "", .mods = 0, .nmods = 0, .loader_name = "fwboot" };
+	video_env = v;
+	int r = plan(&req, p, d);
+	video_env = 0;
+	return r;
+}
+
+static void test_framebuffer(void)
+{
+	struct plan p;
+	struct diag d;
+	const uint8_t *t;
+
+	/* required, on the standard VGA: an RGB framebuffer tag in GRUB's layout */
+	ok_eq(plan_fb(0, W(800, 600, 32), 0, 0, &std_vga, &p, &d), 0);
+	ok_eq(p.set_video, 1);
+	ok(p.video_caps == &std_vga);
+	ok_eq(p.video.width, 800);
+	t = find_tag(info_of(&p), MB2_TAG_FRAMEBUFFER, 0);
+	ok(t);
+	ok_eq(get_le32(t + 4), 38);
+	ok_eq(get_le64(t + 8), 0xfd000000);
+	ok_eq(get_le32(t + 16), 3200);
+	ok_eq(get_le32(t + 20), 800);
+	ok_eq(get_le32(t + 24), 600);
+	ok_eq(t[28], 32);
+	ok_eq(t[29], 1);
+	ok_eq(get_le16(t + 30), 0);
+	ok_eq(t[32], 16);	/* red position, size */
+	ok_eq(t[33], 8);
+	ok_eq(t[34], 8);
+	ok_eq(t[35], 8);
+	ok_eq(t[36], 0);
+	ok_eq(t[37], 8);
+	ok_str(p.video_note, "multiboot2 header tag 5 (framebuffer) asks for 800x600x32: setting 800x600x32 on "
+			     "Bochs VGA (PCI 00:02.0), framebuffer at 0xfd000000, pitch 3200");
+	/* no preference: fwboot's default */
+	ok_eq(plan_fb(0, W(0, 0, 0), 0, 0, &std_vga, &p, &d), 0);
+	ok_eq(p.video.width, 1024);
+	ok_eq(p.video.height, 768);
+	ok_eq(p.video.bpp, 32);
+	/* 16 bits per pixel: 5:6:5 */
+	ok_eq(plan_fb(MB2_HT_OPTIONAL, W(640, 480, 16), 0, 0, &std_vga, &p, &d), 0);
+	t = find_tag(info_of(&p), MB2_TAG_FRAMEBUFFER, 0);
+	ok_eq(get_le32(t + 16), 1280);
+	ok_eq(t[32], 11);
+	ok_eq(t[35], 6);
+
+	/* required without a display: refused by name, with what there is */
+	ok_eq(plan_fb(0, W(800, 600, 32), 0, 0, 0, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot2: header tag 5 (framebuffer) asks for a 800x600x32 framebuffer (0 = any), but no "
+		      "display (no Bochs-compatible VGA on PCI) (available: no display fwboot can drive)");
+	ok_eq(plan_fb(0, W(800, 600, 32), 0, 0, &text_vga, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot2: header tag 5 (framebuffer) asks for a 800x600x32 framebuffer (0 = any), but no "
+		      "display (no Bochs-compatible VGA on PCI) (available: no display fwboot can drive; VGA text mode only)");
+	/* optional: the EGA text screen when there is a VGA, else no tag */
+	ok_eq(plan_fb(MB2_HT_OPTIONAL, W(800, 600, 32), 0, 0, &text_vga, &p, &d), 0);
+	ok_eq(p.set_video, 0);
+	t = find_tag(info_of(&p), MB2_TAG_FRAMEBUFFER, 0);
+	ok(t && get_le64(t + 8) == 0xB8000 && t[29] == MB2_FB_TYPE_EGA_TEXT && get_le32(t + 4) == 32);
+	ok_str(p.video_note, "multiboot2 header tag 5 (framebuffer) asks for 800x600x32: no display (no "
+			     "Bochs-compatible VGA on PCI); staying in VGA text mode");
+	ok_eq(plan_fb(MB2_HT_OPTIONAL, W(800, 600, 32), 0, 0, 0, &p, &d), 0);
+	ok_eq(p.set_video, 0);
+	ok_eq(count_tags(info_of(&p), MB2_TAG_FRAMEBUFFER), 0);
+	ok_str(p.video_note, "multiboot2 header tag 5 (framebuffer) asks for 800x600x32: no display (no "
+			     "Bochs-compatible VGA on PCI); no framebuffer");
+
+	/* a required request for the framebuffer information: what there is, or a refusal */
+	ok_eq(plan_fb(0, 0, 0, W(8), 0, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot2: information request for tag 8 (framebuffer information) is required, but there "
+		      "is no display (no VGA on PCI)");
+	ok_eq(plan_fb(0, 0, 0, W(8), &text_vga, &p, &d), 0);
+	ok_eq(count_tags(info_of(&p), MB2_TAG_FRAMEBUFFER), 1);
+	ok_eq(plan_fb(0, 0, 0, W(8), &std_vga, &p, &d), 0);	/* no tag 5: no mode set, text reported */
+	ok_eq(p.set_video, 0);
+	t = find_tag(info_of(&p), MB2_TAG_FRAMEBUFFER, 0);
+	ok(t && t[29] == MB2_FB_TYPE_EGA_TEXT);
+	/* a required console without EGA text: only a graphics mode will do */
+	{
+		size_t len;
+		struct hb hb;
+		uint8_t *k = elf_with(&hb, &len);
+		hb_tag(&hb, MB2_HTAG_CONSOLE, 0, W(MB2_CONSOLE_REQUIRED));
+		hb_tag(&hb, MB2_HTAG_FRAMEBUFFER, MB2_HT_OPTIONAL, W(800, 600, 32));
+		hb_end(&hb);
+		struct file kf = file_of("opt/k", k, len);
+		struct boot_request req = { .kernel = &kf, .args = "", .mods = 0, .nmods = 0, .loader_name = "fwboot" };
+		video_env = &std_vga;
+		ok_eq(plan(&req, &p, &d), 0);
+		ok_eq(p.set_video, 1);
+		video_env = &text_vga;
+		ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+		ok_str(d.msg, "multiboot2: header tag 4 (console flags) requires a console, but the image does not support "
+			      "EGA text and fwboot set no graphics mode (no display for the framebuffer tag) (console_flags 0x1)");
+		video_env = 0;
+		free(k);
+		k = elf_with(&hb, &len);
+		hb_tag(&hb, MB2_HTAG_CONSOLE, 0, W(MB2_CONSOLE_REQUIRED));
+		hb_end(&hb);
+		kf = file_of("opt/k", k, len);
+		ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+		ok_str(d.msg, "multiboot2: header tag 4 (console flags) requires a console, but the image does not support "
+			      "EGA text and fwboot set no graphics mode (the image has no framebuffer tag) (console_flags 0x1)");
+		free(k);
+	}
+	/* neither asked: no tag */
+	ok_eq(plan_fb(0, 0, 0, 0, 0, &std_vga, &p, &d), 0);
+	ok_eq(count_tags(info_of(&p), MB2_TAG_FRAMEBUFFER), 0);
+	ok_eq(p.video_note[0], 0);
+}
+
 static void test_many_modules(void)
 {
 	enum { N = 10 };
@@ -913,7 +1049,7 @@ static void test_probe_order(void)
 	put_le32(k + 0x408, 0u - MB1_HEADER_MAGIC - MB1_HF_MEMORY_INFO);
 	struct file kf = file_of("opt/both", k, len);
 	struct boot_request req = { .kernel = &kf, .args = "", .mods = 0, .nmods = 0, .loader_name = "fwboot" };
-	struct boot_env env = { &mm, 0, 0 };
+	struct boot_env env = { &mm, 0, 0, 0 };
 
 	reset_mem();
 	memset(&p, 0, sizeof(p));
@@ -929,7 +1065,7 @@ static void test_probe_order(void)
 
 	/* a Multiboot 2 header fwboot refuses: the next format takes the file */
 	hb_begin(&hb, k, 0x200);
-	hb_tag(&hb, MB2_HTAG_FRAMEBUFFER, 0, W(800, 600, 32));
+	hb_tag(&hb, MB2_HTAG_EFI_BS, 0, 0, 0);
 	hb_end(&hb);
 	req.format = 0;
 	reset_mem();
@@ -939,7 +1075,7 @@ static void test_probe_order(void)
 	req.format = "multiboot2";
 	reset_mem();
 	ok_eq(image_plan(&req, k, len, &env, &p, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: header tag 5 (framebuffer) is required but not supported");
+	ok_str(d.msg, "multiboot2: header tag 7 (EFI boot services) is required but not supported");
 	free(k);
 }
 
@@ -954,6 +1090,7 @@ int main(void)
 	test_relocatable();
 	test_acpi();
 	test_console();
+	test_framebuffer();
 	test_many_modules();
 	test_probe_order();
 	return test_done("mb2");
