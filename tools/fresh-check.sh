@@ -106,7 +106,8 @@ else
 fi
 
 work=$(mktemp -d "$cache/run.XXXXXX") || die "mktemp failed"
-trap 'rm -rf "$work"' EXIT
+# end what still runs in a namespace (when this script is stopped), then the roots
+trap '[ -f "$work/ns.pids" ] && kill -KILL $(cat "$work/ns.pids") 2>/dev/null; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 # A copy of the base with the commit cloned into /root/fwboot.
@@ -131,9 +132,17 @@ in_root() {
 		mount --rbind /dev "$r/dev"
 		mount -t tmpfs tmpfs "$r/dev/shm"
 		mount --bind "$2" "$r/var/cache/apt/archives"
-		exec chroot "$r" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+		# this shell stays the namespace'"'"'s PID 1 (no exec: it must reap
+		# the orphans that daemons leave, as init does; libvirtd waits for
+		# the QEMU probes it started with -daemonize to vanish)
+		chroot "$r" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
 			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-			/bin/bash -lc "$3"' fresh "$root" "$cache/debs" "$cmd" </dev/null 2>&1
+			/bin/bash -lc "$3"
+		rc=$?
+		exit $rc' fresh "$root" "$cache/debs" "$cmd" </dev/null 2>&1 &
+	# killing unshare ends the whole namespace (--kill-child): the exit trap does
+	echo $! >>"$work/ns.pids"
+	wait $!
 }
 
 root=$work/root
