@@ -127,6 +127,10 @@ in_root() {
 	unshare --mount --pid --fork --kill-child --propagation private /bin/bash -c '
 		set -e
 		r=$1
+		# the root a mount point of its own, as / is on a machine (libvirt
+		# makes / a slave mount for each QEMU it starts, and that fails
+		# on a plain directory)
+		mount --bind "$r" "$r"
 		mount -t proc proc "$r/proc"
 		mount -t sysfs sys "$r/sys"
 		mount --rbind /dev "$r/dev"

@@ -71,6 +71,17 @@ def table(rows):
     for r in body:
         if len(r) != n:
             raise Unsupported('table row with %d cells, header has %d: %r' % (len(r), n, r))
+    if max(len(c) for r in body for c in r) > 80:
+        # cells of whole sentences: a tagged list, which no page length can
+        # break (troff cannot split a table across pages in man pages)
+        out = []
+        for r in body:
+            out += ['.TP', '\\fB%s\\fR' % line_safe(inline(r[0]))]
+            for i, (h, c) in enumerate(zip(head[1:], r[1:])):
+                if i:
+                    out.append('.br')
+                out.append(line_safe('\\fI%s\\fR: %s' % (inline(h), inline(c))))
+        return out
     out = ['.TS', 'allbox tab(\t);', ' '.join(['lb'] * (n - 1) + ['lbx']) + '.',
            '\t'.join('T{\n%s\nT}' % line_safe(inline(c)) for c in head),
            '.T&', ' '.join(['l'] * (n - 1) + ['lx']) + '.']
