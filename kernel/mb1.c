@@ -57,8 +57,9 @@ int load_elf_segments(const char *sub, const struct file *f, const struct elf_in
 		if (ph->type != PT_LOAD || ph->memsz == 0)
 			continue;
 		if (ph->paddr >= MEM_4G || ph->memsz > MEM_4G - ph->paddr)
-			return diag_fail(d, ST_BAD_IMAGE, "%s: ELF segment %zu at 0x%llx lies above 4 GiB", sub, i,
-					 (unsigned long long)ph->paddr);
+			return diag_fail(d, ST_BAD_IMAGE, "%s: ELF segment %zu at 0x%llx-0x%llx %s", sub, i,
+					 (unsigned long long)ph->paddr, (unsigned long long)(ph->paddr + ph->memsz - 1),
+					 elf_4g_words(ph->paddr));
 		int r = mem_claim(m, ph->paddr, ph->memsz, CLAIM_TARGET, f->name, d);
 		if (r < 0)
 			return r;
@@ -120,7 +121,8 @@ int flat_layout(const char *sub, const struct file *f, uint32_t offset, uint32_t
 		mem_end = bss_end_addr;
 	}
 	if (mem_end > MEM_4G)
-		return diag_fail(d, ST_BAD_IMAGE, "%s: image ends above 4 GiB", sub);
+		return diag_fail(d, ST_BAD_IMAGE, "%s: image at 0x%x-0x%llx crosses 4 GiB", sub, load_addr,
+				 (unsigned long long)mem_end - 1);
 	out->file_off = file_off;
 	out->load_addr = load_addr;
 	out->load_len = load_len;
@@ -254,6 +256,9 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		if (ent >= MEM_4G)
 			return diag_fail(d, ST_BAD_IMAGE, "multiboot1: ELF entry 0x%llx lies above 4 GiB",
 					 (unsigned long long)ent);
+		r = elf_check_entry("multiboot1", &e, ent, "ELF entry", d);
+		if (r)
+			return r;
 		entry = (uint32_t)ent;
 	}
 

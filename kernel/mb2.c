@@ -312,8 +312,9 @@ static int layout_elf(const struct mb2_header *h, const struct file *f, const ui
 		if (ph->type != PT_LOAD || ph->memsz == 0)
 			continue;
 		if (ph->paddr >= MEM_4G || ph->memsz > MEM_4G - ph->paddr)
-			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: ELF segment %zu at 0x%llx lies above 4 GiB", i,
-					 (unsigned long long)ph->paddr);
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: ELF segment %zu at 0x%llx-0x%llx %s", i,
+					 (unsigned long long)ph->paddr, (unsigned long long)(ph->paddr + ph->memsz - 1),
+					 elf_4g_words(ph->paddr));
 		im->seg[im->nseg++] = (struct mb2_seg){ ph->offset, ph->paddr, ph->filesz, ph->memsz };
 		if (im->nseg == 1 || ph->paddr < im->lo)
 			im->lo = ph->paddr;
@@ -323,7 +324,7 @@ static int layout_elf(const struct mb2_header *h, const struct file *f, const ui
 	if (!im->nseg)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: ELF has no loadable segment");
 	im->entry = h->has_entry ? h->entry_addr : elf_phys_entry(&e);
-	return 0;
+	return elf_check_entry("multiboot2", &e, im->entry, h->has_entry ? "entry tag address" : "ELF entry", d);
 }
 
 /*

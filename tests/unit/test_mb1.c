@@ -269,7 +269,10 @@ int main(void)
 	ok_eq(p.segs[1].len, 0x1000);
 	put_le64(ph + 24, 0x100000000ULL);
 	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot1: ELF segment 0 at 0x100000000 lies above 4 GiB");
+	ok_str(d.msg, "multiboot1: ELF segment 0 at 0x100000000-0x100001fff lies above 4 GiB");
+	put_le64(ph + 24, 0xfffff000ULL);	/* starts below 4 GiB, ends above */
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot1: ELF segment 0 at 0xfffff000-0x100000fff crosses 4 GiB");
 
 	/* entry translated from a virtual address (p_vaddr != p_paddr) */
 	put_le64(ph + 24, 0x200000);
@@ -277,6 +280,17 @@ int main(void)
 	put_le64(e64 + EH64_ENTRY, 0xffffffff80200040ULL);
 	ok_eq(plan(&req, &p, &d), 0);
 	ok_eq(p.entry, 0x200040);
+	/* an entry no segment loads: refused, the segments named */
+	put_le64(e64 + EH64_ENTRY, 0x3000000);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot1: ELF entry 0x3000000 lies outside every loaded segment "
+		      "(one of these would have to hold it: 0 at 0x200000-0x200fff)");
+	/* an entry in the zero-filled tail of a segment */
+	put_le64(e64 + EH64_ENTRY, 0xffffffff80201800ULL);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot1: ELF entry 0x201800 lies in the zero-filled part of ELF segment 0 "
+		      "(file bytes 0x200000-0x200fff, zero-fill to 0x201fff): no code is loaded there");
+	put_le64(e64 + EH64_ENTRY, 0xffffffff80200040ULL);
 
 	/* --- the a.out kludge --- */
 	uint8_t *ao = calloc(1, 0x3000);

@@ -520,11 +520,27 @@ static void test_elf64(void)
 	hb_end(&hb);
 	ok_eq(plan(&req, &p, &d), 0);
 	ok_eq(p.entry, 0x400040);
+	/* an entry tag no segment holds: refused, the segments named */
+	hb_begin(&hb, k, 0x800);
+	hb_tag(&hb, MB2_HTAG_ENTRY, 0, W(0x3000000));
+	hb_end(&hb);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok(strstr(d.msg, "multiboot2: entry tag address 0x3000000 lies outside every loaded segment "
+			 "(one of these would have to hold it: 0 at 0x200000-") == d.msg);
+	/* e_entry outside every segment, no entry tag */
+	hb_begin(&hb, k, 0x800);
+	hb_end(&hb);
+	put_le64(k + EH64_ENTRY, 0x5000000);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok(strstr(d.msg, "multiboot2: ELF entry 0x5000000 lies outside every loaded segment") == d.msg);
 
-	/* a segment above 4 GiB */
+	/* a segment above 4 GiB, one across it */
 	put_le64(k + EH64_SIZE + 24, 0x100000000ULL);
 	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: ELF segment 0 at 0x100000000 lies above 4 GiB");
+	ok(strstr(d.msg, "multiboot2: ELF segment 0 at 0x100000000-") == d.msg && strstr(d.msg, " lies above 4 GiB"));
+	put_le64(k + EH64_SIZE + 24, 0xffffff80ULL);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok(strstr(d.msg, "multiboot2: ELF segment 0 at 0xffffff80-0x1") == d.msg && strstr(d.msg, " crosses 4 GiB"));
 	free(k);
 
 	/* neither ELF nor an address tag */
@@ -602,7 +618,7 @@ static void test_address_tag(void)
 	ok_eq(plan_flat(0x1800, 0x40, A4(0x200040, 0x200000, 0x201000, 0x202000), 1, 0x202000, &p, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "multiboot2: entry_addr 0x202000 lies outside the image (0x200000-0x201fff)");
 	ok_eq(plan_flat(0x1800, 0x40, A4(0xfffff040, 0xfffff000, 0, 0), 1, 0xfffff000, &p, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: image ends above 4 GiB");
+	ok_str(d.msg, "multiboot2: image at 0xfffff000-0x1000007ff crosses 4 GiB");
 	/* a target that is not RAM */
 	ok_eq(plan_flat(0x1800, 0x40, A4(0xa0040, 0xa0000, 0, 0), 1, 0xa0000, &p, &d), -ST_NO_MEMORY);
 	ok_str(d.msg, "memory: opt/flat at 0xa0000-0xa17ff is not in available RAM");
