@@ -137,11 +137,9 @@ static struct file *open_or_panic(const char *name)
 	return f;
 }
 
-/* Plan and carry out one boot; returns only on failure, with nothing of
- * fwboot's own state lost, so a caller may try something else. */
-static int boot_request(const struct boot_request *req, struct diag *d)
+/* Plan and carry out one boot; returns only on failure. */
+static int boot_attempt(const struct boot_request *req, struct diag *d)
 {
-	size_t claims = mm.nclaims;
 	struct boot_request plain;
 	int r = gunzip_kernel(req, &mm, &plain, d);
 	if (r)
@@ -153,7 +151,8 @@ static int boot_request(const struct boot_request *req, struct diag *d)
 	size_t n = k->size < IMAGE_HEADER_WINDOW ? (size_t)k->size : IMAGE_HEADER_WINDOW;
 	uint8_t *hdr = zalloc(n ? n : 1);
 	if (!hdr)
-		return diag_fail(d, ST_NO_MEMORY, "image: no memory for the header window");
+		return diag_fail(d, ST_NO_MEMORY, "image: fwboot's own heap is full (%zu of %zu bytes free), "
+				 "no room for a %zu-byte header window", heap_free_bytes(), heap_size(), n);
 	r = file_read(k, 0, hdr, n);
 	if (r)
 		return diag_fail(d, -r, "image: cannot read the start of %s", k->name);
@@ -164,7 +163,23 @@ static int boot_request(const struct boot_request *req, struct diag *d)
 		log_info("image: %s is %s, %zu segments, entry 0x%x", k->name, p.format, p.nsegs, p.entry);
 		r = plan_execute(&p, &mm, d);
 	}
+	return r;
+}
+
+/* One boot attempt that gives back everything it took when it fails (its
+ * heap and its memory claims), so a script may retry forever. */
+static int boot_request(const struct boot_request *req, struct diag *d)
+{
+	size_t claims = mm.nclaims, claimcap = mm.claimcap;
+	struct mem_claim *table = mm.claims;
+	uintptr_t mark = heap_mark();
+	int r = boot_attempt(req, d);
+	if (mm.claims != table)	/* the table grew into the heap given back below */
+		memcpy(table, mm.claims, claims * sizeof(*table));
+	mm.claims = table;
+	mm.claimcap = claimcap;
 	mm.nclaims = claims;
+	heap_release(mark);
 	return r;
 }
 

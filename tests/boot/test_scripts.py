@@ -214,3 +214,32 @@ def test_bundle_missing_member():
     expect_status(r, ST_NOT_FOUND)
     expect_console(r, 'fwboot: open: ')
     expect_console(r, 'nope')
+
+
+def test_retry_loop_runs_in_constant_memory():
+    """1200 failed boots (each reads a 32 KiB header window; the old heap gave
+    out after about 500), then a good kernel boots."""
+    d = tmpdir()
+    bad = random_file(d, 'bad', 40000, seed=31)
+    n = 1200
+    s = script(d, 'boot.ipxe', '''#!ipxe
+set n x
+:retry
+imgfree
+kernel fw_cfg:opt/fwboot/bad
+boot || goto next
+:next
+iseq ${n} %s && goto good || goto more
+:more
+set n ${n}x
+goto retry
+:good
+echo failed %d times, now the good kernel
+kernel fw_cfg:opt/fwboot/good
+boot
+''' % ('x' * n, n))
+    r = boot(files={'opt/fwboot/boot': s, 'opt/fwboot/bad': bad,
+                    'opt/fwboot/good': kernel('mbtest-elf32.elf')})
+    expect_console(r, 'failed %d times, now the good kernel' % n)
+    expect_status(r, MBTEST_DONE)
+    expect_eq(parse_mbtest(r)['cmdline'], 'opt/fwboot/good', 'kernel command line')
