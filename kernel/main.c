@@ -141,9 +141,12 @@ static struct file *open_or_panic(const char *name)
 static int boot_attempt(const struct boot_request *req, struct diag *d)
 {
 	struct boot_request plain;
+	d->msg[0] = 0;
 	int r = gunzip_kernel(req, &mm, &plain, d);
 	if (r)
 		return r;
+	if (d->msg[0])
+		log_info("%s", d->msg);
 	if (plain.kernel != req->kernel)
 		log_info("gzip: %s inflated to %llu bytes", plain.kernel->name, (unsigned long long)plain.kernel->size);
 	req = &plain;
