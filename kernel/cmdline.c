@@ -26,9 +26,26 @@ static char *cut_word(char *s)
 	return s;
 }
 
+static const char *const option_keys[] = { "name=", "initrd=", "fw_cfg=", "format=", "entry=" };
+
+/* list, -- or one of fwboot's options: never a loader's path. */
 static int is_keyword(const char *w)
 {
-	return str_eq(w, "list") || str_eq(w, "--") || str_chr(w, '=') != 0;
+	if (str_eq(w, "list") || str_eq(w, "--"))
+		return 1;
+	for (size_t i = 0; i < sizeof(option_keys) / sizeof(option_keys[0]); i++)
+		if (str_starts(w, option_keys[i]))
+			return 1;
+	return 0;
+}
+
+enum cmdline_path cmdline_path_rule(const char *loader_name, int protocol)
+{
+	if (loader_name && str_eq(loader_name, "qemu") && protocol == 1)
+		return CMDLINE_PATH_FIRST;
+	if (loader_name && str_starts(loader_name, "GRUB 2"))
+		return CMDLINE_PATH_NONE;
+	return CMDLINE_PATH_GUESS;
 }
 
 /* A fw_cfg name, or "archive#member" where the archive part is the fw_cfg name. */
@@ -47,6 +64,11 @@ static int check_name(const char *key, const char *v, struct diag *d)
 
 int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 {
+	return cmdline_parse_from(s, CMDLINE_PATH_GUESS, c, d);
+}
+
+int cmdline_parse_from(char *s, enum cmdline_path rule, struct cmdline *c, struct diag *d)
+{
 	size_t words = 1;
 	for (const char *p = s; *p; p++)
 		words += is_blank(*p);
@@ -63,11 +85,11 @@ int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 		return diag_fail(d, ST_NO_MEMORY, "cmdline: no memory");
 
 	s = skip_blanks(s);
-	int first = 1;
+	int first = 1, named = 0;
 	while (*s) {
 		char *w = s;
 		s = cut_word(s);
-		if (first && !is_keyword(w)) {
+		if (first && (rule == CMDLINE_PATH_FIRST || (rule == CMDLINE_PATH_GUESS && !is_keyword(w)))) {
 			first = 0;	/* the loader's path to fwboot itself */
 			s = skip_blanks(s);
 			continue;
@@ -80,6 +102,10 @@ int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 		if (str_eq(w, "list")) {
 			c->list = 1;
 		} else if (str_starts(w, "name=")) {
+			if (named)
+				return diag_fail(d, ST_CMDLINE, "cmdline: name= given twice (%s, then %s): one file is booted; "
+						 "modules are initrd=", c->name, w + 5);
+			named = 1;
 			c->name = w + 5;
 			int r = check_name("name", c->name, d);
 			if (r)
@@ -100,10 +126,14 @@ int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 			else
 				return diag_fail(d, ST_CMDLINE, "cmdline: fw_cfg=%s: expected pio, dma or auto", v);
 		} else if (str_starts(w, "format=")) {
+			if (c->format)
+				return diag_fail(d, ST_CMDLINE, "cmdline: format= given twice (%s, then %s)", c->format, w + 7);
 			c->format = w + 7;
 			if (!*c->format)
 				return diag_fail(d, ST_CMDLINE, "cmdline: format= needs a loader name");
 		} else if (str_starts(w, "entry=")) {
+			if (c->entry)
+				return diag_fail(d, ST_CMDLINE, "cmdline: entry= given twice (%s, then %s)", c->entry, w + 6);
 			c->entry = w + 6;
 			if (!*c->entry)
 				return diag_fail(d, ST_CMDLINE, "cmdline: entry= needs a value");

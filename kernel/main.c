@@ -301,7 +301,8 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	memcpy(cl, li.cmdline, len);
 	log_info("cmdline: \"%s\"", cl);
 	struct cmdline c;
-	int r = cmdline_parse(cl, &c, &d);
+	int r = cmdline_parse_from(cl, cmdline_path_rule(li.loader_name, magic == MB2_BOOTLOADER_MAGIC_IN ? 2 : 1),
+				   &c, &d);
 	if (r)
 		panic_diag(r, &d);
 

@@ -210,3 +210,34 @@ def test_halts_without_debug_exit_device():
     finally:
         p.kill()
         p.wait()
+
+
+def test_loader_path_with_an_equals_sign():
+    """QEMU always passes fwboot's path first: build=2/fwboot.elf is that
+    path, not an option (decided by the loader's name, "qemu")."""
+    import shutil
+    d = os.path.join(tmpdir(), 'build=2')
+    os.makedirs(d)
+    elf = os.path.join(d, 'fwboot.elf')
+    shutil.copy(harness.FWBOOT, elf)
+    r = boot(files={'opt/fwboot/k': kernel('mbtest-elf32.elf')}, kernel_path=elf,
+             append='name=opt/fwboot/k -- eq')
+    expect_status(r, MBTEST_DONE)
+    expect_eq(parse_mbtest(r)['cmdline'], 'opt/fwboot/k eq', 'kernel command line')
+    # under QEMU even a path that looks like an option is the path
+    elf2 = os.path.join(d, 'name=x')
+    shutil.copy(harness.FWBOOT, elf2)
+    r = boot(files={'opt/fwboot/k': kernel('mbtest-elf32.elf')}, kernel_path=elf2,
+             append='name=opt/fwboot/k')
+    expect_status(r, MBTEST_DONE)
+
+
+def test_repeated_options_and_entry_on_multiboot():
+    k = {'opt/fwboot/k': kernel('mbtest-elf32.elf'), 'opt/fwboot/j': kernel('mbtest-elf32.elf')}
+    r = boot(files=k, append='name=opt/fwboot/k name=opt/fwboot/j')
+    expect_status(r, ST_CMDLINE)
+    expect_line(r, 'fwboot: cmdline: name= given twice (opt/fwboot/k, then opt/fwboot/j)')
+    r = boot(files=k, append='name=opt/fwboot/k entry=16')
+    expect_status(r, ST_CMDLINE)
+    expect_line(r, 'fwboot: image: entry=16 is a Linux option; opt/fwboot/k is a multiboot1 kernel, '
+                   'which has one entry (drop entry=)')
