@@ -9,6 +9,7 @@
 #include "cmdline.h"
 #include "console.h"
 #include "cpio.h"
+#include "fmt.h"
 #include "fw_cfg.h"
 #include "gunzip.h"
 #include "heap.h"
@@ -122,11 +123,40 @@ static int open_file(const char *name, struct file **out, struct diag *d)
 	return 0;
 }
 
+static void print_member(void *ctx, const struct cpio_entry *e)
+{
+	(void)ctx;
+	console_printf("  %-55s %10llu bytes\n", e->name, (unsigned long long)e->size);
+}
+
+/* For "archive#member" whose archive exists: list its members, 1. */
+static int list_bundle(const char *name)
+{
+	const char *hash = str_chr(name, '#');
+	char item[FW_CFG_MAX_NAME + 1];
+	size_t n = hash ? (size_t)(hash - name) : 0;
+	if (!hash || n > FW_CFG_MAX_NAME)
+		return 0;
+	memcpy(item, name, n);
+	item[n] = 0;
+	int i = fw_cfg_dir_lookup(dir, ndir, item);
+	if (i < 0)
+		return 0;
+	struct file a = { dir[i].name, dir[i].key, 0, dir[i].size, 0 };
+	struct diag d;
+	console_printf("fwboot: members of the bundle %s:\n", item);
+	if (cpio_list(&a, print_member, 0, &d))
+		console_printf("  (%s)\n", d.msg);
+	return 1;
+}
+
 static struct file *open_or_panic(const char *name)
 {
 	struct diag d;
 	struct file *f = 0;
 	int r = open_file(name, &f, &d);
+	if (r == -ST_NOT_FOUND && list_bundle(name))
+		panic(r, "open: %s (see the bundle's members above)", d.msg);
 	if (r == -ST_NOT_FOUND) {
 		list_directory();
 		panic(r, "open: %s (see the directory above)", d.msg);
@@ -169,6 +199,19 @@ static int boot_attempt(const struct boot_request *req, struct diag *d)
 	return r;
 }
 
+/* Add to a "does not fit" reason what RAM there is and what fwboot holds. */
+static void explain_memory(struct diag *d)
+{
+	uint64_t ram = 0;
+	for (size_t i = 0; i < mm.nram; i++)
+		ram += mm.ram[i].end - mm.ram[i].start;
+	size_t n = str_len(d->msg);
+	fmt_snprintf(d->msg + n, sizeof(d->msg) - n,
+		     "; the memory map offers %llu KiB of RAM, fwboot holds %u KiB of it (its image) and a "
+		     "%zu KiB heap", (unsigned long long)(ram / 1024),
+		     (unsigned)((uintptr_t)(_image_end - _image_start) / 1024), heap_size() / 1024);
+}
+
 /* One boot attempt that gives back everything it took when it fails (its
  * heap and its memory claims), so a script may retry forever. */
 static int boot_request(const struct boot_request *req, struct diag *d)
@@ -177,6 +220,8 @@ static int boot_request(const struct boot_request *req, struct diag *d)
 	struct mem_claim *table = mm.claims;
 	uintptr_t mark = heap_mark();
 	int r = boot_attempt(req, d);
+	if (r == -ST_NO_MEMORY)
+		explain_memory(d);
 	if (mm.claims != table)	/* the table grew into the heap given back below */
 		memcpy(table, mm.claims, claims * sizeof(*table));
 	mm.claims = table;

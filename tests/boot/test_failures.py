@@ -2,6 +2,7 @@
 console and ends QEMU with its documented status (README: exit statuses)."""
 
 import os
+import re
 import struct
 import subprocess
 import time
@@ -133,7 +134,10 @@ def test_image_larger_than_memory():
     big = write_file(tmpdir(), 'big', elf32_one_segment(0x100000, 0x1000, 200 << 20))
     r = boot(files={'opt/fwboot/big': big}, append='name=opt/fwboot/big', mem='128M')
     expect_status(r, ST_NO_MEMORY)
-    expect_line(r, 'fwboot: memory: opt/fwboot/big at 0x100000-0xc8fffff is not in available RAM')
+    expect_line(r, 'fwboot: memory: opt/fwboot/big at 0x100000-0xc8fffff is not in available RAM; '
+                   'the memory map offers ')
+    expect(re.search(r'fwboot holds \d+ KiB of it \(its image\) and a \d+ KiB heap', r.console),
+           'the reason says what fwboot itself holds')
 
 
 def test_segment_over_bios_data_area():
@@ -241,3 +245,16 @@ def test_repeated_options_and_entry_on_multiboot():
     expect_status(r, ST_CMDLINE)
     expect_line(r, 'fwboot: image: entry=16 is a Linux option; opt/fwboot/k is a multiboot1 kernel, '
                    'which has one entry (drop entry=)')
+
+
+def test_missing_bundle_member_lists_the_members():
+    from test_scripts import make_cpio
+    d = tmpdir()
+    bundle = make_cpio(d, 'set.cpio', {'kernel.elf': kernel('mbtest-elf32.elf'),
+                                        'initrd.img': random_file(d, 'i', 1234, seed=5)})
+    r = boot(files={'opt/fwboot/set.cpio': bundle}, append='name=opt/fwboot/set.cpio#vmlinuz')
+    expect_status(r, ST_NOT_FOUND)
+    expect_line(r, 'fwboot: members of the bundle opt/fwboot/set.cpio:')
+    expect(re.search(r'\n  initrd\.img +1234 bytes\n', r.console), 'the members are listed')
+    expect_line(r, '(see the bundle\'s members above)')
+    expect('etc/e820' not in r.console, 'the fw_cfg directory is not listed')

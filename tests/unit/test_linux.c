@@ -504,7 +504,7 @@ static void test_placement(void)
 	/* RAM for the window ends early: a clear refusal */
 	map_qemu(64 * MiB);
 	ok_eq(plan_with(&r, &p, &d, 0), -ST_NO_MEMORY);
-	ok_str(d.msg, "linux: the kernel decompresses into 0x1000000-0x4ffffff (init_size 0x4000000), but RAM there ends sooner");
+	ok_str(d.msg, "linux: the kernel decompresses into 0x1000000-0x4ffffff (init_size 0x4000000: it needs 65536 KiB of RAM there), but RAM there ends sooner");
 	/* ...or is missing altogether */
 	mem_init(&mm, map, 160, ram, 160, claims, 256);
 	mem_add(&mm, 0, 0x9fc00, 1);
@@ -512,7 +512,7 @@ static void test_placement(void)
 	mem_add(&mm, 32 * MiB, 96 * MiB, 1);
 	mem_finish(&mm);
 	ok_eq(plan_with(&r, &p, &d, 0), -ST_NO_MEMORY);
-	ok_str(d.msg, "linux: the kernel decompresses into 0x1000000-0x4ffffff (init_size 0x4000000), but RAM there is missing");
+	ok_str(d.msg, "linux: the kernel decompresses into 0x1000000-0x4ffffff (init_size 0x4000000: it needs 65536 KiB of RAM there), but RAM there is missing");
 
 	/* no 2 MiB-aligned room: min_alignment allows 1 MiB, and kernel_alignment says so */
 	put_le64(b + LH_PREF_ADDRESS, 0);
@@ -536,7 +536,8 @@ static void test_placement(void)
 	mem_add(&mm, 2 * MiB, 0x1000, 2);
 	mem_finish(&mm);
 	ok_eq(plan_with(&r, &p, &d, 0), -ST_NO_MEMORY);
-	ok_str(d.msg, "linux: no room for the kernel (63488 bytes) below 4 GiB, aligned to 0x200000 or at least 0x200000");
+	ok_str(d.msg, "linux: no room for the kernel (63488 bytes) below 4 GiB, aligned to 0x200000 or at least 0x200000; "
+		      "it needs 1024 KiB of RAM there to run (init_size 0x100000)");
 	free(b);
 
 	/* a fixed-address kernel whose place is taken */
