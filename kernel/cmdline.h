@@ -3,6 +3,7 @@
 #define FWBOOT_CMDLINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "diag.h"
 #include "fw_cfg.h"
 
@@ -17,6 +18,8 @@ struct cmdline {
 	enum fw_cfg_mode fw_cfg_mode;
 	const char *format;	/* forced loader, or NULL */
 	const char *entry;	/* loader-specific entry choice (Linux: "32" or "16"), or NULL */
+	const uint8_t *sha256;	/* the kernel's pin (32 bytes), or NULL */
+	const uint8_t **initrd_sha256;	/* each initrd's pin, or NULL; in order */
 };
 
 /*
@@ -25,7 +28,9 @@ struct cmdline {
  * options (QEMU and GRUB Legacy put the path first, GRUB 2 does not), and is
  * skipped: CMDLINE_PATH_GUESS of cmdline_parse_from. Everything after a lone
  * "--" is kept verbatim as args. Unknown keys, empty values, over-long
- * names and a second name=, format= or entry= are rejected with ST_CMDLINE.
+ * names, a second name=, format=, entry= or kernel pin, and a pin that is
+ * not 64 hex digits are rejected with ST_CMDLINE. Pins: sha256=HEX (the
+ * kernel), name=FILE,sha256=HEX, initrd=FILE,sha256=HEX.
  */
 int cmdline_parse(char *s, struct cmdline *c, struct diag *d);
 

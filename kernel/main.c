@@ -16,6 +16,7 @@
 #include "image.h"
 #include "load.h"
 #include "mem.h"
+#include "pin.h"
 #include "multiboot1.h"
 #include "script.h"
 #include "status.h"
@@ -167,12 +168,31 @@ static struct file *open_or_panic(const char *name)
 	return f;
 }
 
+/* Every pinned file of the request, hashed before anything is planned. */
+static int check_pins(const struct boot_request *req, struct diag *d)
+{
+	int r = pin_check(req->kernel, d);
+	for (size_t i = 0; !r && i < req->nmods; i++)
+		r = pin_check(req->mods[i].file, d);
+	if (r)
+		return r;
+	if (pin_of(req->kernel))
+		log_info("pin: %s matches its sha256 pin", req->kernel->name);
+	for (size_t i = 0; i < req->nmods; i++)
+		if (pin_of(req->mods[i].file))
+			log_info("pin: %s matches its sha256 pin", req->mods[i].file->name);
+	return 0;
+}
+
 /* Plan and carry out one boot; returns only on failure. */
 static int boot_attempt(const struct boot_request *req, struct diag *d)
 {
 	struct boot_request plain;
 	d->msg[0] = 0;
-	int r = gunzip_kernel(req, &mm, &plain, d);
+	int r = check_pins(req, d);
+	if (r)
+		return r;
+	r = gunzip_kernel(req, &mm, &plain, d);
 	if (r)
 		return r;
 	if (d->msg[0])
@@ -365,7 +385,10 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 
 	struct boot_request req;
 	memset(&req, 0, sizeof(req));
-	req.kernel = open_or_panic(c.name);
+	struct file *kf = open_or_panic(c.name);
+	if (c.sha256 && pin_set(kf, c.sha256))
+		panic(ST_NO_MEMORY, "pin: no memory");
+	req.kernel = kf;
 	req.args = c.args;
 	req.format = c.format;
 	req.entry = c.entry;
@@ -374,7 +397,10 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	if (!req.mods)
 		panic(ST_NO_MEMORY, "cmdline: no memory");
 	for (size_t i = 0; i < c.ninitrds; i++) {
-		req.mods[i].file = open_or_panic(c.initrds[i]);
+		struct file *mf = open_or_panic(c.initrds[i]);
+		if (c.initrd_sha256[i] && pin_set(mf, c.initrd_sha256[i]))
+			panic(ST_NO_MEMORY, "pin: no memory");
+		req.mods[i].file = mf;
 		req.mods[i].args = "";
 	}
 	req.nmods = c.ninitrds;
