@@ -67,9 +67,9 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/host/%,$(UNIT_SRCS))
 
-$(B)/host/%: tests/unit/%.c $(PURE_SRCS) tests/unit/host.c tests/unit/test.h tests/unit/fixture.h $(wildcard include/*.h kernel/*.h)
+$(B)/host/%: tests/unit/%.c $(PURE_SRCS) tests/unit/host.c tests/unit/plan_check.c tests/unit/test.h tests/unit/fixture.h $(wildcard include/*.h kernel/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(PURE_SRCS) tests/unit/host.c $(if $(findstring inflate,$*),-lz)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(PURE_SRCS) tests/unit/host.c tests/unit/plan_check.c $(if $(findstring inflate,$*),-lz)
 
 unit: $(UNIT_BINS)
 
@@ -102,5 +102,10 @@ clean:
 
 .PHONY: all iso unit check deps run bench clean print-pure fuzz
 
-fuzz: deps
-	for f in tests/fuzz/fuzz_*.c; do sh tests/fuzz/run-one.sh $$f $${FWBOOT_FUZZ_SECONDS:-60} || exit 1; done
+# make fuzz: every harness for FWBOOT_FUZZ_SECONDS (default 60) each, seeded;
+# ends with the executions each target ran.
+fuzz: deps all kernels
+	python3 tests/fuzz/seeds.py
+	@rm -f $(B)/fuzz/summary.txt; for f in tests/fuzz/fuzz_*.c; do \
+		sh tests/fuzz/run-one.sh $$f $${FWBOOT_FUZZ_SECONDS:-60} | tail -n 1 | tee -a $(B)/fuzz/summary.txt; \
+		grep -q FAILED $(B)/fuzz/summary.txt && exit 1; done; echo "--- executions per target:"; cat $(B)/fuzz/summary.txt

@@ -76,6 +76,20 @@ int load_elf_segments(const char *sub, const struct file *f, const struct elf_in
 	return 0;
 }
 
+int flat_check_entry(const char *sub, const struct flat_layout *fl, uint32_t entry, struct diag *d)
+{
+	if (entry < fl->load_addr || entry >= fl->mem_end)
+		return diag_fail(d, ST_BAD_IMAGE, "%s: entry_addr 0x%x lies outside the image (0x%llx-0x%llx)", sub, entry,
+				 (unsigned long long)fl->load_addr, (unsigned long long)fl->mem_end - 1);
+	if (entry - fl->load_addr >= fl->load_len)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "%s: entry_addr 0x%x lies in the zero-filled bss (0x%llx-0x%llx), not in the loaded bytes "
+				 "(0x%llx-0x%llx)", sub, entry, (unsigned long long)(fl->load_addr + fl->load_len),
+				 (unsigned long long)fl->mem_end - 1, (unsigned long long)fl->load_addr,
+				 (unsigned long long)(fl->load_addr + fl->load_len) - 1);
+	return 0;
+}
+
 int flat_layout(const char *sub, const struct file *f, uint32_t offset, uint32_t header_addr,
 		uint32_t load_addr, uint32_t load_end_addr, uint32_t bss_end_addr, int from_start_ok,
 		struct flat_layout *out, struct diag *d)
@@ -139,9 +153,9 @@ static int plan_aout(const struct mb1_header *h, const struct file *f, struct me
 	if (r)
 		return r;
 	uint64_t end = fl.load_addr + fl.load_len;
-	if (h->entry_addr < fl.load_addr || h->entry_addr >= fl.mem_end)
-		return diag_fail(d, ST_BAD_IMAGE, "multiboot1: entry_addr 0x%x lies outside the image (0x%llx-0x%llx)",
-				 h->entry_addr, (unsigned long long)fl.load_addr, (unsigned long long)fl.mem_end - 1);
+	r = flat_check_entry("multiboot1", &fl, h->entry_addr, d);
+	if (r)
+		return r;
 	r = mem_claim(m, fl.load_addr, fl.mem_end - fl.load_addr, CLAIM_TARGET, f->name, d);
 	if (r < 0)
 		return r;

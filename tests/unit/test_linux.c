@@ -7,6 +7,7 @@
 #include "linux.h"
 #include "status.h"
 #include "test.h"
+#include "plan_check.h"
 
 #define MiB 0x100000ULL
 #define SETUP 2048		/* setup_sects 3: boot sector + 3 sectors */
@@ -88,7 +89,14 @@ static int plan_with(const struct boot_request *r, struct plan *p, struct diag *
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	size_t n = r->kernel->size < IMAGE_HEADER_WINDOW ? r->kernel->size : IMAGE_HEADER_WINDOW;
-	return linux_plan(r, r->kernel->mem, n, &env, p, d);
+	int rc = linux_plan(r, r->kernel->mem, n, &env, p, d);
+	if (rc == 0)	/* every accepted plan keeps the invariants */
+		{
+		const char *v_ = plan_check(p, &mm, r);
+		if (!ok(v_ == 0))
+			printf("     plan_check: %s\n", v_);
+	}
+	return rc;
 }
 
 static const struct plan_seg *seg_named(const struct plan *p, const char *what)

@@ -7,6 +7,7 @@
 #include "multiboot1.h"
 #include "status.h"
 #include "test.h"
+#include "plan_check.h"
 #include "fixture.h"
 
 
@@ -61,7 +62,14 @@ static int plan(struct boot_request *req, struct plan *p, struct diag *d)
 	reset_mem();
 	const struct file *f = req->kernel;
 	size_t n = f->size < IMAGE_HEADER_WINDOW ? f->size : IMAGE_HEADER_WINDOW;
-	return mb1_plan(req, f->mem, n, &env, p, d);
+	int r = mb1_plan(req, f->mem, n, &env, p, d);
+	if (r == 0)	/* every accepted plan keeps the invariants */
+		{
+		const char *v_ = plan_check(p, &mm, req);
+		if (!ok(v_ == 0))
+			printf("     plan_check: %s\n", v_);
+	}
+	return r;
 }
 
 static const char *str_at(const uint8_t *info, uint32_t base, uint32_t addr)
@@ -309,6 +317,12 @@ int main(void)
 	ok_eq(p.segs[0].len, 0x2000);
 	ok_eq(p.segs[1].dst, 0x202000);
 	ok_eq(p.segs[1].len, 0x3000);
+	/* an entry in the bss: nothing is loaded there (found by fuzz_mb1's plan_check) */
+	put_le32(ao + 0x40 + MB1_H_ENTRY_ADDR, 0x203000);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot1: entry_addr 0x203000 lies in the zero-filled bss (0x202000-0x204fff), "
+		      "not in the loaded bytes (0x200000-0x201fff)");
+	put_le32(ao + 0x40 + MB1_H_ENTRY_ADDR, 0x200100);
 	/* load_end_addr 0: to the end of the file */
 	put_le32(ao + 0x40 + MB1_H_LOAD_END_ADDR, 0);
 	ok_eq(plan(&req, &p, &d), 0);

@@ -10,6 +10,7 @@
 #include "multiboot2.h"
 #include "status.h"
 #include "test.h"
+#include "plan_check.h"
 #include "fixture.h"
 
 
@@ -132,7 +133,14 @@ static int plan_with(struct boot_request *req, struct plan *p, struct diag *d, i
 		reset_mem();
 	const struct file *f = req->kernel;
 	size_t n = f->size < IMAGE_HEADER_WINDOW ? f->size : IMAGE_HEADER_WINDOW;
-	return mb2_plan(req, f->mem, n, &env, p, d);
+	int r = mb2_plan(req, f->mem, n, &env, p, d);
+	if (r == 0)	/* every accepted plan keeps the invariants */
+		{
+		const char *v_ = plan_check(p, &mm, req);
+		if (!ok(v_ == 0))
+			printf("     plan_check: %s\n", v_);
+	}
+	return r;
 }
 
 static int plan(struct boot_request *req, struct plan *p, struct diag *d)
@@ -657,6 +665,21 @@ static void test_relocatable(void)
 {
 	struct plan p;
 	struct diag d;
+
+	{	/* overlapping loadable segments: refused, as fixed-address ones are by their claims */
+		size_t len;
+		uint8_t *b = make_elf(ELFCLASS32, &len, 0x100010, 2, (const uint64_t[]){ 0x100000, 0x100800 },
+				      (const uint64_t[]){ 0x800, 0x100 }, (const uint64_t[]){ 0x1000, 0x1000 });
+		struct hb hb;
+		hb_begin(&hb, b, 0x100);
+		hb_tag(&hb, MB2_HTAG_RELOCATABLE, 0, W(0x100000, 0x2000000, 0x1000, MB2_RELOC_PREF_LOWEST));
+		hb_end(&hb);
+		struct file kf = file_of("opt/reloc", b, len);
+		struct boot_request req = { .kernel = &kf, .args = "", .loader_name = "fwboot" };
+		ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+		ok_str(d.msg, "multiboot2: loadable segments 0 and 1 overlap (0x100000-0x100fff and 0x100800-0x1017ff)");
+		free(b);
+	}
 
 	/* highest: ends at or below max_addr, aligned down */
 	ok_eq(plan_reloc(0x1000000, 0x2000000, 0x100000, MB2_RELOC_PREF_HIGHEST, 0x100000, &p, &d), 0);
