@@ -131,6 +131,14 @@ def more_seeds():
     one = gzip.compress(src, 9, mtime=0)
     n['fuzz_inflate'] = write('fuzz_inflate', [b'\xff\xff' + one, b'\xff\xff' + one + b'\0' * 64,
                                                b'\xff\xff' + one + gzip.compress(src[:500], 1, mtime=0)])
+    def fwdir(count, names):
+        b = struct.pack('>I', count)
+        for i, nm in enumerate(names):
+            b += struct.pack('>IHH', 100 + i, 0x20 + i, 0) + nm.encode().ljust(56, b'\0')
+        return b
+    good = fwdir(3, ['bootorder', 'etc/e820', 'opt/fwboot/kernel'])
+    n['fuzz_fw_cfg'] = write('fuzz_fw_cfg', [bytes([3, how]) + good for how in (0, 1, 2, 4, 8, 0x40)] +
+                             [bytes([1, 0]) + good, bytes([3, 0]) + fwdir(5, ['a', 'b'])])
     return n
 
 

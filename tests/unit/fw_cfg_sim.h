@@ -55,17 +55,6 @@ static void sim_put(struct sim *s, uint16_t key, const void *data, uint32_t len)
 	it->len = len;
 }
 
-static uint8_t sim_byte(struct sim *s)
-{
-	if (s->absent)
-		return 0xff;
-	uint8_t b = 0;
-	if (s->cur >= 0 && s->off < s->items[s->cur].len)
-		b = s->items[s->cur].data[s->off];
-	s->off++;
-	return b;
-}
-
 static void sim_select(void *ctx, uint16_t key)
 {
 	struct sim *s = ctx;
@@ -75,12 +64,24 @@ static void sim_select(void *ctx, uint16_t key)
 	s->selects++;
 }
 
+/* n bytes from the current offset: the item's, then zeros (0xff without a device). */
+static void sim_copy(struct sim *s, uint8_t *p, uint64_t n)
+{
+	uint64_t have = 0;
+	if (!s->absent && s->cur >= 0 && s->off < s->items[s->cur].len)
+		have = s->items[s->cur].len - s->off;
+	if (have > n)
+		have = n;
+	if (have)
+		memcpy(p, s->items[s->cur].data + s->off, (size_t)have);
+	memset(p + have, s->absent ? 0xff : 0, (size_t)(n - have));
+	s->off += n;
+}
+
 static void sim_data_in(void *ctx, void *dst, uint32_t n)
 {
 	struct sim *s = ctx;
-	uint8_t *p = dst;
-	for (uint32_t i = 0; i < n; i++)
-		p[i] = sim_byte(s);
+	sim_copy(s, dst, n);
 	s->port_reads += n;
 }
 
@@ -102,8 +103,7 @@ static void sim_dma_start(void *ctx, uint64_t desc_addr)
 	if (ctl & FW_CFG_DMA_CTL_SKIP)
 		s->off += len;
 	if (ctl & FW_CFG_DMA_CTL_READ)
-		for (uint32_t i = 0; i < len; i++)
-			dst[i] = sim_byte(s);
+		sim_copy(s, dst, len);
 	put_be32(desc, 0);
 }
 
