@@ -42,3 +42,21 @@ def test_nothing_outside_the_plan_is_written():
         expect_eq(differ, 0, 'words outside the plan that changed (%s %s; first at %s)' % (k, mode, first))
         # the check covered most of the 63 MiB: only the kernel and the modules are cut out
         expect(checked * 4 > (HI - LO) - (4 << 20), 'checked only %d bytes' % (checked * 4))
+
+
+def test_each_format_leaves_the_rest_alone():
+    """Multiboot 2 (ELF, address tag, relocatable), PVH (ELF32, ELF64) and
+    gzipped kernels: the same pattern check, in mb2test and pvhtest."""
+    d = tmpdir()
+    pat = pattern_file(d)
+    m1 = random_file(d, 'm1', 2 << 20, seed=53)
+    m2 = random_file(d, 'm2', 5000, seed=54)
+    for k in ('mb2test-elf32.elf', 'mb2test-aout.bin', 'mb2test-reloc.elf', 'pvhtest-elf32.elf',
+              'pvhtest-elf64.elf', 'mb2test-elf64.elf.gz', 'pvhtest-elf32.elf.gz'):
+        r = boot(files={'opt/fwboot/k': kernel(k), 'opt/fwboot/m1': m1, 'opt/fwboot/m2': m2},
+                 append='name=opt/fwboot/k initrd=opt/fwboot/m1 initrd=opt/fwboot/m2 -- ramcheck',
+                 extra=['-device', 'loader,file=%s,addr=0x%x,force-raw=on' % (pat, LO)])
+        expect_status(r, 129)
+        checked, differ, first = ramcheck(r)
+        expect_eq(differ, 0, 'words outside the plan that changed (%s; first at %s)' % (k, first))
+        expect(checked * 4 > (HI - LO) - (4 << 20), '%s: checked only %d bytes' % (k, checked * 4))
