@@ -40,8 +40,8 @@ LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x
 # Pure code: builds for the target and for the host tests alike.
 # (set before PURE_SRCS: := expands it right away)
 OPTIONAL_PURE ?= $(wildcard lib/inflate.c kernel/cpio.c kernel/script.c kernel/linux.c kernel/mb2.c kernel/pvh.c kernel/gunzip.c)
-PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c \
-	kernel/cmdline.c kernel/fw_cfg_dir.c kernel/mem.c kernel/plan.c \
+PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c lib/sha256.c kernel/pin.c \
+	kernel/cmdline.c kernel/fw_cfg_dir.c kernel/fw_cfg_dev.c kernel/mem.c kernel/plan.c \
 	kernel/elf.c kernel/mb1.c kernel/image.c kernel/bootinfo.c kernel/video_mode.c $(OPTIONAL_PURE)
 
 # Hardware code: target only.
@@ -66,7 +66,8 @@ $(B)/fwboot.elf: $(OBJS) linker.ld tools/check-header.sh tools/check-size.sh
 # Speed where bytes move (inflating, copying, reading fw_cfg), size elsewhere:
 # the rest runs once per boot (parsing, planning, messages), and -Os makes
 # it a quarter smaller at no cost a boot can measure.
-HOT_SRCS := lib/inflate.c lib/mem.c kernel/gunzip.c kernel/fw_cfg.c kernel/load.c
+HOT_SRCS := lib/inflate.c lib/mem.c lib/sha256.c kernel/gunzip.c kernel/fw_cfg.c kernel/fw_cfg_dev.c \
+	kernel/load.c
 opt_for = $(if $(filter $(1),$(HOT_SRCS)),-O2,-Os)
 
 $(B)/%.c.o: %.c $(wildcard include/*.h kernel/*.h) Makefile
@@ -84,9 +85,9 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/host/%,$(UNIT_SRCS))
 
-$(B)/host/%: tests/unit/%.c $(PURE_SRCS) tests/unit/host.c tests/unit/test.h tests/unit/fixture.h $(wildcard include/*.h kernel/*.h)
+$(B)/host/%: tests/unit/%.c $(PURE_SRCS) tests/unit/host.c tests/unit/plan_check.c tests/unit/test.h tests/unit/fixture.h $(wildcard include/*.h kernel/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(PURE_SRCS) tests/unit/host.c $(if $(findstring inflate,$*),-lz)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(PURE_SRCS) tests/unit/host.c tests/unit/plan_check.c $(if $(findstring inflate,$*),-lz)
 
 unit: $(UNIT_BINS)
 
@@ -173,5 +174,10 @@ deb: deps
 
 .PHONY: all iso unit check deps run bench clean print-pure print-target-cc print-size-budget fuzz man install uninstall deb
 
-fuzz: deps
-	for f in tests/fuzz/fuzz_*.c; do sh tests/fuzz/run-one.sh $$f $${FWBOOT_FUZZ_SECONDS:-60} || exit 1; done
+# make fuzz: every harness for FWBOOT_FUZZ_SECONDS (default 60) each, seeded;
+# ends with the executions each target ran.
+fuzz: deps all kernels
+	python3 tests/fuzz/seeds.py
+	@rm -f $(B)/fuzz/summary.txt; for f in tests/fuzz/fuzz_*.c; do \
+		sh tests/fuzz/run-one.sh $$f $${FWBOOT_FUZZ_SECONDS:-60} | tail -n 1 | tee -a $(B)/fuzz/summary.txt; \
+		grep -q FAILED $(B)/fuzz/summary.txt && exit 1; done; echo "--- executions per target:"; cat $(B)/fuzz/summary.txt

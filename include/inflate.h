@@ -31,6 +31,16 @@ int gzip_isize(const uint8_t *in, size_t in_len, uint32_t *out, struct diag *d);
 int gzip_inflate(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
 		 size_t *out_len, struct diag *d);
 
+/* Every gzip member of in, one after another into out, as gzip -d does:
+ * the first must be a valid member; after each member, what follows is
+ * another member when it starts with the magic 1f 8b (and must then be
+ * valid), and is otherwise ignored (zero padding, trailing bytes).
+ * *in_used is where the last member ended, *members how many there were.
+ * Same contract as gzip_inflate otherwise; a later member's reason says
+ * "gzip: member N (at byte B): ...". */
+int gzip_inflate_all(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
+		     size_t *out_len, size_t *in_used, unsigned *members, struct diag *d);
+
 /* Raw DEFLATE stream, same contract as gzip_inflate; *in_used is the
  * number of input bytes the stream occupies (its last byte included). */
 int inflate_raw(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,

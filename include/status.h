@@ -14,6 +14,7 @@ enum fwboot_status {
 	ST_NO_MEMORY = 6,	/* does not fit in memory: exit 13 */
 	ST_IO = 7,		/* fw_cfg transfer failed: exit 15 */
 	ST_SCRIPT = 8,		/* boot script error: exit 17 */
+	ST_PIN = 9,		/* a file does not match its sha256= pin: exit 19 */
 	ST_LIST = 16,		/* `list` printed the directory and stopped: exit 33 */
 };
 

@@ -1,6 +1,8 @@
 /* cmdline_parse: words separated by blanks, key=value options, "--". */
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "cmdline.h"
+#include "sha256.h"
 #include "status.h"
 #include "str.h"
 
@@ -26,10 +28,17 @@ static char *cut_word(char *s)
 	return s;
 }
 
+static const char *const option_keys[] = { "name=", "initrd=", "sha256=", "fw_cfg=", "format=", "entry=" };
+
+/* list, -- or one of fwboot's options: never a loader's path. */
 static int is_keyword(const char *w)
 {
-	return str_eq(w, "list") || str_eq(w, "--") || str_eq(w, "quiet") || str_eq(w, "verbose") ||
-	       str_chr(w, '=') != 0;
+	if (str_eq(w, "list") || str_eq(w, "--") || str_eq(w, "quiet") || str_eq(w, "verbose"))
+		return 1;
+	for (size_t i = 0; i < sizeof(option_keys) / sizeof(option_keys[0]); i++)
+		if (str_starts(w, option_keys[i]))
+			return 1;
+	return 0;
 }
 
 int cmdline_verbosity(const char *s)
@@ -52,6 +61,15 @@ int cmdline_verbosity(const char *s)
 	return v;
 }
 
+enum cmdline_path cmdline_path_rule(const char *loader_name, int protocol)
+{
+	if (loader_name && str_eq(loader_name, "qemu") && protocol == 1)
+		return CMDLINE_PATH_FIRST;
+	if (loader_name && str_starts(loader_name, "GRUB 2"))
+		return CMDLINE_PATH_NONE;
+	return CMDLINE_PATH_GUESS;
+}
+
 /* A fw_cfg name, or "archive#member" where the archive part is the fw_cfg name. */
 static int check_name(const char *key, const char *v, struct diag *d)
 {
@@ -66,7 +84,43 @@ static int check_name(const char *key, const char *v, struct diag *d)
 	return 0;
 }
 
+/* A pin's hex digits into a zalloc'd digest. */
+static int parse_pin(const char *what, const char *hex, const uint8_t **out, struct diag *d)
+{
+	uint8_t *dg = zalloc(SHA256_SIZE);
+	if (!dg)
+		return diag_fail(d, ST_NO_MEMORY, "cmdline: no memory");
+	size_t n = str_len(hex);
+	if (sha256_from_hex(hex, n, dg))
+		return diag_fail(d, ST_CMDLINE, "cmdline: %ssha256=%s: a pin is 64 hex digits (this is %zu characters%s)",
+				 what, hex, n, n == SHA256_HEX ? ", not all hex digits" : "");
+	*out = dg;
+	return 0;
+}
+
+/* "FILE,sha256=HEX": cut the pin off v (in place) into *pin. */
+static int split_pin(const char *key, char *v, const uint8_t **pin, struct diag *d)
+{
+	*pin = 0;
+	for (char *p = v; *p; p++) {
+		if (*p == ',' && str_starts(p + 1, "sha256=")) {
+			*p = '\0';
+			char what[16];
+			size_t k = str_len(key);
+			memcpy(what, key, k);
+			memcpy(what + k, "=...,", 6);
+			return parse_pin(what, p + 8, pin, d);
+		}
+	}
+	return 0;
+}
+
 int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
+{
+	return cmdline_parse_from(s, CMDLINE_PATH_GUESS, c, d);
+}
+
+int cmdline_parse_from(char *s, enum cmdline_path rule, struct cmdline *c, struct diag *d)
 {
 	size_t words = 1;
 	for (const char *p = s; *p; p++)
@@ -74,6 +128,8 @@ int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 
 	c->name = CMDLINE_DEFAULT_NAME;
 	c->initrds = zalloc(words * sizeof(*c->initrds));
+	c->initrd_sha256 = zalloc(words * sizeof(*c->initrd_sha256));
+	c->sha256 = 0;
 	c->ninitrds = 0;
 	c->args = "";
 	c->list = 0;
@@ -81,15 +137,15 @@ int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 	c->format = 0;
 	c->entry = 0;
 	c->verbosity = 1;
-	if (!c->initrds)
+	if (!c->initrds || !c->initrd_sha256)
 		return diag_fail(d, ST_NO_MEMORY, "cmdline: no memory");
 
 	s = skip_blanks(s);
-	int first = 1;
+	int first = 1, named = 0;
 	while (*s) {
 		char *w = s;
 		s = cut_word(s);
-		if (first && !is_keyword(w)) {
+		if (first && (rule == CMDLINE_PATH_FIRST || (rule == CMDLINE_PATH_GUESS && !is_keyword(w)))) {
 			first = 0;	/* the loader's path to fwboot itself */
 			s = skip_blanks(s);
 			continue;
@@ -104,15 +160,34 @@ int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 		} else if (str_eq(w, "quiet") || str_eq(w, "verbose")) {
 			c->verbosity = w[0] == 'q' ? 0 : 2;
 		} else if (str_starts(w, "name=")) {
+			if (named)
+				return diag_fail(d, ST_CMDLINE, "cmdline: name= given twice (%s, then %s): one file is booted; "
+						 "modules are initrd=", c->name, w + 5);
+			named = 1;
 			c->name = w + 5;
-			int r = check_name("name", c->name, d);
+			const uint8_t *pin;
+			int r = split_pin("name", w + 5, &pin, d);
+			if (!r && pin && c->sha256)
+				r = diag_fail(d, ST_CMDLINE, "cmdline: the kernel is pinned twice (sha256= and name=...,sha256=)");
+			if (!r && pin)
+				c->sha256 = pin;
+			if (!r)
+				r = check_name("name", c->name, d);
 			if (r)
 				return r;
 		} else if (str_starts(w, "initrd=")) {
-			int r = check_name("initrd", w + 7, d);
+			int r = split_pin("initrd", w + 7, &c->initrd_sha256[c->ninitrds], d);
+			if (!r)
+				r = check_name("initrd", w + 7, d);
 			if (r)
 				return r;
 			c->initrds[c->ninitrds++] = w + 7;
+		} else if (str_starts(w, "sha256=")) {
+			if (c->sha256)
+				return diag_fail(d, ST_CMDLINE, "cmdline: the kernel is pinned twice (a second sha256=)");
+			int r = parse_pin("", w + 7, &c->sha256, d);
+			if (r)
+				return r;
 		} else if (str_starts(w, "fw_cfg=")) {
 			const char *v = w + 7;
 			if (str_eq(v, "pio"))
@@ -124,16 +199,20 @@ int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 			else
 				return diag_fail(d, ST_CMDLINE, "cmdline: fw_cfg=%s: expected pio, dma or auto", v);
 		} else if (str_starts(w, "format=")) {
+			if (c->format)
+				return diag_fail(d, ST_CMDLINE, "cmdline: format= given twice (%s, then %s)", c->format, w + 7);
 			c->format = w + 7;
 			if (!*c->format)
 				return diag_fail(d, ST_CMDLINE, "cmdline: format= needs a loader name");
 		} else if (str_starts(w, "entry=")) {
+			if (c->entry)
+				return diag_fail(d, ST_CMDLINE, "cmdline: entry= given twice (%s, then %s)", c->entry, w + 6);
 			c->entry = w + 6;
 			if (!*c->entry)
 				return diag_fail(d, ST_CMDLINE, "cmdline: entry= needs a value");
 		} else {
 			return diag_fail(d, ST_CMDLINE,
-					 "cmdline: unknown option \"%s\" (known: name= initrd= format= entry= fw_cfg= list quiet verbose --)",
+					 "cmdline: unknown option \"%s\" (known: name= initrd= sha256= format= entry= fw_cfg= list quiet verbose --)",
 					 w);
 		}
 		s = skip_blanks(s);

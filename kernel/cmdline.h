@@ -3,6 +3,7 @@
 #define FWBOOT_CMDLINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "diag.h"
 #include "fw_cfg.h"
 
@@ -18,19 +19,39 @@ struct cmdline {
 	const char *format;	/* forced loader, or NULL */
 	const char *entry;	/* loader-specific entry choice (Linux: "32" or "16"), or NULL */
 	int verbosity;		/* 0 quiet, 1 normal, 2 verbose */
+	const uint8_t *sha256;	/* the kernel's pin (32 bytes), or NULL */
+	const uint8_t **initrd_sha256;	/* each initrd's pin, or NULL; in order */
 };
 
 /*
  * Parse s in place (words are NUL-terminated inside it). The first word is
- * the loader's image path when it is neither key=value nor a known keyword
- * (QEMU and GRUB Legacy put the path first, GRUB 2 does not), and is skipped.
- * Everything after a lone "--" is kept verbatim as args. Unknown keys,
- * empty values and over-long names are rejected with ST_CMDLINE.
+ * the loader's image path when it is not `list`, `--` or one of fwboot's
+ * options (QEMU and GRUB Legacy put the path first, GRUB 2 does not), and is
+ * skipped: CMDLINE_PATH_GUESS of cmdline_parse_from. Everything after a lone
+ * "--" is kept verbatim as args. Unknown keys, empty values, over-long
+ * names, a second name=, format=, entry= or kernel pin, and a pin that is
+ * not 64 hex digits are rejected with ST_CMDLINE. Pins: sha256=HEX (the
+ * kernel), name=FILE,sha256=HEX, initrd=FILE,sha256=HEX.
  */
 int cmdline_parse(char *s, struct cmdline *c, struct diag *d);
 
 /* The console level the words before "--" ask for (the last of quiet and
  * verbose counts; 1 if neither): known before anything is printed. */
 int cmdline_verbosity(const char *s);
+
+/* Whether the first word is the loader's path to fwboot. */
+enum cmdline_path {
+	CMDLINE_PATH_GUESS,	/* unknown loader: a path unless list, -- or a known option */
+	CMDLINE_PATH_FIRST,	/* QEMU (-kernel): always the path, whatever it holds */
+	CMDLINE_PATH_NONE,	/* GRUB 2: never a path */
+};
+
+/* The rule for the loader that started fwboot: its Multiboot boot loader
+ * name (NULL when none) and the protocol (1 or 2). QEMU names itself
+ * "qemu" and starts Multiboot 1 only; GRUB 2 names itself "GRUB 2...". */
+enum cmdline_path cmdline_path_rule(const char *loader_name, int protocol);
+
+/* cmdline_parse with the first word decided by rule. */
+int cmdline_parse_from(char *s, enum cmdline_path rule, struct cmdline *c, struct diag *d);
 
 #endif

@@ -5,6 +5,8 @@
 #include "elf.h"
 #include "status.h"
 #include "elf_spec.h"
+#include "fmt.h"
+#include "mem.h"
 
 #define ELF_MAX_PHNUM 4096
 
@@ -120,4 +122,42 @@ uint64_t elf_phys_entry(const struct elf_info *e)
 			return e->entry - ph->vaddr + ph->paddr;
 	}
 	return e->entry;
+}
+
+int elf_check_entry(const char *sub, const struct elf_info *e, uint64_t entry, const char *what,
+		    struct diag *d)
+{
+	char segs[320];
+	size_t n = 0;
+	segs[0] = 0;
+	for (size_t i = 0; i < e->nph; i++) {
+		const struct elf_phdr *ph = &e->ph[i];
+		if (ph->type != PT_LOAD || ph->memsz == 0)
+			continue;
+		if (entry >= ph->paddr && entry - ph->paddr < ph->filesz)
+			return 0;
+		if (entry >= ph->paddr && entry - ph->paddr < ph->memsz)
+			return diag_fail(d, ST_BAD_IMAGE,
+					 "%s: %s 0x%llx lies in the zero-filled part of ELF segment %zu "
+					 "(file bytes 0x%llx-0x%llx, zero-fill to 0x%llx): no code is loaded there",
+					 sub, what, (unsigned long long)entry, i, (unsigned long long)ph->paddr,
+					 (unsigned long long)(ph->paddr + ph->filesz) - 1,
+					 (unsigned long long)(ph->paddr + ph->memsz) - 1);
+		if (n < sizeof(segs) - 1) {
+			int w = fmt_snprintf(segs + n, sizeof(segs) - n, "%s%zu at 0x%llx-0x%llx", n ? ", " : "", i,
+					     (unsigned long long)ph->paddr,
+					     (unsigned long long)(ph->paddr + (ph->filesz ? ph->filesz : 1)) - 1);
+			n += w > 0 ? (size_t)w : 0;
+			if (n >= sizeof(segs))
+				n = sizeof(segs) - 1;
+		}
+	}
+	return diag_fail(d, ST_BAD_IMAGE,
+			 "%s: %s 0x%llx lies outside every loaded segment (one of these would have to hold it: %s)",
+			 sub, what, (unsigned long long)entry, n ? segs : "none");
+}
+
+const char *elf_4g_words(uint64_t start)
+{
+	return start < MEM_4G ? "crosses 4 GiB" : "lies above 4 GiB";
 }

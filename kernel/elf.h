@@ -39,4 +39,16 @@ int elf_parse(const char *sub, const struct file *f, const uint8_t *hdr, size_t 
  * when p_vaddr != p_paddr (what GRUB does). */
 uint64_t elf_phys_entry(const struct elf_info *e);
 
+/*
+ * Refuse a physical entry point that no PT_LOAD's file bytes hold (jumping
+ * there runs empty RAM or zero-fill). The reason names the entry and every
+ * loadable segment, one of which would have had to hold it. what: "ELF
+ * entry", "entry tag address", "PHYS32 entry".
+ */
+int elf_check_entry(const char *sub, const struct elf_info *e, uint64_t entry, const char *what,
+		    struct diag *d);
+
+/* "crosses 4 GiB" or "lies above 4 GiB" for a range that does not fit below it. */
+const char *elf_4g_words(uint64_t start);
+
 #endif

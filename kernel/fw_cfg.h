@@ -25,6 +25,7 @@
 
 #define FW_CFG_DIR_ENTRY_SIZE 64
 #define FW_CFG_MAX_NAME 55	/* 56 bytes with the NUL */
+#define FW_CFG_MAX_FILES 0x3fe0	/* keys 0x0020-0x3fff: every selector a file could have */
 
 /* One directory entry as fwboot keeps it (host byte order). */
 struct fw_cfg_entry {
@@ -36,7 +37,9 @@ struct fw_cfg_entry {
 /*
  * Parse the raw directory (be32 count, then 64-byte entries) in buf[0..len).
  * Fills up to cap entries in out and *count. Rejects a count the buffer
- * cannot hold and names without a NUL. Pure.
+ * cannot hold, names without a NUL, empty entries (name "" or a key below
+ * FW_CFG_FILE_FIRST: what a count past the directory's end reads as) and
+ * a name given twice. All ST_NO_FW_CFG. Pure.
  */
 int fw_cfg_dir_parse(const uint8_t *buf, size_t len, struct fw_cfg_entry *out, size_t cap,
 		     size_t *count, struct diag *d);

@@ -24,6 +24,14 @@ int fw_cfg_dir_parse(const uint8_t *buf, size_t len, struct fw_cfg_entry *out, s
 		out[i].size = get_be32(e);
 		out[i].key = get_be16(e + 4);
 		memcpy(out[i].name, name, FW_CFG_MAX_NAME + 1);
+		if (!name[0] || out[i].key < FW_CFG_FILE_FIRST)
+			return diag_fail(d, ST_NO_FW_CFG,
+					 "fw_cfg: directory entry %u of %u is empty (key 0x%04x, name \"%s\"): "
+					 "the count runs past the directory's entries", i, n, out[i].key, out[i].name);
+		for (uint32_t j = 0; j < i; j++)
+			if (str_eq(out[j].name, out[i].name))
+				return diag_fail(d, ST_NO_FW_CFG, "fw_cfg: directory names \"%s\" twice (entries %u and %u)",
+						 out[i].name, j, i);
 	}
 	*count = n;
 	return 0;

@@ -22,6 +22,16 @@ static void drop_claim(struct mem_map *m, size_t i)
 	m->nclaims--;
 }
 
+/* True when text contains word. */
+static int mentions(const char *text, const char *word)
+{
+	size_t n = str_len(word);
+	for (; *text; text++)
+		if (str_ncmp(text, word, n) == 0)
+			return 1;
+	return 0;
+}
+
 /* The inflater's reason with the file named: "gzip: NAME: what". */
 static int fail_named(struct diag *d, int r, const char *name)
 {
@@ -63,30 +73,47 @@ int gunzip_kernel(const struct boot_request *req, struct mem_map *m, struct boot
 		m->nclaims = claims;
 		return diag_fail(d, -r, "gzip: cannot read %s", k->name);
 	}
-	uint32_t isize;
-	r = gzip_isize(in, (size_t)k->size, &isize, d);
+	/* The output size is known only once every member is inflated (a
+	 * trailer's ISIZE is its own member's, and bytes may follow it): inflate
+	 * into the largest free range, bounded by what DEFLATE can give, then
+	 * move the result to that range's top and claim exactly it. */
+	uint64_t free_at, free_len, bound = k->size * DEFLATE_MAX_RATIO + 1024;
+	if (mem_largest_free(m, MEM_LOW_END, MEM_4G, 4096, &free_at, &free_len)) {
+		m->nclaims = claims;
+		return diag_fail(d, ST_NO_MEMORY, "gzip: no free memory to inflate %s into", k->name);
+	}
+	int by_memory = free_len < bound;
+	uint64_t cap = by_memory ? free_len : bound;
+	out_at = free_at + ((free_len - cap) & ~(uint64_t)4095);	/* the top part when bound is smaller */
+	cap = free_at + free_len - out_at;
+	size_t got, used;
+	unsigned members;
+	r = gzip_inflate_all(in, (size_t)k->size, phys(out_at), (size_t)cap, &got, &used, &members, d);
 	if (r) {
 		m->nclaims = claims;
+		if (by_memory && d && mentions(d->msg, "output exceeds"))
+			return diag_fail(d, ST_NO_MEMORY,
+					 "gzip: %s inflates to more than the %llu bytes of free memory (the largest "
+					 "free range, 0x%llx-0x%llx)", k->name, (unsigned long long)cap,
+					 (unsigned long long)out_at, (unsigned long long)(out_at + cap - 1));
 		return fail_named(d, r, k->name);
 	}
-	if (isize > k->size * DEFLATE_MAX_RATIO + 1024) {
-		m->nclaims = claims;
-		return diag_fail(d, ST_BAD_IMAGE,
-				 "gzip: %s: its trailer announces %u bytes from %llu compressed, more than DEFLATE can "
-				 "give (a truncated or corrupt file)", k->name, isize, (unsigned long long)k->size);
+	uint64_t top = (out_at + cap - got) & ~(uint64_t)4095;
+	if (top > out_at) {
+		memmove(phys(top), phys(out_at), got);
+		out_at = top;
 	}
-	r = mem_alloc(m, isize ? isize : 1, 4096, MEM_LOW_END, MEM_4G, MEM_TOP_DOWN, CLAIM_SELF, "inflated kernel",
-		      &out_at, d);
-	if (r) {
+	r = mem_claim(m, out_at, got ? got : 1, CLAIM_SELF, "inflated kernel", d);
+	if (r < 0) {
 		m->nclaims = claims;
-		return diag_fail(d, -r, "gzip: %s inflates to %u bytes, more than free memory holds", k->name, isize);
+		return r;
 	}
-	size_t got;
-	r = gzip_inflate(in, (size_t)k->size, phys(out_at), isize, &got, d);
-	if (r) {
-		m->nclaims = claims;
-		return fail_named(d, r, k->name);
-	}
+	if (d)
+		d->msg[0] = 0;
+	if (d && (members > 1 || used < k->size))
+		diag_fail(d, 0, "gzip: %s: %u member%s inflated, %llu trailing byte%s ignored", k->name, members,
+			  members == 1 ? "" : "s", (unsigned long long)(k->size - used),
+			  k->size - used == 1 ? "" : "s");
 	struct file *f = zalloc(sizeof(*f));
 	if (!f) {
 		m->nclaims = claims;

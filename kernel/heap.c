@@ -1,14 +1,15 @@
-/* fwboot's heap: one bump allocator over a range claimed at start-up. Nothing
- * is freed; everything dies at hand-off. */
+/* fwboot's heap: one bump allocator over a range claimed at start-up. What
+ * an attempt took goes back with heap_release; the rest dies at hand-off. */
 #include <stdint.h>
 #include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
 #include "heap.h"
 
-static uintptr_t heap_next, heap_end;
+static uintptr_t heap_base, heap_next, heap_end;
 
 void heap_init(uintptr_t base, size_t size)
 {
+	heap_base = base;
 	heap_next = base;
 	heap_end = base + size;
 }
@@ -26,4 +27,20 @@ void *zalloc(size_t n)
 size_t heap_free_bytes(void)
 {
 	return heap_end - heap_next;
+}
+
+size_t heap_size(void)
+{
+	return heap_end - heap_base;
+}
+
+uintptr_t heap_mark(void)
+{
+	return heap_next;
+}
+
+void heap_release(uintptr_t mark)
+{
+	if (mark >= heap_base && mark <= heap_next)
+		heap_next = mark;
 }

@@ -6,5 +6,11 @@
 
 void heap_init(uintptr_t base, size_t size);
 size_t heap_free_bytes(void);
+size_t heap_size(void);
+
+/* A point to come back to: heap_release(mark) gives back everything
+ * zalloc'd after heap_mark() returned it (a failed boot attempt). */
+uintptr_t heap_mark(void);
+void heap_release(uintptr_t mark);
 
 #endif

@@ -18,6 +18,16 @@ static const struct image_type image_types[] = {
 
 #define NTYPES (sizeof(image_types) / sizeof(image_types[0]))
 
+/* entry= chooses between Linux's two entries; every other format has one. */
+static int plan_as(const struct image_type *t, const struct boot_request *req, const uint8_t *hdr, size_t len,
+		   struct boot_env *env, struct plan *p, struct diag *d)
+{
+	if (req->entry && !str_eq(t->name, "linux"))
+		return diag_fail(d, ST_CMDLINE, "image: entry=%s is a Linux option; %s is a %s kernel, which has "
+				 "one entry (drop entry=)", req->entry, req->kernel->name, t->name);
+	return t->plan(req, hdr, len, env, p, d);
+}
+
 int image_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	       struct boot_env *env, struct plan *p, struct diag *d)
 {
@@ -30,7 +40,7 @@ int image_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 			int r = image_types[i].probe(req->kernel, hdr, len, d);
 			if (r)
 				return r;
-			return image_types[i].plan(req, hdr, len, env, p, d);
+			return plan_as(&image_types[i], req, hdr, len, env, p, d);
 		}
 		char known[128] = "";
 		size_t at = 0;
@@ -45,7 +55,7 @@ int image_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	for (size_t i = 0; i < NTYPES; i++) {
 		struct diag reason = { "" };
 		if (image_types[i].probe(req->kernel, hdr, len, &reason) == 0)
-			return image_types[i].plan(req, hdr, len, env, p, d);
+			return plan_as(&image_types[i], req, hdr, len, env, p, d);
 		if (at < sizeof(why))
 			at += (size_t)fmt_snprintf(why + at, sizeof(why) - at, "%s%s", i ? "; " : "", reason.msg);
 	}

@@ -423,8 +423,11 @@ static int place_kernel(const struct linux_header *h, const struct file *f, stru
 		}
 		if (!found)
 			return diag_fail(d, ST_NO_MEMORY,
-					 "linux: no room for the kernel (%llu bytes) below 4 GiB, aligned to 0x%x or at least 0x%x",
-					 (unsigned long long)h->kernel_size, h->kernel_alignment, h->min_alignment);
+					 "linux: no room for the kernel (%llu bytes) below 4 GiB, aligned to 0x%x or at least 0x%x; "
+					 "it needs %u KiB of RAM there to run (init_size 0x%x)",
+					 (unsigned long long)h->kernel_size, h->kernel_alignment, h->min_alignment,
+					 (h->init_size > h->kernel_size ? h->init_size : (uint32_t)h->kernel_size) / 1024,
+					 h->init_size);
 	}
 	struct plan_seg *s = plan_add(p, at, h->kernel_size, SRC_FILE, "linux kernel");
 	if (!s)
@@ -449,9 +452,9 @@ static int keep_out_window(const struct linux_header *h, uint64_t load, uint32_t
 	uint64_t avail = mem_avail_at(m, s);
 	if (avail < h->init_size)
 		return diag_fail(d, ST_NO_MEMORY,
-				 "linux: the kernel decompresses into 0x%llx-0x%llx (init_size 0x%x), but RAM there %s",
-				 (unsigned long long)s, (unsigned long long)(s + h->init_size - 1), h->init_size,
-				 avail ? "ends sooner" : "is missing");
+				 "linux: the kernel decompresses into 0x%llx-0x%llx (init_size 0x%x: it needs %u KiB of RAM "
+				 "there), but RAM there %s", (unsigned long long)s, (unsigned long long)(s + h->init_size - 1),
+				 h->init_size, h->init_size / 1024, avail ? "ends sooner" : "is missing");
 	struct diag why;
 	int r = mem_claim(m, s, h->init_size, CLAIM_KEEPOUT, "linux decompression window", &why);
 	if (r < 0)

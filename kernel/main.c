@@ -9,6 +9,7 @@
 #include "cmdline.h"
 #include "console.h"
 #include "cpio.h"
+#include "fmt.h"
 #include "fw_cfg.h"
 #include "gunzip.h"
 #include "heap.h"
@@ -16,6 +17,7 @@
 #include "inflate.h"	/* gzip_is_gzip: the inflate progress line */
 #include "load.h"
 #include "mem.h"
+#include "pin.h"
 #include "multiboot1.h"
 #include "script.h"
 #include "status.h"
@@ -154,11 +156,40 @@ static int open_file(const char *name, struct file **out, struct diag *d)
 	return 0;
 }
 
+static void print_member(void *ctx, const struct cpio_entry *e)
+{
+	(void)ctx;
+	console_printf("  %-55s %10llu bytes\n", e->name, (unsigned long long)e->size);
+}
+
+/* For "archive#member" whose archive exists: list its members, 1. */
+static int list_bundle(const char *name)
+{
+	const char *hash = str_chr(name, '#');
+	char item[FW_CFG_MAX_NAME + 1];
+	size_t n = hash ? (size_t)(hash - name) : 0;
+	if (!hash || n > FW_CFG_MAX_NAME)
+		return 0;
+	memcpy(item, name, n);
+	item[n] = 0;
+	int i = fw_cfg_dir_lookup(dir, ndir, item);
+	if (i < 0)
+		return 0;
+	struct file a = { dir[i].name, dir[i].key, 0, dir[i].size, 0 };
+	struct diag d;
+	console_printf("fwboot: members of the bundle %s:\n", item);
+	if (cpio_list(&a, print_member, 0, &d))
+		console_printf("  (%s)\n", d.msg);
+	return 1;
+}
+
 static struct file *open_or_panic(const char *name)
 {
 	struct diag d;
 	struct file *f = 0;
 	int r = open_file(name, &f, &d);
+	if (r == -ST_NOT_FOUND && list_bundle(name))
+		panic(r, "open: %s (see the bundle's members above)", d.msg);
 	if (r == -ST_NOT_FOUND) {
 		list_directory();
 		panic(r, "open: %s (see the directory above)", d.msg);
@@ -169,21 +200,41 @@ static struct file *open_or_panic(const char *name)
 	return f;
 }
 
-/* Plan and carry out one boot; returns only on failure, with nothing of
- * fwboot's own state lost, so a caller may try something else. */
-static int boot_request(const struct boot_request *req, struct diag *d)
+/* Every pinned file of the request, hashed before anything is planned. */
+static int check_pins(const struct boot_request *req, struct diag *d)
 {
-	size_t claims = mm.nclaims;
+	int r = pin_check(req->kernel, d);
+	for (size_t i = 0; !r && i < req->nmods; i++)
+		r = pin_check(req->mods[i].file, d);
+	if (r)
+		return r;
+	if (pin_of(req->kernel))
+		log_info("pin: %s matches its sha256 pin", req->kernel->name);
+	for (size_t i = 0; i < req->nmods; i++)
+		if (pin_of(req->mods[i].file))
+			log_info("pin: %s matches its sha256 pin", req->mods[i].file->name);
+	return 0;
+}
+
+/* Plan and carry out one boot; returns only on failure. */
+static int boot_attempt(const struct boot_request *req, struct diag *d)
+{
 	struct boot_request plain;
+	d->msg[0] = 0;
+	int r = check_pins(req, d);
+	if (r)
+		return r;
 	uint8_t magic[3];
 	/* inflating is slow under TCG (tens of MiB/s): say so before it starts */
 	if (req->kernel->size >= sizeof(magic) && !file_read(req->kernel, 0, magic, sizeof(magic)) &&
 	    gzip_is_gzip(magic, sizeof(magic)))
 		log_info("gzip: inflating %s (%llu bytes)", req->kernel->name,
 			 (unsigned long long)req->kernel->size);
-	int r = gunzip_kernel(req, &mm, &plain, d);
+	r = gunzip_kernel(req, &mm, &plain, d);
 	if (r)
 		return r;
+	if (d->msg[0])
+		log_info("%s", d->msg);
 	if (plain.kernel != req->kernel)
 		log_info("gzip: %s inflated to %llu bytes", plain.kernel->name, (unsigned long long)plain.kernel->size);
 	req = &plain;
@@ -191,7 +242,8 @@ static int boot_request(const struct boot_request *req, struct diag *d)
 	size_t n = k->size < IMAGE_HEADER_WINDOW ? (size_t)k->size : IMAGE_HEADER_WINDOW;
 	uint8_t *hdr = zalloc(n ? n : 1);
 	if (!hdr)
-		return diag_fail(d, ST_NO_MEMORY, "image: no memory for the header window");
+		return diag_fail(d, ST_NO_MEMORY, "image: fwboot's own heap is full (%zu of %zu bytes free), "
+				 "no room for a %zu-byte header window", heap_free_bytes(), heap_size(), n);
 	r = file_read(k, 0, hdr, n);
 	if (r)
 		return diag_fail(d, -r, "image: cannot read the start of %s", k->name);
@@ -204,7 +256,38 @@ static int boot_request(const struct boot_request *req, struct diag *d)
 		log_info("image: %s is %s, %zu segments, entry 0x%x", k->name, p.format, p.nsegs, p.entry);
 		r = plan_execute(&p, &mm, d);
 	}
+	return r;
+}
+
+/* Add to a "does not fit" reason what RAM there is and what fwboot holds. */
+static void explain_memory(struct diag *d)
+{
+	uint64_t ram = 0;
+	for (size_t i = 0; i < mm.nram; i++)
+		ram += mm.ram[i].end - mm.ram[i].start;
+	size_t n = str_len(d->msg);
+	fmt_snprintf(d->msg + n, sizeof(d->msg) - n,
+		     "; the memory map offers %llu KiB of RAM, fwboot holds %u KiB of it (its image) and a "
+		     "%zu KiB heap", (unsigned long long)(ram / 1024),
+		     (unsigned)((uintptr_t)(_image_end - _image_start) / 1024), heap_size() / 1024);
+}
+
+/* One boot attempt that gives back everything it took when it fails (its
+ * heap and its memory claims), so a script may retry forever. */
+static int boot_request(const struct boot_request *req, struct diag *d)
+{
+	size_t claims = mm.nclaims, claimcap = mm.claimcap;
+	struct mem_claim *table = mm.claims;
+	uintptr_t mark = heap_mark();
+	int r = boot_attempt(req, d);
+	if (r == -ST_NO_MEMORY)
+		explain_memory(d);
+	if (mm.claims != table)	/* the table grew into the heap given back below */
+		memcpy(table, mm.claims, claims * sizeof(*table));
+	mm.claims = table;
+	mm.claimcap = claimcap;
 	mm.nclaims = claims;
+	heap_release(mark);
 	return r;
 }
 
@@ -331,7 +414,8 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	memcpy(cl, li.cmdline, len);
 	log_info("cmdline: \"%s\"", cl);
 	struct cmdline c;
-	int r = cmdline_parse(cl, &c, &d);
+	int r = cmdline_parse_from(cl, cmdline_path_rule(li.loader_name, magic == MB2_BOOTLOADER_MAGIC_IN ? 2 : 1),
+				   &c, &d);
 	if (r)
 		panic_diag(r, &d);
 
@@ -351,7 +435,10 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 
 	struct boot_request req;
 	memset(&req, 0, sizeof(req));
-	req.kernel = open_or_panic(c.name);
+	struct file *kf = open_or_panic(c.name);
+	if (c.sha256 && pin_set(kf, c.sha256))
+		panic(ST_NO_MEMORY, "pin: no memory");
+	req.kernel = kf;
 	req.args = c.args;
 	req.format = c.format;
 	req.entry = c.entry;
@@ -360,7 +447,10 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	if (!req.mods)
 		panic(ST_NO_MEMORY, "cmdline: no memory");
 	for (size_t i = 0; i < c.ninitrds; i++) {
-		req.mods[i].file = open_or_panic(c.initrds[i]);
+		struct file *mf = open_or_panic(c.initrds[i]);
+		if (c.initrd_sha256[i] && pin_set(mf, c.initrd_sha256[i]))
+			panic(ST_NO_MEMORY, "pin: no memory");
+		req.mods[i].file = mf;
 		req.mods[i].args = "";
 	}
 	req.nmods = c.ninitrds;

@@ -80,8 +80,9 @@ int load_elf_segments(const char *sub, const struct file *f, const struct elf_in
 		if (ph->type != PT_LOAD || ph->memsz == 0)
 			continue;
 		if (ph->paddr >= MEM_4G || ph->memsz > MEM_4G - ph->paddr)
-			return diag_fail(d, ST_BAD_IMAGE, "%s: ELF segment %zu at 0x%llx lies above 4 GiB", sub, i,
-					 (unsigned long long)ph->paddr);
+			return diag_fail(d, ST_BAD_IMAGE, "%s: ELF segment %zu at 0x%llx-0x%llx %s", sub, i,
+					 (unsigned long long)ph->paddr, (unsigned long long)(ph->paddr + ph->memsz - 1),
+					 elf_4g_words(ph->paddr));
 		int r = mem_claim(m, ph->paddr, ph->memsz, CLAIM_TARGET, f->name, d);
 		if (r < 0)
 			return r;
@@ -182,6 +183,20 @@ int elf_place_sections(const char *sub, const struct file *f, const uint8_t *hdr
 	return 0;
 }
 
+int flat_check_entry(const char *sub, const struct flat_layout *fl, uint32_t entry, struct diag *d)
+{
+	if (entry < fl->load_addr || entry >= fl->mem_end)
+		return diag_fail(d, ST_BAD_IMAGE, "%s: entry_addr 0x%x lies outside the image (0x%llx-0x%llx)", sub, entry,
+				 (unsigned long long)fl->load_addr, (unsigned long long)fl->mem_end - 1);
+	if (entry - fl->load_addr >= fl->load_len)
+		return diag_fail(d, ST_BAD_IMAGE,
+				 "%s: entry_addr 0x%x lies in the zero-filled bss (0x%llx-0x%llx), not in the loaded bytes "
+				 "(0x%llx-0x%llx)", sub, entry, (unsigned long long)(fl->load_addr + fl->load_len),
+				 (unsigned long long)fl->mem_end - 1, (unsigned long long)fl->load_addr,
+				 (unsigned long long)(fl->load_addr + fl->load_len) - 1);
+	return 0;
+}
+
 int flat_layout(const char *sub, const struct file *f, uint32_t offset, uint32_t header_addr,
 		uint32_t load_addr, uint32_t load_end_addr, uint32_t bss_end_addr, int from_start_ok,
 		struct flat_layout *out, struct diag *d)
@@ -227,7 +242,8 @@ int flat_layout(const char *sub, const struct file *f, uint32_t offset, uint32_t
 		mem_end = bss_end_addr;
 	}
 	if (mem_end > MEM_4G)
-		return diag_fail(d, ST_BAD_IMAGE, "%s: image ends above 4 GiB", sub);
+		return diag_fail(d, ST_BAD_IMAGE, "%s: image at 0x%x-0x%llx crosses 4 GiB", sub, load_addr,
+				 (unsigned long long)mem_end - 1);
 	out->file_off = file_off;
 	out->load_addr = load_addr;
 	out->load_len = load_len;
@@ -244,9 +260,9 @@ static int plan_aout(const struct mb1_header *h, const struct file *f, struct me
 	if (r)
 		return r;
 	uint64_t end = fl.load_addr + fl.load_len;
-	if (h->entry_addr < fl.load_addr || h->entry_addr >= fl.mem_end)
-		return diag_fail(d, ST_BAD_IMAGE, "multiboot1: entry_addr 0x%x lies outside the image (0x%llx-0x%llx)",
-				 h->entry_addr, (unsigned long long)fl.load_addr, (unsigned long long)fl.mem_end - 1);
+	r = flat_check_entry("multiboot1", &fl, h->entry_addr, d);
+	if (r)
+		return r;
 	r = mem_claim(m, fl.load_addr, fl.mem_end - fl.load_addr, CLAIM_TARGET, f->name, d);
 	if (r < 0)
 		return r;
@@ -366,6 +382,9 @@ int mb1_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		if (ent >= MEM_4G)
 			return diag_fail(d, ST_BAD_IMAGE, "multiboot1: ELF entry 0x%llx lies above 4 GiB",
 					 (unsigned long long)ent);
+		r = elf_check_entry("multiboot1", &e, ent, "ELF entry", d);
+		if (r)
+			return r;
 		entry = (uint32_t)ent;
 	}
 

@@ -66,6 +66,10 @@ int flat_layout(const char *sub, const struct file *f, uint32_t offset, uint32_t
 		uint32_t load_addr, uint32_t load_end_addr, uint32_t bss_end_addr, int from_start_ok,
 		struct flat_layout *out, struct diag *d);
 
+/* The header's entry_addr must lie in the flat image's loaded bytes, not
+ * outside it and not in its zero-filled bss. 0 or -ST_BAD_IMAGE. */
+int flat_check_entry(const char *sub, const struct flat_layout *fl, uint32_t entry, struct diag *d);
+
 /* Reserve a boot information block of len bytes for the payload: a zeroed
  * buffer (*buf) to build it in, its address (*addr) below 640 KiB when
  * there is room, as GRUB does (kernels that map only their first megabytes

@@ -311,9 +311,9 @@ static int layout_address(const struct mb2_header *h, const struct file *f, stru
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: the address tag loads nothing");
 	if (!h->has_entry)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: the address tag needs an entry address tag");
-	if (h->entry_addr < load_addr || h->entry_addr >= mem_end)
-		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: entry_addr 0x%x lies outside the image (0x%llx-0x%llx)",
-				 h->entry_addr, (unsigned long long)load_addr, (unsigned long long)mem_end - 1);
+	r = flat_check_entry("multiboot2", &fl, h->entry_addr, d);
+	if (r)
+		return r;
 	im->seg = zalloc(sizeof(*im->seg));
 	if (!im->seg)
 		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory");
@@ -343,8 +343,9 @@ static int layout_elf(const struct mb2_header *h, const struct file *f, const ui
 		if (ph->type != PT_LOAD || ph->memsz == 0)
 			continue;
 		if (ph->paddr >= MEM_4G || ph->memsz > MEM_4G - ph->paddr)
-			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: ELF segment %zu at 0x%llx lies above 4 GiB", i,
-					 (unsigned long long)ph->paddr);
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: ELF segment %zu at 0x%llx-0x%llx %s", i,
+					 (unsigned long long)ph->paddr, (unsigned long long)(ph->paddr + ph->memsz - 1),
+					 elf_4g_words(ph->paddr));
 		im->seg[im->nseg++] = (struct mb2_seg){ ph->offset, ph->paddr, ph->filesz, ph->memsz };
 		if (im->nseg == 1 || ph->paddr < im->lo)
 			im->lo = ph->paddr;
@@ -354,6 +355,9 @@ static int layout_elf(const struct mb2_header *h, const struct file *f, const ui
 	if (!im->nseg)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: ELF has no loadable segment");
 	im->entry = h->has_entry ? h->entry_addr : elf_phys_entry(&e);
+	r = elf_check_entry("multiboot2", &e, im->entry, h->has_entry ? "entry tag address" : "ELF entry", d);
+	if (r)
+		return r;
 	im->is_elf = 1;
 	im->elf = e;
 	return 0;
@@ -395,6 +399,14 @@ static int plan_image(const struct file *f, const struct mb2_image *im, uint64_t
 	for (size_t i = 0; i < im->nseg; i++) {
 		const struct mb2_seg *s = &im->seg[i];
 		uint64_t dst = s->dst + shift;
+		for (size_t j = 0; j < i && !claim; j++) {	/* claimed segments are checked by mem_claim */
+			const struct mb2_seg *o = &im->seg[j];
+			if (s->dst < o->dst + o->memsz && o->dst < s->dst + s->memsz)
+				return diag_fail(d, ST_BAD_IMAGE,
+						 "multiboot2: loadable segments %zu and %zu overlap (0x%llx-0x%llx and 0x%llx-0x%llx)",
+						 j, i, (unsigned long long)o->dst, (unsigned long long)(o->dst + o->memsz - 1),
+						 (unsigned long long)s->dst, (unsigned long long)(s->dst + s->memsz - 1));
+		}
 		if (claim) {
 			int r = mem_claim(m, dst, s->memsz, CLAIM_TARGET, f->name, d);
 			if (r < 0)

@@ -235,3 +235,48 @@ int mem_alloc(struct mem_map *m, uint64_t len, uint64_t align, uint64_t lo, uint
 	*out = best;
 	return 0;
 }
+
+/* The free range that starts at s (aligned up) and runs to the next claim
+ * or re; 0 when s lies inside a claim. */
+static uint64_t free_run(const struct mem_map *m, uint64_t s, uint64_t re, uint64_t *at)
+{
+	for (size_t i = 0; i < m->nclaims; i++)
+		if (m->claims[i].start <= s && s < m->claims[i].end)
+			return 0;
+	uint64_t e = re;
+	for (size_t i = 0; i < m->nclaims; i++)
+		if (m->claims[i].start >= s && m->claims[i].start < e)
+			e = m->claims[i].start;
+	*at = s;
+	return e - s;
+}
+
+int mem_largest_free(const struct mem_map *m, uint64_t lo, uint64_t hi, uint64_t align,
+		     uint64_t *start, uint64_t *len)
+{
+	uint64_t best = 0, best_at = 0;
+	if (align == 0)
+		align = 1;
+	for (size_t i = 0; i < m->nram; i++) {
+		uint64_t rs = m->ram[i].start > lo ? m->ram[i].start : lo;
+		uint64_t re = m->ram[i].end < hi ? m->ram[i].end : hi;
+		if (rs >= re)
+			continue;
+		for (size_t j = 0; j <= m->nclaims; j++) {
+			uint64_t s = j == m->nclaims ? rs : m->claims[j].end;
+			if (s < rs || s >= re)
+				continue;
+			s = (s + align - 1) & ~(align - 1);
+			if (s < rs || s >= re)
+				continue;
+			uint64_t at, n = free_run(m, s, re, &at);
+			if (n > best)
+				best = n, best_at = at;
+		}
+	}
+	if (!best)
+		return -ST_NO_MEMORY;
+	*start = best_at;
+	*len = best;
+	return 0;
+}

@@ -80,4 +80,12 @@ int mem_overlaps(const struct mem_map *m, uint64_t start, uint64_t len, enum cla
 int mem_alloc(struct mem_map *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
 	      int flags, enum claim_kind kind, const char *what, uint64_t *out, struct diag *d);
 
+/*
+ * The largest range of available RAM inside [lo, hi) clear of every claim,
+ * its start aligned to align (a power of two): 0 with *start and *len, or
+ * -ST_NO_MEMORY when there is none. Nothing is claimed.
+ */
+int mem_largest_free(const struct mem_map *m, uint64_t lo, uint64_t hi, uint64_t align,
+		     uint64_t *start, uint64_t *len);
+
 #endif

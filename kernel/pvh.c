@@ -126,6 +126,9 @@ int pvh_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	r = pvh_find_entry(f, &e, &entry, d);
 	if (r)
 		return r;
+	r = elf_check_entry("pvh", &e, entry, "PHYS32 entry", d);
+	if (r)
+		return r;
 	r = load_elf_segments("pvh", f, &e, m, p, d);
 	if (r)
 		return r;

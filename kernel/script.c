@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "fmt.h"
 #include "fw_cfg.h"
+#include "pin.h"
 #include "script.h"
 #include "status.h"
 #include "str.h"
@@ -43,6 +44,8 @@ struct script_image {
 	struct file file;	/* a copy: the boot request points here */
 	const char *path;	/* fw_cfg name it came from (from the file cache) */
 	int selected;
+	int pinned;		/* --sha256 given: */
+	uint8_t sha256[SHA256_SIZE];	/* the digest its bytes must have */
 };
 
 /* One open per name and run, failures included: fw_cfg does not change,
@@ -413,6 +416,7 @@ static int script_fetch(struct script_state *st, const char *uri, const char *na
 	img->file = *c->file;
 	img->path = c->path;
 	img->selected = 0;
+	img->pinned = 0;
 	st->nimages++;
 	*out = img;
 	return 0;
@@ -534,12 +538,15 @@ enum {
 	SCRIPT_OPT_TIMEOUT = 2,
 	SCRIPT_OPT_AUTOFREE = 4,
 	SCRIPT_OPT_REPLACE = 8,
-	SCRIPT_OPT_IMAGE = 15,	/* iPXE's image commands all take the four */
+	SCRIPT_OPT_SHA256 = 16,
+	SCRIPT_OPT_IMAGE = 31,	/* iPXE's image commands all take the four, and fwboot's --sha256 */
 };
 
 struct script_opts {
 	const char *name;
 	int replace;
+	int pinned;		/* --sha256=HEX given */
+	uint8_t sha256[SHA256_SIZE];
 };
 
 static const struct {
@@ -552,6 +559,7 @@ static const struct {
 	{ "timeout", 't', SCRIPT_OPT_TIMEOUT, 1 },
 	{ "autofree", 'a', SCRIPT_OPT_AUTOFREE, 0 },
 	{ "replace", 'r', SCRIPT_OPT_REPLACE, 0 },
+	{ "sha256", 0, SCRIPT_OPT_SHA256, 1 },
 };
 
 #define SCRIPT_NOPTS (sizeof(script_optdefs) / sizeof(script_optdefs[0]))
@@ -572,6 +580,11 @@ static int script_take_opt(size_t k, const char *value, struct script_opts *o, s
 	case SCRIPT_OPT_REPLACE:
 		o->replace = 1;
 		break;
+	case SCRIPT_OPT_SHA256:
+		if (sha256_from_hex(value, str_len(value), o->sha256))
+			return diag_fail(why, ST_SCRIPT, "option \"--sha256\" wants 64 hex digits, not \"%s\"", value);
+		o->pinned = 1;
+		break;
 	default:	/* --autofree: everything is dropped at hand-off anyway */
 		break;
 	}
@@ -588,6 +601,7 @@ static int script_parse_opts(int argc, char **argv, int allowed, struct script_o
 	int i = 1;
 	o->name = 0;
 	o->replace = 0;
+	o->pinned = 0;
 	while (i < argc) {
 		const char *a = argv[i];
 		if (a[0] != '-' || !a[1])
@@ -666,6 +680,27 @@ struct script_cmd {
 
 static int script_exec_frame(struct script_state *st, struct script_frame *f, struct diag *d);
 
+/* --sha256: the image's bytes must hash to it when it is booted or run. */
+static void script_pin(struct script_image *img, const struct script_opts *o)
+{
+	if (!o->pinned)
+		return;
+	img->pinned = 1;
+	memcpy(img->sha256, o->sha256, SHA256_SIZE);
+}
+
+/* Register the pins of every image for one boot (the images' addresses
+ * are stable until the next command), or drop them again. */
+static int script_pins(struct script_state *st, int on)
+{
+	for (size_t k = 0; k < st->nimages; k++) {
+		struct script_image *im = &st->images[k];
+		if (im->pinned && pin_set(&im->file, on ? im->sha256 : 0))
+			return -1;
+	}
+	return 0;
+}
+
 /* imgfetch, module, initrd: open a file as one more image. */
 static int script_cmd_fetch(struct script_state *st, struct script_frame *f, int argc, char **argv, int i,
 			    const struct script_opts *o, struct diag *why)
@@ -675,6 +710,7 @@ static int script_cmd_fetch(struct script_state *st, struct script_frame *f, int
 	int r = script_fetch(st, argv[i], o->name, &img, why);
 	if (r)
 		return r;
+	script_pin(img, o);
 	if (script_join(&img->args, argc - i - 1, argv + i + 1))
 		return script_no_memory(st, why);
 	return 0;
@@ -687,6 +723,7 @@ static int script_name_args(struct script_state *st, struct script_image *img, c
 {
 	if (o->name && script_buf_set(&img->name, o->name, str_len(o->name)))
 		return script_no_memory(st, why);
+	script_pin(img, o);
 	if ((argc > 0 || always) && script_join(&img->args, argc, argv))
 		return script_no_memory(st, why);
 	return 0;
@@ -790,7 +827,11 @@ static int script_boot(struct script_state *st, struct script_image *img, struct
 		st->mods[req.nmods].args = st->images[k].args.p;
 		req.nmods++;
 	}
-	return st->env->boot(st->env->ctx, &req, why);
+	if (script_pins(st, 1))
+		return script_no_memory(st, why);
+	int r = st->env->boot(st->env->ctx, &req, why);
+	script_pins(st, 0);
+	return r;
 }
 
 /* boot, imgexec, chain: acquire (or take the selected image) and run it:
@@ -824,7 +865,18 @@ static int script_cmd_exec(struct script_state *st, struct script_frame *f, int 
 		 * boot: "kernel x" then "chain s.ipxe" leaves x for its "boot" */
 		struct file file = img->file;
 		const char *path = img->path;
+		int pinned = img->pinned;
+		uint8_t digest[SHA256_SIZE];
+		memcpy(digest, img->sha256, SHA256_SIZE);
 		script_remove_image(st, (size_t)(img - st->images));
+		if (pinned) {	/* a pinned script is checked before it runs */
+			if (pin_set(&file, digest))
+				return script_no_memory(st, why);
+			r = pin_check(&file, why);
+			pin_set(&file, 0);
+			if (r)
+				return r;
+		}
 		r = script_chain(st, path, &file, why);
 	} else {
 		script_select(st, img);
@@ -1174,7 +1226,8 @@ static const struct script_cmd *script_find_cmd(const char *name)
 static int script_call(struct script_state *st, struct script_frame *f, const struct script_cmd *cmd,
 		       int argc, char **argv, struct diag *why)
 {
-	struct script_opts o = { 0, 0 };
+	struct script_opts o;
+	memset(&o, 0, sizeof(o));
 	int i = 1;
 	if (cmd->opts >= 0) {
 		i = script_parse_opts(argc, argv, cmd->opts, &o, why);

@@ -898,15 +898,23 @@ int gzip_isize(const uint8_t *in, size_t in_len, uint32_t *out, struct diag *d)
 	return 0;
 }
 
-int gzip_inflate(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
-		 size_t *out_len, struct diag *d)
+static size_t strlen_bounded(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+/* One member at in: header, data, trailer; *in_used its length. */
+static int gzip_member(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
+		       size_t *out_len, size_t *in_used, struct diag *d)
 {
 	size_t data = 0, used = 0;
 	int r;
 
 	*out_len = 0;
-	if (!in)
-		in_len = 0;
+	*in_used = 0;
 	r = parse_header(in, in_len, &data, d);
 	if (r)
 		return r;
@@ -924,5 +932,50 @@ int gzip_inflate(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
 	if (isize != (uint32_t)*out_len)
 		return diag_fail(d, ST_BAD_IMAGE, "gzip: ISIZE mismatch (stored %u, inflated %zu bytes)",
 				 isize, *out_len);
+	*in_used = pos + 8;
 	return 0;
+}
+
+int gzip_inflate(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
+		 size_t *out_len, struct diag *d)
+{
+	size_t used;
+	if (!in)
+		in_len = 0;
+	return gzip_member(in, in_len, out, out_cap, out_len, &used, d);
+}
+
+int gzip_inflate_all(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
+		     size_t *out_len, size_t *in_used, unsigned *members, struct diag *d)
+{
+	size_t pos = 0, got = 0;
+	unsigned n = 0;
+	int r = 0;
+
+	*out_len = 0;
+	*in_used = 0;
+	*members = 0;
+	if (!in)
+		in_len = 0;
+	do {
+		size_t o = 0, used = 0;
+		r = gzip_member(in + pos, in_len - pos, out + got, out_cap - got, &o, &used, d);
+		got += o;
+		if (r) {
+			if (n && d) {	/* say which member */
+				char why[sizeof(d->msg)];
+				const char *w = d->msg[0] == 'g' && d->msg[4] == ':' ? d->msg + 6 : d->msg;
+				memcpy(why, w, strlen_bounded(w, sizeof(why) - 1));
+				why[strlen_bounded(w, sizeof(why) - 1)] = 0;
+				diag_fail(d, 0, "gzip: member %u (at byte %zu): %s", n + 1, pos, why);
+			}
+			break;
+		}
+		pos += used;
+		n++;
+	} while (in_len - pos >= 2 && in[pos] == 0x1f && in[pos + 1] == 0x8b);
+	*out_len = got;
+	*in_used = pos;
+	*members = n;
+	return r;
 }

@@ -38,13 +38,30 @@ for t in build/host/test_*; do
 	count "$log/$name.txt"
 done
 
+# Every seed corpus (made from build/kernels) and every past crash
+# (tests/fuzz/crashes/) runs once through its harness, fuzzing or not.
+if [ -d tests/fuzz ] && command -v clang >/dev/null; then
+	python3 tests/fuzz/seeds.py >"$log/fuzz-seeds.txt" 2>&1
+	for f in tests/fuzz/fuzz_*.c; do
+		name=$(basename "$f" .c)
+		if sh tests/fuzz/run-one.sh "$f" replay >"$log/$name-replay.txt" 2>&1; then
+			echo "replay $name: 1 passed, 0 failed ($(tail -n 1 "$log/$name-replay.txt" | sed 's/.*: //'))"
+			passed=$((passed + 1))
+		else
+			tail -n 40 "$log/$name-replay.txt"
+			echo "replay $name: 0 passed, 1 failed"
+			failed=$((failed + 1))
+		fi
+	done
+fi
+
 secs=${FWBOOT_FUZZ_SECONDS:-10}
 if [ "$secs" -gt 0 ] && [ -d tests/fuzz ] && command -v clang >/dev/null; then
 	for f in tests/fuzz/fuzz_*.c; do
 		[ -e "$f" ] || continue
 		name=$(basename "$f" .c)
 		if sh tests/fuzz/run-one.sh "$f" "$secs" >"$log/$name.txt" 2>&1; then
-			echo "fuzz $name: 1 passed, 0 failed"
+			echo "fuzz $name: 1 passed, 0 failed ($(tail -n 1 "$log/$name.txt" | sed 's/^fuzz [^:]*: //'))"
 			passed=$((passed + 1))
 		else
 			tail -n 40 "$log/$name.txt"

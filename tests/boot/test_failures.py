@@ -2,6 +2,7 @@
 console and ends QEMU with its documented status (README: exit statuses)."""
 
 import os
+import re
 import struct
 import subprocess
 import time
@@ -133,7 +134,10 @@ def test_image_larger_than_memory():
     big = write_file(tmpdir(), 'big', elf32_one_segment(0x100000, 0x1000, 200 << 20))
     r = boot(files={'opt/fwboot/big': big}, append='name=opt/fwboot/big', mem='128M')
     expect_status(r, ST_NO_MEMORY)
-    expect_line(r, 'fwboot: memory: opt/fwboot/big at 0x100000-0xc8fffff is not in available RAM')
+    expect_line(r, 'fwboot: memory: opt/fwboot/big at 0x100000-0xc8fffff is not in available RAM; '
+                   'the memory map offers ')
+    expect(re.search(r'fwboot holds \d+ KiB of it \(its image\) and a \d+ KiB heap', r.console),
+           'the reason says what fwboot itself holds')
 
 
 def test_segment_over_bios_data_area():
@@ -198,8 +202,9 @@ def test_halts_without_debug_exit_device():
         while time.monotonic() < deadline and 'fwboot: halted' not in text:
             expect(p.poll() is None, 'QEMU exited (status %r): fwboot reset the machine' % p.returncode)
             time.sleep(0.2)
-            with open(serial, 'rb') as f:
-                text = f.read().decode('latin-1')
+            if os.path.exists(serial):    # QEMU creates it when it gets to it: late on a busy machine
+                with open(serial, 'rb') as f:
+                    text = f.read().decode('latin-1')
         expect('fwboot: halted' in text, 'no "fwboot: halted" on the console')
         time.sleep(1)
         expect(p.poll() is None, 'QEMU exited after the halt: fwboot reset the machine')
@@ -210,3 +215,47 @@ def test_halts_without_debug_exit_device():
     finally:
         p.kill()
         p.wait()
+
+
+def test_loader_path_with_an_equals_sign():
+    """QEMU always passes fwboot's path first: build=2/fwboot.elf is that
+    path, not an option (decided by the loader's name, "qemu")."""
+    import shutil
+    d = os.path.join(tmpdir(), 'build=2')
+    os.makedirs(d)
+    elf = os.path.join(d, 'fwboot.elf')
+    shutil.copy(harness.FWBOOT, elf)
+    r = boot(files={'opt/fwboot/k': kernel('mbtest-elf32.elf')}, kernel_path=elf,
+             append='name=opt/fwboot/k -- eq')
+    expect_status(r, MBTEST_DONE)
+    expect_eq(parse_mbtest(r)['cmdline'], 'opt/fwboot/k eq', 'kernel command line')
+    # under QEMU even a path that looks like an option is the path
+    elf2 = os.path.join(d, 'name=x')
+    shutil.copy(harness.FWBOOT, elf2)
+    r = boot(files={'opt/fwboot/k': kernel('mbtest-elf32.elf')}, kernel_path=elf2,
+             append='name=opt/fwboot/k')
+    expect_status(r, MBTEST_DONE)
+
+
+def test_repeated_options_and_entry_on_multiboot():
+    k = {'opt/fwboot/k': kernel('mbtest-elf32.elf'), 'opt/fwboot/j': kernel('mbtest-elf32.elf')}
+    r = boot(files=k, append='name=opt/fwboot/k name=opt/fwboot/j')
+    expect_status(r, ST_CMDLINE)
+    expect_line(r, 'fwboot: cmdline: name= given twice (opt/fwboot/k, then opt/fwboot/j)')
+    r = boot(files=k, append='name=opt/fwboot/k entry=16')
+    expect_status(r, ST_CMDLINE)
+    expect_line(r, 'fwboot: image: entry=16 is a Linux option; opt/fwboot/k is a multiboot1 kernel, '
+                   'which has one entry (drop entry=)')
+
+
+def test_missing_bundle_member_lists_the_members():
+    from test_scripts import make_cpio
+    d = tmpdir()
+    bundle = make_cpio(d, 'set.cpio', {'kernel.elf': kernel('mbtest-elf32.elf'),
+                                        'initrd.img': random_file(d, 'i', 1234, seed=5)})
+    r = boot(files={'opt/fwboot/set.cpio': bundle}, append='name=opt/fwboot/set.cpio#vmlinuz')
+    expect_status(r, ST_NOT_FOUND)
+    expect_line(r, 'fwboot: members of the bundle opt/fwboot/set.cpio:')
+    expect(re.search(r'\n  initrd\.img +1234 bytes\n', r.console), 'the members are listed')
+    expect_line(r, '(see the bundle\'s members above)')
+    expect('etc/e820' not in r.console, 'the fw_cfg directory is not listed')

@@ -6,7 +6,7 @@ are refused with a reason."""
 import gzip
 import os
 
-from harness import boot, kernel, tmpdir, random_file, write_file, expect_status, exit_status, expect_eq
+from harness import boot, kernel, tmpdir, random_file, write_file, expect, expect_status, exit_status, expect_eq
 from kreport import check_mb2, fwboot_line, parse_report
 from test_pvh import check_pvh
 
@@ -93,3 +93,28 @@ def test_from_a_bundle():
     check_mb2(r, 'reloclow', 0x400000, 'opt/fwboot/set.cpio#k.gz from bundle')
     fwboot_line(r, 'gzip: opt/fwboot/set.cpio#k.gz inflated to %d bytes'
                 % os.path.getsize(kernel('mb2test-reloclow.elf')))
+
+
+def test_bytes_after_the_member_as_gzip_does():
+    """Zero padding, trailing garbage, a second member: fwboot inflates what
+    gzip -d (the oracle) gives, and the kernel boots."""
+    import subprocess
+    d = tmpdir()
+    plain_path = kernel('mb2test-elf32.elf')
+    with open(plain_path, 'rb') as f:
+        plain = f.read()
+    one = gzip.compress(plain, 9, mtime=0)
+    half = len(plain) // 2
+    two = gzip.compress(plain[:half], 9, mtime=0) + gzip.compress(plain[half:], 6, mtime=0)
+    cases = (('padded', one + b'\0' * (-len(one) % 4096 or 4096)),
+             ('garbage', one + b'trailing bytes that are no gzip member\n'),
+             ('two', two),
+             ('two-padded', two + b'\0' * 512))
+    for name, data in cases:
+        path = write_file(d, name + '.gz', data)
+        oracle = subprocess.run(['gzip', '-dc', path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        expect(oracle.returncode in (0, 2), 'gzip -d %s: %s' % (name, oracle.stderr))
+        expect_eq(oracle.stdout, plain, 'gzip -d output of %s' % name)
+        r = boot_kernel(path, args=name)
+        check_mb2(r, 'elf32', 0x100000, K + ' ' + name)
+        fwboot_line(r, 'gzip: %s inflated to %d bytes' % (K, len(oracle.stdout)))

@@ -17,7 +17,7 @@ import threading
 
 import harness
 
-from harness import Skip, boot, expect, expect_eq, expect_status, exit_status, fail, tmpdir, write_file
+from harness import DEFAULT_TIMEOUT, Skip, boot, expect, expect_eq, expect_status, exit_status, fail, tmpdir, write_file
 
 ST_CMDLINE = exit_status(2)
 ST_BAD_IMAGE = exit_status(5)
@@ -152,7 +152,7 @@ def test_ipxe_lkrn_runs_script():
     r = boot(files=[('opt/fwboot/ipxe', debian()['ipxe']), ('opt/fwboot/script', script),
                     ('etc/sercon-port', sercon)],
              append='name=opt/fwboot/ipxe initrd=opt/fwboot/script', extra=['-nic', 'none'],
-             timeout=120)
+             timeout=max(DEFAULT_TIMEOUT, 120))    # a hang guard: the same as every boot
     expect_status(r, 0)
     expect('is linux (16-bit entry)' in r.console, 'iPXE not booted through the 16-bit entry')
     expect(IPXE_MARKER in r.console.splitlines(), 'the iPXE script did not run')

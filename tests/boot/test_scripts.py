@@ -214,3 +214,51 @@ def test_bundle_missing_member():
     expect_status(r, ST_NOT_FOUND)
     expect_console(r, 'fwboot: open: ')
     expect_console(r, 'nope')
+
+
+def test_retry_loop_runs_in_constant_memory():
+    """1200 failed boots (each reads a 32 KiB header window; the old heap gave
+    out after about 500), then a good kernel boots."""
+    d = tmpdir()
+    bad = random_file(d, 'bad', 40000, seed=31)
+    n = 1200
+    s = script(d, 'boot.ipxe', '''#!ipxe
+set n x
+:retry
+imgfree
+kernel fw_cfg:opt/fwboot/bad
+boot || goto next
+:next
+iseq ${n} %s && goto good || goto more
+:more
+set n ${n}x
+goto retry
+:good
+echo failed %d times, now the good kernel
+kernel fw_cfg:opt/fwboot/good
+boot
+''' % ('x' * n, n))
+    r = boot(files={'opt/fwboot/boot': s, 'opt/fwboot/bad': bad,
+                    'opt/fwboot/good': kernel('mbtest-elf32.elf')})
+    expect_console(r, 'failed %d times, now the good kernel' % n)
+    expect_status(r, MBTEST_DONE)
+    expect_eq(parse_mbtest(r)['cmdline'], 'opt/fwboot/good', 'kernel command line')
+
+
+def test_bundle_walk_over_port_io_is_linear():
+    """2000 members of 2 KiB, the kernel last, over port I/O on a machine
+    without fw_cfg DMA: the walk reads the archive once (about 4 MiB). The
+    old driver rewound and discarded the offset for every header read,
+    about 4 GB of port reads: far past the hang guard."""
+    d = tmpdir()
+    members = {}
+    for i in range(2000):
+        members['m%04d' % i] = random_file(d, 'm%04d' % i, 2048, seed=i)
+    members['zz-kernel.elf'] = kernel('mbtest-elf32.elf')
+    bundle = make_cpio(d, 'set.cpio', members)
+    for extra, mode in (((), 'fw_cfg=pio'), (('-machine', 'pc-i440fx-2.4'), '')):
+        r = boot(files={'opt/fwboot/set.cpio': bundle},
+                 append='name=opt/fwboot/set.cpio#zz-kernel.elf %s -- walk' % mode, extra=extra)
+        expect_status(r, MBTEST_DONE)
+        expect_console(r, 'fw_cfg: port I/O')
+        expect_eq(parse_mbtest(r)['cmdline'], 'opt/fwboot/set.cpio#zz-kernel.elf walk', 'kernel command line')

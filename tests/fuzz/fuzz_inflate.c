@@ -18,12 +18,14 @@
 #define gzip_isize gzip_isize_bb32
 #define gzip_is_gzip gzip_is_gzip_bb32
 #define gzip_crc32 gzip_crc32_bb32
+#define gzip_inflate_all gzip_inflate_all_bb32
 #include "../../lib/inflate.c"
 #undef gzip_inflate
 #undef inflate_raw
 #undef gzip_isize
 #undef gzip_is_gzip
 #undef gzip_crc32
+#undef gzip_inflate_all
 
 #ifdef FUZZ_INFLATE_ZLIB
 #include <zlib.h>
@@ -84,6 +86,22 @@ int fuzz_one(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (ra != 0 && (ra != -ST_BAD_IMAGE || strncmp(da.msg, "gzip: ", 6) != 0))
 		__builtin_trap();
+	/* every member: both variants agree, and the first member's result is a prefix */
+	{
+		size_t ma = 0, mb = 0, ia = 0, ib = 0;
+		unsigned na = 0, nb = 0;
+		struct diag ea = { "" }, eb = { "" };
+		int qa = gzip_inflate_all(in, n, a, cap, &ma, &ia, &na, &ea);
+		int qb = gzip_inflate_all_bb32(in, n, b, cap, &mb, &ib, &nb, &eb);
+		if (qa != qb || strcmp(ea.msg, eb.msg) != 0 || ia != ib || na != nb)
+			__builtin_trap();
+		if (qa == 0 && (ma != mb || ma > cap || ia > n || memcmp(a, b, ma) != 0 || na < 1))
+			__builtin_trap();
+		if ((ra == 0) != (qa == 0 || na >= 1))
+			__builtin_trap();	/* a valid first member is never refused by the walk */
+		memset(a, 0, cap);
+		gzip_inflate(in, n, a, cap, &la, &da);
+	}
 	uint32_t isize;
 	if (ra == 0 && (gzip_isize(in, n, &isize, &da) != 0 || !gzip_is_gzip(in, n)))
 		__builtin_trap();

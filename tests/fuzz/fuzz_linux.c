@@ -1,5 +1,6 @@
 /* Fuzz the Linux bzImage planner (header checks, kernel, window, initrd,
- * boot_params and real-mode placement) over a fixed memory map. The first
+ * boot_params and real-mode placement) over a memory map the input chooses
+ * (fuzz_map.h); every accepted plan must pass plan_check. The first
  * byte picks the entry and whether the boot flag and "HdrS" are stamped in,
  * so most inputs get past the probe. */
 #include <stdint.h>
@@ -8,12 +9,15 @@
 #include "bootparam.h"
 #include "byteorder.h"
 #include "linux.h"
-#include "fixture.h"
+#include "fuzz_map.h"
 
 int fuzz_one(const uint8_t *data, size_t size);
 
 int fuzz_one(const uint8_t *data, size_t size)
 {
+	size_t used = fuzz_map(data, size);
+	data += used;
+	size -= used;
 	if (size < 1)
 		return 0;
 	uint8_t how = data[0];
@@ -26,7 +30,6 @@ int fuzz_one(const uint8_t *data, size_t size)
 		put_le32(img + LH_HEADER, LINUX_HDRS_MAGIC);
 	}
 
-	reset_mem();
 
 	static const char *entries[4] = { 0, "32", "16", "x" };
 	struct file k = { "opt/k", 0, 0, size, img };
@@ -53,7 +56,8 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct diag d;
 	memset(&p, 0, sizeof(p));
 	size_t n = size < IMAGE_HEADER_WINDOW ? size : IMAGE_HEADER_WINDOW;
-	linux_plan(&req, img, n, &env, &p, &d);
+	if (linux_plan(&req, img, n, &env, &p, &d) == 0)
+		plan_check_or_abort(&p, &mm, &req);
 	free(img);
 	return 0;
 }

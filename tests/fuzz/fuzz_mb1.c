@@ -1,15 +1,18 @@
 /* Fuzz the Multiboot 1 planner (header search, ELF parsing, a.out kludge,
- * placement, info building) over a fixed memory map. */
+ * placement, info building) over a memory map the input chooses
+ * (fuzz_map.h); every accepted plan must pass plan_check. */
 #include <stdint.h>
 #include <string.h>
 #include "mb1.h"
-#include "fixture.h"
+#include "fuzz_map.h"
 
 int fuzz_one(const uint8_t *data, size_t size);
 
 int fuzz_one(const uint8_t *data, size_t size)
 {
-	reset_mem();
+	size_t used = fuzz_map(data, size);
+	data += used;
+	size -= used;
 
 	struct file k = { "opt/k", 0, 0, size, data };
 	struct file mod = { "opt/m", 0, 0, 12345, data };
@@ -24,6 +27,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct diag d;
 	memset(&p, 0, sizeof(p));
 	size_t n = size < IMAGE_HEADER_WINDOW ? size : IMAGE_HEADER_WINDOW;
-	mb1_plan(&req, data, n, &env, &p, &d);
+	if (mb1_plan(&req, data, n, &env, &p, &d) == 0)
+		plan_check_or_abort(&p, &mm, &req);
 	return 0;
 }

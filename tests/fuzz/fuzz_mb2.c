@@ -1,18 +1,21 @@
 /* Fuzz the Multiboot 2 planner (header search and tags, ELF and flat
  * layouts, relocatable placement, modules, the information and its RSDP
- * copy) over a fixed memory map. The input's last 256 bytes double as the
+ * copy) over a memory map the input chooses (fuzz_map.h); every accepted
+ * plan must pass plan_check. The input's last 256 bytes double as the
  * machine's RSDP. */
 #include <stdint.h>
 #include <string.h>
 #include "mb2.h"
-#include "fixture.h"
+#include "fuzz_map.h"
 
 int fuzz_one(const uint8_t *data, size_t size);
 
 int fuzz_one(const uint8_t *data, size_t size)
 {
 	static uint8_t rsdp[256];
-	reset_mem();
+	size_t used = fuzz_map(data, size);
+	data += used;
+	size -= used;
 	memset(rsdp, 0, sizeof(rsdp));
 	memcpy(rsdp, data + (size > sizeof(rsdp) ? size - sizeof(rsdp) : 0), size < sizeof(rsdp) ? size : sizeof(rsdp));
 
@@ -30,6 +33,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct diag d;
 	memset(&p, 0, sizeof(p));
 	size_t n = size < IMAGE_HEADER_WINDOW ? size : IMAGE_HEADER_WINDOW;
-	mb2_plan(&req, data, n, &env, &p, &d);
+	if (mb2_plan(&req, data, n, &env, &p, &d) == 0)
+		plan_check_or_abort(&p, &mm, &req);
 	return 0;
 }

@@ -141,7 +141,9 @@ static void report_mb2(uint32_t addr)
 	const uint8_t *b = (const uint8_t *)(uintptr_t)addr;
 	uint32_t total = rd32(b);
 	out("info addr=%x total_size=%u reserved=%u aligned=%u", addr, total, rd32(b + 4), (uint32_t)((addr & 7) == 0));
-	uint32_t off = 8, count = 0, nmod = 0, end_ok = 0;
+	uint32_t off = 8, count = 0, nmod = 0, end_ok = 0, nex = 0;
+	static uint64_t ex[64][2];	/* what this kernel was given: its image, the info, the modules */
+	const char *cmdline = 0;
 	while (off + 8 <= total) {
 		const uint8_t *t = b + off;
 		uint32_t type = rd32(t), size = rd32(t + 4);
@@ -154,7 +156,8 @@ static void report_mb2(uint32_t addr)
 			end_ok = size == 8 && off + 8 == total;
 			break;
 		} else if (type == 1) {
-			out("cmdline=%q", (const char *)t + 8);
+			cmdline = (const char *)t + 8;
+			out("cmdline=%q", cmdline);
 		} else if (type == 2) {
 			out("loader=%q", (const char *)t + 8);
 		} else if (type == 3) {
@@ -163,6 +166,10 @@ static void report_mb2(uint32_t addr)
 			    end - start, kout_crc32((const uint8_t *)(uintptr_t)start, end - start),
 			    (uint32_t)((start & 0xfff) == 0), (const char *)t + 16);
 			nmod++;
+			if (nex < 62) {
+				ex[nex][0] = start;
+				ex[nex++][1] = end;
+			}
 		} else if (type == 4) {
 			out("meminfo lower=%u upper=%u", rd32(t + 8), rd32(t + 12));
 		} else if (type == 6) {
@@ -189,6 +196,13 @@ static void report_mb2(uint32_t addr)
 		off = (off + size + 7) & ~7u;
 	}
 	out("tags count=%u end_ok=%u", count, end_ok);
+	if (cmdline && kout_has_word(cmdline, "ramcheck")) {
+		ex[nex][0] = (uintptr_t)_image_start;
+		ex[nex++][1] = (uintptr_t)_image_end;
+		ex[nex][0] = addr;
+		ex[nex++][1] = (uint64_t)addr + total;
+		kout_ramcheck(ex, nex);
+	}
 }
 
 /* ELF sections (tag 9, GRUB's layout: num, entsize, shndx as u32): each

@@ -593,6 +593,62 @@ static void report_layout(const struct mb1_info *mbi, uint32_t nmmap)
 	out("layout regions=%u overlaps=%u outside_ram=%u", nregions, overlaps, outside);
 }
 
+/* ---- nothing outside the plan was written ---- */
+
+/* With "ramcheck" among its arguments: the test filled [RAMCHECK_LO,
+ * RAMCHECK_HI) with each word's own address before the machine started
+ * (QEMU's -device loader); every word there outside the regions this
+ * kernel was given (its image, the info, strings, modules) must still hold
+ * it. Reports the words checked and the first that differs. */
+#define RAMCHECK_LO 0x100000u
+#define RAMCHECK_HI 0x4000000u
+
+static int has_word(uint32_t addr, const char *w)
+{
+	const char *s = (const char *)(uintptr_t)addr;
+	for (uint32_t i = 0; s[i]; i++) {
+		if (i && s[i - 1] != ' ')
+			continue;
+		uint32_t k = 0;
+		while (w[k] && s[i + k] == w[k])
+			k++;
+		if (!w[k] && (s[i + k] == ' ' || !s[i + k]))
+			return 1;
+	}
+	return 0;
+}
+
+static void ram_check(void)
+{
+	uint32_t checked = 0, differ = 0, first = 0;
+	uint64_t a = RAMCHECK_LO;
+	while (a < RAMCHECK_HI) {
+		uint64_t next = RAMCHECK_HI;
+		int inside = 0;
+		for (uint32_t i = 0; i < nregions; i++) {
+			uint64_t s = regions[i].start & ~3ull, e = (regions[i].end + 3) & ~3ull;
+			if (s <= a && a < e) {
+				inside = 1;
+				next = e;
+				break;
+			}
+			if (s > a && s < next)
+				next = s;
+		}
+		if (inside) {
+			a = next;
+			continue;
+		}
+		for (; a < next; a += 4) {
+			uint32_t v = *(volatile const uint32_t *)(uintptr_t)a;
+			checked++;
+			if (v != (uint32_t)a && differ++ == 0)
+				first = (uint32_t)a;
+		}
+	}
+	out("ramcheck lo=%P hi=%P checked=%u differ=%u first=%P", RAMCHECK_LO, RAMCHECK_HI, checked, differ, first);
+}
+
 /* ---- main ---- */
 
 /* The end of what the loader filled in, for the overlap check. */
@@ -679,6 +735,8 @@ void mbtest_main(uint32_t magic, uint32_t info_addr)
 		    (uint32_t)pre_ok(), bss_ok, (uint32_t)(_bss_end - _bss_check_start));
 	}
 
+	if ((mbi->flags & MB1_INFO_CMDLINE) && has_word(mbi->cmdline, "ramcheck"))
+		ram_check();
 	if (nmmap)
 		report_layout(mbi, nmmap);
 	else

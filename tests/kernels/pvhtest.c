@@ -118,6 +118,32 @@ void pvhtest_main(uint32_t si_addr, uint32_t eflags, uint32_t cr0, uint32_t cr4,
 		const uint8_t *e = phys(memmap + 24 * (uint64_t)i);
 		out("mmap_entry base=%L len=%L type=%u reserved=%u", rd64(e), rd64(e + 8), rd32(e + 16), rd32(e + 20));
 	}
+	if (cmdline && kout_has_word((const char *)phys(cmdline), "ramcheck")) {
+		/* what this kernel was given: its image, the start info with its
+		 * module list, memory map and strings, the modules */
+		static uint64_t ex[72][2];
+		uint32_t nex = 0;
+		ex[nex][0] = (uintptr_t)_image_start;
+		ex[nex++][1] = (uintptr_t)_image_end;
+		ex[nex][0] = si_addr;
+		ex[nex++][1] = (uint64_t)si_addr + 56;
+		ex[nex][0] = modlist;
+		ex[nex++][1] = modlist + 32 * (uint64_t)nmods;
+		ex[nex][0] = memmap;
+		ex[nex++][1] = memmap + 24 * (uint64_t)nmap;
+		ex[nex][0] = cmdline;
+		ex[nex++][1] = cmdline + kout_strlen((const char *)phys(cmdline)) + 1;
+		for (uint32_t i = 0; i < nmods && nex < 70; i++) {
+			const uint8_t *m = phys(modlist + 32 * (uint64_t)i);
+			ex[nex][0] = rd64(m);
+			ex[nex++][1] = rd64(m) + rd64(m + 8);
+			if (rd64(m + 16)) {
+				ex[nex][0] = rd64(m + 16);
+				ex[nex++][1] = rd64(m + 16) + kout_strlen((const char *)phys(rd64(m + 16))) + 1;
+			}
+		}
+		kout_ramcheck(ex, nex);
+	}
 	out("done");
 	kout_exit(KOUT_DONE);
 }

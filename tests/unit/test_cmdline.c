@@ -11,6 +11,13 @@ static int parse(const char *text, struct cmdline *c, struct diag *d)
 	return cmdline_parse(s, c, d);
 }
 
+static int parse_rule(const char *text, enum cmdline_path rule, struct cmdline *c, struct diag *d)
+{
+	char *s = strdup(text);
+	d->msg[0] = 0;
+	return cmdline_parse_from(s, rule, c, d);
+}
+
 int main(void)
 {
 	struct cmdline c;
@@ -100,9 +107,9 @@ int main(void)
 
 	/* rejections */
 	ok_eq(parse("path name=opt/a bogus=1", &c, &d), -ST_CMDLINE);
-	ok_str(d.msg, "cmdline: unknown option \"bogus=1\" (known: name= initrd= format= entry= fw_cfg= list quiet verbose --)");
+	ok_str(d.msg, "cmdline: unknown option \"bogus=1\" (known: name= initrd= sha256= format= entry= fw_cfg= list quiet verbose --)");
 	ok_eq(parse("path name=opt/a stray", &c, &d), -ST_CMDLINE);
-	ok_str(d.msg, "cmdline: unknown option \"stray\" (known: name= initrd= format= entry= fw_cfg= list quiet verbose --)");
+	ok_str(d.msg, "cmdline: unknown option \"stray\" (known: name= initrd= sha256= format= entry= fw_cfg= list quiet verbose --)");
 	ok_eq(parse("name=", &c, &d), -ST_CMDLINE);
 	ok_str(d.msg, "cmdline: name= needs a fw_cfg file name");
 	ok_eq(parse("initrd=#member", &c, &d), -ST_CMDLINE);
@@ -111,6 +118,39 @@ int main(void)
 	ok_eq(parse("name=opt/0123456789012345678901234567890123456789012345678901", &c, &d), -ST_CMDLINE);
 	ok_str(d.msg, "cmdline: name=opt/0123456789012345678901234567890123456789012345678901: "
 		      "fw_cfg names have at most 55 characters (this has 56)");
+
+	/* the first word: which loader started fwboot decides */
+	ok_eq(cmdline_path_rule("qemu", 1), CMDLINE_PATH_FIRST);
+	ok_eq(cmdline_path_rule("GRUB 2.06-13+deb12u1", 1), CMDLINE_PATH_NONE);
+	ok_eq(cmdline_path_rule("GRUB 2.06-13+deb12u1", 2), CMDLINE_PATH_NONE);
+	ok_eq(cmdline_path_rule("GNU GRUB 0.97", 1), CMDLINE_PATH_GUESS);
+	ok_eq(cmdline_path_rule(0, 1), CMDLINE_PATH_GUESS);
+	/* QEMU: a path with '=' in it, or even one that looks like an option */
+	ok_eq(parse_rule("/srv/build=2/fwboot.elf name=opt/k", CMDLINE_PATH_FIRST, &c, &d), 0);
+	ok_str(c.name, "opt/k");
+	ok_eq(parse_rule("name=x name=opt/k", CMDLINE_PATH_FIRST, &c, &d), 0);
+	ok_str(c.name, "opt/k");
+	ok_eq(parse_rule("", CMDLINE_PATH_FIRST, &c, &d), 0);
+	ok_str(c.name, CMDLINE_DEFAULT_NAME);
+	/* GRUB 2: no path, so a stray first word is an error, not skipped */
+	ok_eq(parse_rule("name=opt/k", CMDLINE_PATH_NONE, &c, &d), 0);
+	ok_str(c.name, "opt/k");
+	ok_eq(parse_rule("nmae=opt/k", CMDLINE_PATH_NONE, &c, &d), -ST_CMDLINE);
+	ok(strstr(d.msg, "unknown option \"nmae=opt/k\"") != 0);
+	/* an unknown loader: a path unless a keyword; '=' alone no longer makes an option */
+	ok_eq(parse("build=2/fwboot.elf name=opt/k", &c, &d), 0);
+	ok_str(c.name, "opt/k");
+	ok_eq(parse("initrd=opt/i", &c, &d), 0);
+	ok_eq(c.ninitrds, 1);
+
+	/* a second name=, format= or entry= is an error, not a silent override */
+	ok_eq(parse("name=opt/a name=opt/b", &c, &d), -ST_CMDLINE);
+	ok_str(d.msg, "cmdline: name= given twice (opt/a, then opt/b): one file is booted; modules are initrd=");
+	ok_eq(parse("format=linux format=pvh", &c, &d), -ST_CMDLINE);
+	ok_str(d.msg, "cmdline: format= given twice (linux, then pvh)");
+	ok_eq(parse("entry=16 entry=32", &c, &d), -ST_CMDLINE);
+	ok_str(d.msg, "cmdline: entry= given twice (16, then 32)");
+	ok_eq(parse("name=opt/a -- name=opt/b", &c, &d), 0);	/* after --: the payload's */
 
 	return test_done("cmdline");
 }

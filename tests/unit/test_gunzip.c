@@ -123,14 +123,11 @@ int main(void)
 	ok(str_starts(d.msg, "gzip: opt/bad.gz: CRC32 mismatch (stored 0x"));
 	ok_eq(mm.nclaims, 0);
 
-	/* truncated: the "ISIZE" read from its last bytes is impossible */
+	/* truncated: the inflater says so (no size is read from the last bytes) */
 	struct file kt2 = file_of("opt/cut.gz", gz, 1000);
 	req.kernel = &kt2;
 	ok_eq(gunzip_kernel(&req, &mm, &out, &d), -ST_BAD_IMAGE);
-	snprintf(d2.msg, sizeof(d2.msg), "gzip: opt/cut.gz: its trailer announces %u bytes from 1000 compressed, more "
-		 "than DEFLATE can give (a truncated or corrupt file)", get_le32(gz + 996));
-	ok(get_le32(gz + 996) > 1000 * 1032 + 1024);	/* data bytes 981-984: 0xe9e0dbd2 */
-	ok_str(d.msg, d2.msg);
+	ok(str_starts(d.msg, "gzip: opt/cut.gz: truncated"));
 	ok_eq(mm.nclaims, 0);
 
 	/* truncated inside the header */
@@ -140,28 +137,75 @@ int main(void)
 	ok(str_starts(d.msg, "gzip: opt/short.gz: "));
 	ok_eq(mm.nclaims, 0);
 
-	/* an ISIZE smaller than the data: the inflater stops at the bound */
+	/* an ISIZE that disagrees with the data, smaller or larger */
 	memcpy(bad, gz, glen);
 	put_le32(bad + glen - 4, 1000);
 	req.kernel = &kb;
 	ok_eq(gunzip_kernel(&req, &mm, &out, &d), -ST_BAD_IMAGE);
-	ok(str_starts(d.msg, "gzip: opt/bad.gz: "));
+	ok_str(d.msg, "gzip: opt/bad.gz: ISIZE mismatch (stored 1000, inflated 200000 bytes)");
 	ok_eq(mm.nclaims, 0);
-
-	/* too big for free memory: said so, with the size */
-	memcpy(bad, gz, glen);
 	put_le32(bad + glen - 4, 0xF0000000u);
 	ok_eq(gunzip_kernel(&req, &mm, &out, &d), -ST_BAD_IMAGE);
-	ok(str_starts(d.msg, "gzip: opt/bad.gz: its trailer announces 4026531840 bytes from "));
+	ok_str(d.msg, "gzip: opt/bad.gz: ISIZE mismatch (stored 4026531840, inflated 200000 bytes)");
 	ok_eq(mm.nclaims, 0);
-	put_le32(bad + glen - 4, 100000000u);	/* plausible, but more than the 8 MiB here */
-	ok_eq(gunzip_kernel(&req, &mm, &out, &d), -ST_NO_MEMORY);
-	ok_str(d.msg, "gzip: opt/bad.gz inflates to 100000000 bytes, more than free memory holds");
-	ok_eq(mm.nclaims, 0);
-	reset_mem(glen + 100);
+
+	/* bytes after the member: zero padding, garbage, a second member (as gzip -d: all members) */
+	{
+		size_t half = n / 2, l1, l2;
+		uint8_t *g1 = make_gzip(data, half, &l1), *g2 = make_gzip(data + half, n - half, &l2);
+		uint8_t *cat = calloc(1, l1 + l2 + 4096);
+		memcpy(cat, g1, l1);
+		struct file kc = file_of("opt/pad.gz", cat, l1 + 4096);	/* zero padding */
+		req.kernel = &kc;
+		reset_mem(RAM_SIZE);
+		ok_eq(gunzip_kernel(&req, &mm, &out, &d), 0);
+		ok_str(d.msg, "gzip: opt/pad.gz: 1 member inflated, 4096 trailing bytes ignored");
+		ok_eq(out.kernel->size, half);
+		ok(memcmp(out.kernel->mem, data, half) == 0);
+		ok_eq(mm.nclaims, 1);
+		ok_eq(mm.claims[0].end - mm.claims[0].start, half);
+		memset(cat + l1, 0xa5, 100);	/* garbage that is not a member */
+		reset_mem(RAM_SIZE);
+		ok_eq(gunzip_kernel(&req, &mm, &out, &d), 0);
+		ok_eq(out.kernel->size, half);
+		memcpy(cat + l1, g2, l2);	/* a second member, then zeros */
+		memset(cat + l1 + l2, 0, 4096 - l2 > 0 ? 10 : 0);
+		kc.size = l1 + l2 + 10;
+		reset_mem(RAM_SIZE);
+		ok_eq(gunzip_kernel(&req, &mm, &out, &d), 0);
+		ok_str(d.msg, "gzip: opt/pad.gz: 2 members inflated, 10 trailing bytes ignored");
+		ok_eq(out.kernel->size, n);
+		ok(memcmp(out.kernel->mem, data, n) == 0);
+		ok_eq(mm.claims[0].end - mm.claims[0].start, n);
+		ok_eq(mm.claims[0].start % 4096, 0);
+		/* exactly two members and nothing after them: no note */
+		kc.size = l1 + l2;
+		reset_mem(RAM_SIZE);
+		ok_eq(gunzip_kernel(&req, &mm, &out, &d), 0);
+		ok_str(d.msg, "gzip: opt/pad.gz: 2 members inflated, 0 trailing bytes ignored");
+		/* a damaged second member is an error that names it */
+		cat[l1 + l2 - 8] ^= 1;
+		reset_mem(RAM_SIZE);
+		ok_eq(gunzip_kernel(&req, &mm, &out, &d), -ST_BAD_IMAGE);
+		snprintf(d2.msg, sizeof(d2.msg), "gzip: opt/pad.gz: member 2 (at byte %zu): CRC32 mismatch", l1);
+		ok(str_starts(d.msg, d2.msg));
+		ok_eq(mm.nclaims, 0);
+		free(g1);
+		free(g2);
+		free(cat);
+		req.kernel = &kb;
+	}
+
+	/* too big for free memory: said so, with the size */
+	reset_mem(RAM_SIZE);
+	ok_eq(mem_claim(&mm, (uintptr_t)host_ram, RAM_SIZE - glen - 150000, CLAIM_PLACED, "most", &d), 0);
 	req.kernel = &k;
 	ok_eq(gunzip_kernel(&req, &mm, &out, &d), -ST_NO_MEMORY);
-	ok_str(d.msg, "gzip: opt/k.gz inflates to 200000 bytes, more than free memory holds");
+	ok(str_starts(d.msg, "gzip: opt/k.gz inflates to more than the "));
+	ok_eq(mm.nclaims, 1);
+	reset_mem(glen + 100);
+	ok_eq(gunzip_kernel(&req, &mm, &out, &d), -ST_NO_MEMORY);
+	ok(str_starts(d.msg, "gzip: opt/k.gz inflates to more than the 96 bytes of free memory (the largest free range, 0x"));
 	reset_mem(1000);
 	ok_eq(gunzip_kernel(&req, &mm, &out, &d), -ST_NO_MEMORY);
 	char want[128];

@@ -22,12 +22,14 @@
 #define gzip_isize gzip_isize_bb32
 #define gzip_is_gzip gzip_is_gzip_bb32
 #define gzip_crc32 gzip_crc32_bb32
+#define gzip_inflate_all gzip_inflate_all_bb32
 #include "../../lib/inflate.c"
 #undef gzip_inflate
 #undef inflate_raw
 #undef gzip_isize
 #undef gzip_is_gzip
 #undef gzip_crc32
+#undef gzip_inflate_all
 
 struct variant {
 	const char *name;

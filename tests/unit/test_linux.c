@@ -7,6 +7,7 @@
 #include "linux.h"
 #include "status.h"
 #include "test.h"
+#include "plan_check.h"
 
 #define MiB 0x100000ULL
 #define SETUP 2048		/* setup_sects 3: boot sector + 3 sectors */
@@ -90,7 +91,14 @@ static int plan_with(const struct boot_request *r, struct plan *p, struct diag *
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	size_t n = r->kernel->size < IMAGE_HEADER_WINDOW ? r->kernel->size : IMAGE_HEADER_WINDOW;
-	return linux_plan(r, r->kernel->mem, n, &env, p, d);
+	int rc = linux_plan(r, r->kernel->mem, n, &env, p, d);
+	if (rc == 0)	/* every accepted plan keeps the invariants */
+		{
+		const char *v_ = plan_check(p, &mm, r);
+		if (!ok(v_ == 0))
+			printf("     plan_check: %s\n", v_);
+	}
+	return rc;
 }
 
 static const struct plan_seg *seg_named(const struct plan *p, const char *what)
@@ -506,7 +514,7 @@ static void test_placement(void)
 	/* RAM for the window ends early: a clear refusal */
 	map_qemu(64 * MiB);
 	ok_eq(plan_with(&r, &p, &d, 0), -ST_NO_MEMORY);
-	ok_str(d.msg, "linux: the kernel decompresses into 0x1000000-0x4ffffff (init_size 0x4000000), but RAM there ends sooner");
+	ok_str(d.msg, "linux: the kernel decompresses into 0x1000000-0x4ffffff (init_size 0x4000000: it needs 65536 KiB of RAM there), but RAM there ends sooner");
 	/* ...or is missing altogether */
 	mem_init(&mm, map, 160, ram, 160, claims, 256);
 	mem_add(&mm, 0, 0x9fc00, 1);
@@ -514,7 +522,7 @@ static void test_placement(void)
 	mem_add(&mm, 32 * MiB, 96 * MiB, 1);
 	mem_finish(&mm);
 	ok_eq(plan_with(&r, &p, &d, 0), -ST_NO_MEMORY);
-	ok_str(d.msg, "linux: the kernel decompresses into 0x1000000-0x4ffffff (init_size 0x4000000), but RAM there is missing");
+	ok_str(d.msg, "linux: the kernel decompresses into 0x1000000-0x4ffffff (init_size 0x4000000: it needs 65536 KiB of RAM there), but RAM there is missing");
 
 	/* no 2 MiB-aligned room: min_alignment allows 1 MiB, and kernel_alignment says so */
 	put_le64(b + LH_PREF_ADDRESS, 0);
@@ -538,7 +546,8 @@ static void test_placement(void)
 	mem_add(&mm, 2 * MiB, 0x1000, 2);
 	mem_finish(&mm);
 	ok_eq(plan_with(&r, &p, &d, 0), -ST_NO_MEMORY);
-	ok_str(d.msg, "linux: no room for the kernel (63488 bytes) below 4 GiB, aligned to 0x200000 or at least 0x200000");
+	ok_str(d.msg, "linux: no room for the kernel (63488 bytes) below 4 GiB, aligned to 0x200000 or at least 0x200000; "
+		      "it needs 1024 KiB of RAM there to run (init_size 0x100000)");
 	free(b);
 
 	/* a fixed-address kernel whose place is taken */

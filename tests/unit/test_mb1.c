@@ -7,6 +7,7 @@
 #include "multiboot1.h"
 #include "status.h"
 #include "test.h"
+#include "plan_check.h"
 #include "fixture.h"
 
 
@@ -63,7 +64,14 @@ static int plan(struct boot_request *req, struct plan *p, struct diag *d)
 	reset_mem();
 	const struct file *f = req->kernel;
 	size_t n = f->size < IMAGE_HEADER_WINDOW ? f->size : IMAGE_HEADER_WINDOW;
-	return mb1_plan(req, f->mem, n, &env, p, d);
+	int r = mb1_plan(req, f->mem, n, &env, p, d);
+	if (r == 0)	/* every accepted plan keeps the invariants */
+		{
+		const char *v_ = plan_check(p, &mm, req);
+		if (!ok(v_ == 0))
+			printf("     plan_check: %s\n", v_);
+	}
+	return r;
 }
 
 static const char *str_at(const uint8_t *info, uint32_t base, uint32_t addr)
@@ -346,7 +354,10 @@ int main(void)
 	ok_eq(p.segs[1].len, 0x1000);
 	put_le64(ph + 24, 0x100000000ULL);
 	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot1: ELF segment 0 at 0x100000000 lies above 4 GiB");
+	ok_str(d.msg, "multiboot1: ELF segment 0 at 0x100000000-0x100001fff lies above 4 GiB");
+	put_le64(ph + 24, 0xfffff000ULL);	/* starts below 4 GiB, ends above */
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot1: ELF segment 0 at 0xfffff000-0x100000fff crosses 4 GiB");
 
 	/* entry translated from a virtual address (p_vaddr != p_paddr) */
 	put_le64(ph + 24, 0x200000);
@@ -354,6 +365,17 @@ int main(void)
 	put_le64(e64 + EH64_ENTRY, 0xffffffff80200040ULL);
 	ok_eq(plan(&req, &p, &d), 0);
 	ok_eq(p.entry, 0x200040);
+	/* an entry no segment loads: refused, the segments named */
+	put_le64(e64 + EH64_ENTRY, 0x3000000);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot1: ELF entry 0x3000000 lies outside every loaded segment "
+		      "(one of these would have to hold it: 0 at 0x200000-0x200fff)");
+	/* an entry in the zero-filled tail of a segment */
+	put_le64(e64 + EH64_ENTRY, 0xffffffff80201800ULL);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot1: ELF entry 0x201800 lies in the zero-filled part of ELF segment 0 "
+		      "(file bytes 0x200000-0x200fff, zero-fill to 0x201fff): no code is loaded there");
+	put_le64(e64 + EH64_ENTRY, 0xffffffff80200040ULL);
 
 	/* --- the a.out kludge --- */
 	uint8_t *ao = calloc(1, 0x3000);
@@ -372,6 +394,12 @@ int main(void)
 	ok_eq(p.segs[0].len, 0x2000);
 	ok_eq(p.segs[1].dst, 0x202000);
 	ok_eq(p.segs[1].len, 0x3000);
+	/* an entry in the bss: nothing is loaded there (found by fuzz_mb1's plan_check) */
+	put_le32(ao + 0x40 + MB1_H_ENTRY_ADDR, 0x203000);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot1: entry_addr 0x203000 lies in the zero-filled bss (0x202000-0x204fff), "
+		      "not in the loaded bytes (0x200000-0x201fff)");
+	put_le32(ao + 0x40 + MB1_H_ENTRY_ADDR, 0x200100);
 	/* load_end_addr 0: to the end of the file */
 	put_le32(ao + 0x40 + MB1_H_LOAD_END_ADDR, 0);
 	ok_eq(plan(&req, &p, &d), 0);

@@ -10,6 +10,7 @@
 #include "multiboot2.h"
 #include "status.h"
 #include "test.h"
+#include "plan_check.h"
 #include "fixture.h"
 
 
@@ -133,7 +134,14 @@ static int plan_with(struct boot_request *req, struct plan *p, struct diag *d, i
 		reset_mem();
 	const struct file *f = req->kernel;
 	size_t n = f->size < IMAGE_HEADER_WINDOW ? f->size : IMAGE_HEADER_WINDOW;
-	return mb2_plan(req, f->mem, n, &env, p, d);
+	int r = mb2_plan(req, f->mem, n, &env, p, d);
+	if (r == 0)	/* every accepted plan keeps the invariants */
+		{
+		const char *v_ = plan_check(p, &mm, req);
+		if (!ok(v_ == 0))
+			printf("     plan_check: %s\n", v_);
+	}
+	return r;
 }
 
 static int plan(struct boot_request *req, struct plan *p, struct diag *d)
@@ -561,11 +569,27 @@ static void test_elf64(void)
 	hb_end(&hb);
 	ok_eq(plan(&req, &p, &d), 0);
 	ok_eq(p.entry, 0x400040);
+	/* an entry tag no segment holds: refused, the segments named */
+	hb_begin(&hb, k, 0x800);
+	hb_tag(&hb, MB2_HTAG_ENTRY, 0, W(0x3000000));
+	hb_end(&hb);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok(strstr(d.msg, "multiboot2: entry tag address 0x3000000 lies outside every loaded segment "
+			 "(one of these would have to hold it: 0 at 0x200000-") == d.msg);
+	/* e_entry outside every segment, no entry tag */
+	hb_begin(&hb, k, 0x800);
+	hb_end(&hb);
+	put_le64(k + EH64_ENTRY, 0x5000000);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok(strstr(d.msg, "multiboot2: ELF entry 0x5000000 lies outside every loaded segment") == d.msg);
 
-	/* a segment above 4 GiB */
+	/* a segment above 4 GiB, one across it */
 	put_le64(k + EH64_SIZE + 24, 0x100000000ULL);
 	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: ELF segment 0 at 0x100000000 lies above 4 GiB");
+	ok(strstr(d.msg, "multiboot2: ELF segment 0 at 0x100000000-") == d.msg && strstr(d.msg, " lies above 4 GiB"));
+	put_le64(k + EH64_SIZE + 24, 0xffffff80ULL);
+	ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+	ok(strstr(d.msg, "multiboot2: ELF segment 0 at 0xffffff80-0x1") == d.msg && strstr(d.msg, " crosses 4 GiB"));
 	free(k);
 
 	/* neither ELF nor an address tag */
@@ -643,7 +667,7 @@ static void test_address_tag(void)
 	ok_eq(plan_flat(0x1800, 0x40, A4(0x200040, 0x200000, 0x201000, 0x202000), 1, 0x202000, &p, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "multiboot2: entry_addr 0x202000 lies outside the image (0x200000-0x201fff)");
 	ok_eq(plan_flat(0x1800, 0x40, A4(0xfffff040, 0xfffff000, 0, 0), 1, 0xfffff000, &p, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: image ends above 4 GiB");
+	ok_str(d.msg, "multiboot2: image at 0xfffff000-0x1000007ff crosses 4 GiB");
 	/* a target that is not RAM */
 	ok_eq(plan_flat(0x1800, 0x40, A4(0xa0040, 0xa0000, 0, 0), 1, 0xa0000, &p, &d), -ST_NO_MEMORY);
 	ok_str(d.msg, "memory: opt/flat at 0xa0000-0xa17ff is not in available RAM");
@@ -682,6 +706,21 @@ static void test_relocatable(void)
 {
 	struct plan p;
 	struct diag d;
+
+	{	/* overlapping loadable segments: refused, as fixed-address ones are by their claims */
+		size_t len;
+		uint8_t *b = make_elf(ELFCLASS32, &len, 0x100010, 2, (const uint64_t[]){ 0x100000, 0x100800 },
+				      (const uint64_t[]){ 0x800, 0x100 }, (const uint64_t[]){ 0x1000, 0x1000 });
+		struct hb hb;
+		hb_begin(&hb, b, 0x100);
+		hb_tag(&hb, MB2_HTAG_RELOCATABLE, 0, W(0x100000, 0x2000000, 0x1000, MB2_RELOC_PREF_LOWEST));
+		hb_end(&hb);
+		struct file kf = file_of("opt/reloc", b, len);
+		struct boot_request req = { .kernel = &kf, .args = "", .loader_name = "fwboot" };
+		ok_eq(plan(&req, &p, &d), -ST_BAD_IMAGE);
+		ok_str(d.msg, "multiboot2: loadable segments 0 and 1 overlap (0x100000-0x100fff and 0x100800-0x1017ff)");
+		free(b);
+	}
 
 	/* highest: ends at or below max_addr, aligned down */
 	ok_eq(plan_reloc(0x1000000, 0x2000000, 0x100000, MB2_RELOC_PREF_HIGHEST, 0x100000, &p, &d), 0);

@@ -208,6 +208,25 @@ static void test_plan(void)
 	ok_str(p.format, "pvh");
 	ok_eq(p.mode, ENTRY_FLAT32);
 	ok_eq(p.entry, 0x100040);	/* the note's entry, not e_entry */
+	{	/* a PHYS32 entry no segment holds: refused, the segment named */
+		static const uint8_t far_le32[4] = { 0x00, 0x00, 0x00, 0x03 };	/* 0x3000000 */
+		uint8_t fn[512];
+		size_t fl, fnl = linux_like_notes(fn, 4, far_le32, 4);
+		uint8_t *fk = make_elf(ELFCLASS32, &fl, fn, fnl, 4);
+		struct file ff = file_of("opt/far", fk, fl);
+		struct boot_request fr = req;
+		struct plan fp;
+		fr.kernel = &ff;
+		reset_mem();
+		memset(&fp, 0, sizeof(fp));
+		ok_eq(pvh_plan(&fr, fk, fl, &env, &fp, &d), -ST_BAD_IMAGE);
+		ok_str(d.msg, "pvh: PHYS32 entry 0x3000000 lies outside every loaded segment "
+			      "(one of these would have to hold it: 0 at 0x100000-0x1007ff)");
+		free(fk);
+	}
+	reset_mem();
+	memset(&p, 0, sizeof(p));
+	ok_eq(pvh_plan(&req, k, len, &env, &p, &d), 0);
 	ok_eq(p.nsegs, 5);
 	ok_eq(p.segs[0].dst, 0x100000);
 	ok_eq(p.segs[0].len, 0x800);

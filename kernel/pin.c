@@ -1,0 +1,89 @@
+/* pin_check: hash the file in chunks through file_read and compare. */
+#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
+#include "alloc.h"
+#include "pin.h"
+#include "sha256.h"
+#include "status.h"
+
+struct pin {
+	const struct file *f;
+	uint8_t digest[SHA256_SIZE];
+};
+
+static struct pin *pins;
+static size_t npins, pincap;
+
+static struct pin *find(const struct file *f)
+{
+	for (size_t i = 0; i < npins; i++)
+		if (pins[i].f == f)
+			return &pins[i];
+	return 0;
+}
+
+int pin_set(const struct file *f, const uint8_t *digest)
+{
+	struct pin *p = find(f);
+	if (!digest) {
+		if (p)
+			*p = pins[--npins];
+		return 0;
+	}
+	if (!p) {
+		if (npins == pincap) {
+			size_t cap = pincap ? pincap * 2 : 8;
+			struct pin *n = zalloc(cap * sizeof(*n));
+			if (!n)
+				return -ST_NO_MEMORY;
+			if (npins)
+				memcpy(n, pins, npins * sizeof(*n));
+			pins = n;
+			pincap = cap;
+		}
+		p = &pins[npins++];
+		p->f = f;
+	}
+	memcpy(p->digest, digest, SHA256_SIZE);
+	return 0;
+}
+
+const uint8_t *pin_of(const struct file *f)
+{
+	struct pin *p = find(f);
+	return p ? p->digest : 0;
+}
+
+void pin_reset(void)
+{
+	pins = 0;
+	npins = pincap = 0;
+}
+
+int pin_check(const struct file *f, struct diag *d)
+{
+	const uint8_t *want = pin_of(f);
+	if (!want)
+		return 0;
+	uint64_t chunk = f->size < PIN_CHUNK ? f->size : PIN_CHUNK;
+	uint8_t *buf = zalloc(chunk ? (size_t)chunk : 1);
+	if (!buf)
+		return diag_fail(d, ST_NO_MEMORY, "pin: no memory to hash %s", f->name);
+	struct sha256 s;
+	sha256_init(&s);
+	for (uint64_t off = 0; off < f->size;) {
+		size_t n = f->size - off < PIN_CHUNK ? (size_t)(f->size - off) : PIN_CHUNK;
+		int r = file_read(f, off, buf, n);
+		if (r)
+			return diag_fail(d, -r, "pin: cannot read %s to hash it", f->name);
+		sha256_update(&s, buf, n);
+		off += n;
+	}
+	uint8_t got[SHA256_SIZE];
+	sha256_final(&s, got);
+	if (memcmp(got, want, SHA256_SIZE) == 0)
+		return 0;
+	char hw[SHA256_HEX + 1], hg[SHA256_HEX + 1];
+	sha256_to_hex(want, hw);
+	sha256_to_hex(got, hg);
+	return diag_fail(d, ST_PIN, "pin: %s does not match its sha256 pin (pinned %s, the file's is %s)", f->name, hw, hg);
+}

@@ -1,0 +1,114 @@
+"""Integrity pins (sha256=): a match boots, a mismatch refuses before
+anything is handed over and prints both digests, a malformed pin is a
+command line error; pins on initrds, on bundle members and in scripts."""
+
+import hashlib
+
+from harness import (boot, expect, expect_eq, expect_status, exit_status, kernel, parse_mbtest,
+                     random_file, tmpdir, write_file, MBTEST_DONE)
+from test_scripts import make_cpio
+
+ST_CMDLINE = exit_status(2)
+ST_SCRIPT = exit_status(8)
+ST_PIN = exit_status(9)
+K = 'opt/fwboot/k'
+WRONG = '00' * 32
+
+
+def sha(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def expect_line(r, text):
+    expect(text in r.console, 'console lacks %r' % text)
+
+
+def expect_refused(r, name, pinned, actual, prefix='fwboot: '):
+    expect_status(r, ST_PIN)
+    expect_line(r, prefix + 'pin: %s does not match its sha256 pin (pinned %s, the file\'s is %s)'
+                % (name, pinned, actual))
+    expect('boot: ' not in r.console.split('pin: ')[-1], 'nothing is handed over after the refusal')
+
+
+def test_kernel_pin_match_and_mismatch():
+    k = kernel('mbtest-elf32.elf')
+    r = boot(files={K: k}, append='name=%s sha256=%s -- pinned' % (K, sha(k).upper()))
+    expect_status(r, MBTEST_DONE)
+    expect_line(r, 'pin: %s matches its sha256 pin' % K)
+    expect_eq(parse_mbtest(r)['cmdline'], K + ' pinned', 'kernel command line')
+    r = boot(files={K: k}, append='name=%s,sha256=%s' % (K, sha(k)))
+    expect_status(r, MBTEST_DONE)
+    r = boot(files={K: k}, append='name=%s sha256=%s' % (K, WRONG))
+    expect_refused(r, K, WRONG, sha(k))
+
+
+def test_bad_hex():
+    k = kernel('mbtest-elf32.elf')
+    r = boot(files={K: k}, append='name=%s sha256=%s' % (K, sha(k)[:-1]))
+    expect_status(r, ST_CMDLINE)
+    expect_line(r, 'fwboot: cmdline: sha256=%s: a pin is 64 hex digits (this is 63 characters)' % sha(k)[:-1])
+    r = boot(files={K: k}, append='name=%s sha256=%sg' % (K, sha(k)[:-1]))
+    expect_status(r, ST_CMDLINE)
+    expect_line(r, 'not all hex digits')
+
+
+def test_initrd_pins():
+    d = tmpdir()
+    k = kernel('mbtest-elf32.elf')
+    m1 = random_file(d, 'm1', 70001, seed=41)
+    m2 = random_file(d, 'm2', 300, seed=42)
+    files = {K: k, 'opt/fwboot/m1': m1, 'opt/fwboot/m2': m2}
+    r = boot(files=files, append='name=%s initrd=opt/fwboot/m1,sha256=%s initrd=opt/fwboot/m2' % (K, sha(m1)))
+    expect_status(r, MBTEST_DONE)
+    expect_eq(len(parse_mbtest(r)['mod']), 2, 'modules')
+    r = boot(files=files, append='name=%s initrd=opt/fwboot/m1 initrd=opt/fwboot/m2,sha256=%s' % (K, sha(m1)))
+    expect_refused(r, 'opt/fwboot/m2', sha(m1), sha(m2))
+
+
+def test_bundle_member_pin():
+    d = tmpdir()
+    k = kernel('mbtest-elf32.elf')
+    bundle = make_cpio(d, 'set.cpio', {'k.elf': k, 'junk': random_file(d, 'junk', 5000, seed=43)})
+    name = 'opt/fwboot/set.cpio#k.elf'
+    r = boot(files={'opt/fwboot/set.cpio': bundle}, append='name=%s,sha256=%s' % (name, sha(k)))
+    expect_status(r, MBTEST_DONE)
+    r = boot(files={'opt/fwboot/set.cpio': bundle}, append='name=%s sha256=%s' % (name, sha(bundle)))
+    expect_refused(r, name, sha(bundle), sha(k))     # the member's bytes are pinned, not the archive's
+
+
+def test_script_pins():
+    d = tmpdir()
+    k = kernel('mbtest-elf32.elf')
+    m = random_file(d, 'm', 4000, seed=44)
+    s = write_file(d, 's.ipxe', ('''#!ipxe
+kernel --sha256=%s fw_cfg:opt/fwboot/k first
+boot || goto second
+:second
+echo the first pin failed
+imgfree
+kernel --sha256 %s fw_cfg:opt/fwboot/k second
+module --sha256=%s fw_cfg:opt/fwboot/m
+boot
+''' % (WRONG, sha(k), sha(m))).encode())
+    r = boot(files={'opt/fwboot/boot': s, K: k, 'opt/fwboot/m': m})
+    expect_status(r, MBTEST_DONE)
+    expect_line(r, 'pin: %s does not match its sha256 pin (pinned %s, the file\'s is %s)' % (K, WRONG, sha(k)))
+    expect_line(r, 'the first pin failed')
+    expect_eq(parse_mbtest(r)['cmdline'], K + ' second', 'kernel command line')
+    # a module's pin, a pinned chained script, a malformed pin
+    bad = write_file(d, 'bad.ipxe', ('#!ipxe\nkernel fw_cfg:opt/fwboot/k\nmodule --sha256=%s fw_cfg:opt/fwboot/m\n'
+                                     'boot\n' % sha(k)).encode())
+    r = boot(files={'opt/fwboot/boot': bad, K: k, 'opt/fwboot/m': m})
+    expect_refused(r, 'opt/fwboot/m', sha(k), sha(m), prefix='fwboot: script opt/fwboot/boot:4: boot: ')
+    inner = write_file(d, 'inner.ipxe', b'#!ipxe\necho inner runs\nkernel fw_cfg:opt/fwboot/k\nboot\n')
+    outer = write_file(d, 'outer.ipxe', ('#!ipxe\nchain --sha256=%s fw_cfg:opt/fwboot/inner || echo chain refused\n'
+                                         'chain --sha256=%s fw_cfg:opt/fwboot/inner\n' % (WRONG, sha(inner))).encode())
+    r = boot(files={'opt/fwboot/boot': outer, 'opt/fwboot/inner': inner, K: k})
+    expect_status(r, MBTEST_DONE)
+    expect_line(r, 'chain refused')
+    expect_eq(r.console.count('inner runs'), 1, 'the inner script ran once, after its pin matched')
+    r = boot(files={'opt/fwboot/boot': write_file(d, 'x.ipxe', b'#!ipxe\nkernel --sha256=abc fw_cfg:opt/fwboot/k\n'),
+                    K: k})
+    expect_status(r, ST_SCRIPT)
+    expect_line(r, 'option "--sha256" wants 64 hex digits, not "abc"')

@@ -1,0 +1,62 @@
+"""Nothing outside the plan is written: before the machine starts, QEMU's
+-device loader fills 1-64 MiB with each word's own address; fwboot boots a
+test kernel with modules, and the kernel checks that every word there
+outside what it was given (its image, the information, the strings, the
+modules) still holds the pattern. Multiboot 1 (ELF and a.out kludge) over
+DMA and over port I/O."""
+
+import array
+import os
+import re
+
+from harness import boot, expect, expect_eq, expect_status, kernel, parse_mbtest, random_file, tmpdir, MBTEST_DONE
+
+LO, HI = 0x100000, 0x4000000
+
+
+def pattern_file(d):
+    path = os.path.join(d, 'pattern.bin')
+    with open(path, 'wb') as f:
+        f.write(array.array('I', range(LO, HI, 4)).tobytes())
+    return path
+
+
+def ramcheck(r):
+    m = re.search(r'ramcheck lo=(\S+) hi=(\S+) checked=(\d+) differ=(\d+) first=(\S+)', r.console)
+    expect(m, 'the kernel reports its RAM check')
+    return int(m.group(3)), int(m.group(4)), m.group(5)
+
+
+def test_nothing_outside_the_plan_is_written():
+    d = tmpdir()
+    pat = pattern_file(d)
+    m1 = random_file(d, 'm1', 3 << 20, seed=51)
+    m2 = random_file(d, 'm2', 123457, seed=52)
+    for k, mode in (('mbtest-elf32.elf', ''), ('mbtest-aout.bin', ''), ('mbtest-elf32.elf', 'fw_cfg=pio')):
+        r = boot(files={'opt/fwboot/k': kernel(k), 'opt/fwboot/m1': m1, 'opt/fwboot/m2': m2},
+                 append='name=opt/fwboot/k initrd=opt/fwboot/m1 initrd=opt/fwboot/m2 %s -- ramcheck' % mode,
+                 extra=['-device', 'loader,file=%s,addr=0x%x,force-raw=on' % (pat, LO)])
+        expect_status(r, MBTEST_DONE)
+        expect_eq(len(parse_mbtest(r)['mod']), 2, 'modules (%s %s)' % (k, mode))
+        checked, differ, first = ramcheck(r)
+        expect_eq(differ, 0, 'words outside the plan that changed (%s %s; first at %s)' % (k, mode, first))
+        # the check covered most of the 63 MiB: only the kernel and the modules are cut out
+        expect(checked * 4 > (HI - LO) - (4 << 20), 'checked only %d bytes' % (checked * 4))
+
+
+def test_each_format_leaves_the_rest_alone():
+    """Multiboot 2 (ELF, address tag, relocatable), PVH (ELF32, ELF64) and
+    gzipped kernels: the same pattern check, in mb2test and pvhtest."""
+    d = tmpdir()
+    pat = pattern_file(d)
+    m1 = random_file(d, 'm1', 2 << 20, seed=53)
+    m2 = random_file(d, 'm2', 5000, seed=54)
+    for k in ('mb2test-elf32.elf', 'mb2test-aout.bin', 'mb2test-reloc.elf', 'pvhtest-elf32.elf',
+              'pvhtest-elf64.elf', 'mb2test-elf64.elf.gz', 'pvhtest-elf32.elf.gz'):
+        r = boot(files={'opt/fwboot/k': kernel(k), 'opt/fwboot/m1': m1, 'opt/fwboot/m2': m2},
+                 append='name=opt/fwboot/k initrd=opt/fwboot/m1 initrd=opt/fwboot/m2 -- ramcheck',
+                 extra=['-device', 'loader,file=%s,addr=0x%x,force-raw=on' % (pat, LO)])
+        expect_status(r, 129)
+        checked, differ, first = ramcheck(r)
+        expect_eq(differ, 0, 'words outside the plan that changed (%s; first at %s)' % (k, first))
+        expect(checked * 4 > (HI - LO) - (4 << 20), '%s: checked only %d bytes' % (k, checked * 4))

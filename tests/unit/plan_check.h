@@ -1,0 +1,38 @@
+/* The invariants every accepted boot plan must satisfy, as one checker the
+ * unit tests and every planner fuzz harness share (an oracle, not a
+ * parser: it looks only at the plan and the memory map it was made for). */
+#ifndef FWBOOT_PLAN_CHECK_H
+#define FWBOOT_PLAN_CHECK_H
+
+#include <stddef.h>
+#include "mem.h"
+#include "plan.h"
+#include "request.h"
+
+/*
+ * For plan p that a planner accepted for req over m (m's claims as the
+ * planner left them: FIRMWARE and SELF are the machine's facts):
+ *  - every size and end is free of overflow and below 4 GiB;
+ *  - every segment lies in one range the map calls available;
+ *  - no two segments overlap, except an overlay: a block fwboot built,
+ *    written after a segment it lies wholly inside, that segment not on
+ *    fwboot's memory (Linux's filled setup header over its setup code);
+ *  - none touches a FIRMWARE claim (IVT, BDA, EBDA); one that overlaps a
+ *    SELF claim (fwboot's live memory) is only allowed for a file or zero
+ *    segment, which plan_execute stages, never for a block fwboot built
+ *    (boot information is placed in free memory);
+ *  - a file segment's range lies inside its file;
+ *  - every module of req is loaded whole by one file segment;
+ *  - the entry lies in a loaded segment (32-bit: in a file segment, as
+ *    every format's entry is the kernel's code; real mode: cs:ip inside a
+ *    loaded segment), and the boot information register points into a
+ *    block fwboot built (EBX for Multiboot and PVH, ESI for Linux 32-bit).
+ * Returns NULL when all hold, else a description of the first violation
+ * (static storage).
+ */
+const char *plan_check(const struct plan *p, const struct mem_map *m, const struct boot_request *req);
+
+/* plan_check, and abort() with the violation printed (fuzz harnesses). */
+void plan_check_or_abort(const struct plan *p, const struct mem_map *m, const struct boot_request *req);
+
+#endif
