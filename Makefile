@@ -55,8 +55,9 @@ OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
 all: $(B)/fwboot.elf
 
 # The loadable image (text + rodata + data) may not grow past this without
-# a decision: raise it in the commit that needs the room, and say why.
-SIZE_BUDGET := 131072
+# a decision: raise it in the commit that needs the room, and say why
+# (104 KiB: the image was 96603 bytes when the budget was set).
+SIZE_BUDGET := 106496
 
 $(B)/fwboot.elf: $(OBJS) linker.ld tools/check-header.sh tools/check-size.sh
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) -lgcc
