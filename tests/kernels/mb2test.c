@@ -184,7 +184,20 @@ static void report_mb2(uint32_t addr)
 		} else if (type == 13 && size >= 16) {
 			report_smbios(t, size);
 		} else if (type == 9) {
-			report_elfsyms(t + 20, rd32(t + 8), rd32(t + 12), rd32(t + 16));
+			const uint8_t *tab = t + 20;
+			uint32_t num = rd32(t + 8), entsize = rd32(t + 12);
+			report_elfsyms(tab, num, entsize, rd32(t + 16));
+			/* the sections the loader placed were handed over too (ramcheck):
+			 * sh_addr and sh_size at 12/20 (ELF32) or 16/32 (ELF64) */
+			for (uint32_t i = 0; i < num && nex < 62; i++) {
+				const uint8_t *sh = tab + i * entsize;
+				uint64_t a = entsize >= 64 ? rd64(sh + 16) : rd32(sh + 12);
+				uint64_t n = entsize >= 64 ? rd64(sh + 32) : rd32(sh + 20);
+				if (a && n) {
+					ex[nex][0] = a;
+					ex[nex++][1] = a + n;
+				}
+			}
 		} else if (type == 21) {
 			out("load_base addr=%x", rd32(t + 8));
 		} else if (type == 8) {
