@@ -41,6 +41,16 @@ def daemon_answers():
         return False
 
 
+def root_is_a_mount():
+    """Whether / is a mount point (it is on a machine, and in tools/fresh-check.sh's
+    root; not in a chroot into a plain directory)."""
+    try:
+        with open('/proc/self/mountinfo') as f:
+            return any(line.split()[4] == '/' for line in f if len(line.split()) > 4)
+    except OSError:
+        return True     # no /proc to tell: let the daemon try
+
+
 def read_pid(path):
     try:
         with open(path) as f:
@@ -63,6 +73,10 @@ class Daemons:
                 fail('%s is missing (tools/deps.sh installs libvirt-daemon-system and libvirt-clients)' % tool)
         if os.getuid() != 0:
             raise Skip('the libvirt system daemon needs root')
+        if not root_is_a_mount():
+            raise Skip('/ is not a mount point here (a plain chroot): libvirt makes / a slave mount '
+                       'for each QEMU it starts, which fails there ("Failed disable mount propagation '
+                       'out of the root filesystem"); tools/fresh-check.sh gives its root a mount')
         if daemon_answers():
             return
         errors = []
