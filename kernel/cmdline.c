@@ -196,8 +196,10 @@ int cmdline_parse_from(char *s, enum cmdline_path rule, struct cmdline *c, struc
 				c->fw_cfg_mode = FW_CFG_DMA;
 			else if (str_eq(v, "auto"))
 				c->fw_cfg_mode = FW_CFG_AUTO;
+			else if (str_eq(v, "inb"))
+				c->fw_cfg_mode = FW_CFG_INB;
 			else
-				return diag_fail(d, ST_CMDLINE, "cmdline: fw_cfg=%s: expected pio, dma or auto", v);
+				return diag_fail(d, ST_CMDLINE, "cmdline: fw_cfg=%s: expected pio, dma, auto or inb", v);
 		} else if (str_starts(w, "format=")) {
 			if (c->format)
 				return diag_fail(d, ST_CMDLINE, "cmdline: format= given twice (%s, then %s)", c->format, w + 7);

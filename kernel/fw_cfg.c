@@ -16,6 +16,16 @@ static void port_data_in(void *ctx, void *dst, uint32_t n)
 	insb(FW_CFG_PORT_DATA, dst, n);
 }
 
+/* fw_cfg=inb: what a loader without string I/O does, kept to measure what
+ * `rep insb` and DMA save (bench/report.py). */
+static void port_data_in_bytes(void *ctx, void *dst, uint32_t n)
+{
+	uint8_t *p = dst;
+	(void)ctx;
+	while (n--)
+		*p++ = inb(FW_CFG_PORT_DATA);
+}
+
 static void port_dma_start(void *ctx, uint64_t desc)
 {
 	(void)ctx;
@@ -24,11 +34,20 @@ static void port_dma_start(void *ctx, uint64_t desc)
 }
 
 static const struct fw_cfg_ops port_ops = { port_select, port_data_in, port_dma_start };
+static const struct fw_cfg_ops byte_ops = { port_select, port_data_in_bytes, port_dma_start };
 static struct fw_cfg_dev dev = { .ops = &port_ops };
 
 int fw_cfg_init(enum fw_cfg_mode mode, struct diag *d)
 {
-	return fw_cfg_dev_init(&dev, mode, d);
+	dev.ops = mode == FW_CFG_INB ? &byte_ops : &port_ops;
+	return fw_cfg_dev_init(&dev, mode == FW_CFG_INB ? FW_CFG_PIO : mode, d);
+}
+
+const char *fw_cfg_method(void)
+{
+	if (dev.use_dma)
+		return "DMA";
+	return dev.ops == &byte_ops ? "port I/O, a byte per inb" : "port I/O";
 }
 
 int fw_cfg_uses_dma(void)

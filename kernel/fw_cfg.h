@@ -51,11 +51,14 @@ enum fw_cfg_mode {
 	FW_CFG_AUTO,	/* DMA when the device offers it */
 	FW_CFG_PIO,
 	FW_CFG_DMA,	/* insist on DMA */
+	FW_CFG_INB,	/* port I/O one inb per byte (the 2010 gPXE patch's way): for benchmarks */
 };
 
 /* Hardware driver (kernel/fw_cfg.c). */
 int fw_cfg_init(enum fw_cfg_mode mode, struct diag *d);
 int fw_cfg_uses_dma(void);
+/* "DMA", "port I/O" or "port I/O, a byte per inb": for the log. */
+const char *fw_cfg_method(void);
 /* Copy [off, off+len) of item key to dst; sizes are the caller's to check. */
 int fw_cfg_read(uint16_t key, uint64_t off, void *dst, uint64_t len, struct diag *d);
 /* Called while a port I/O read runs, every FW_CFG_PROGRESS_STEP bytes and at

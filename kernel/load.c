@@ -98,11 +98,11 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 			continue;
 		uint64_t at = s->staged ? stage[i] : s->dst;
 		if (s->src != SRC_ZERO)
-			log_info("load: %s -> 0x%llx-0x%llx (%llu bytes%s)", s->what,
+			log_info("load: %s -> 0x%llx-0x%llx (%llu bytes%s%s)", s->what,
 				 (unsigned long long)s->dst, (unsigned long long)(s->dst + s->len - 1),
 				 (unsigned long long)s->len,
-				 s->staged ? ", staged" : s->src == SRC_FILE && !s->file->mem
-				   ? (fw_cfg_uses_dma() ? ", DMA" : ", port I/O") : "");
+				 s->staged ? ", staged" : s->src == SRC_FILE && !s->file->mem ? ", " : "",
+				 !s->staged && s->src == SRC_FILE && !s->file->mem ? fw_cfg_method() : "");
 		else
 			log_verbose("load: %s -> 0x%llx-0x%llx (%llu bytes zeroed)", s->what,
 				    (unsigned long long)s->dst, (unsigned long long)(s->dst + s->len - 1),

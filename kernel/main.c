@@ -425,7 +425,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	r = fw_cfg_read_dir(&dir, &ndir, &d);
 	if (r)
 		panic_diag(r, &d);
-	log_info("fw_cfg: %s, %zu files", fw_cfg_uses_dma() ? "DMA" : "port I/O", ndir);
+	log_info("fw_cfg: %s, %zu files", fw_cfg_method(), ndir);
 	if (c.list) {
 		list_directory();
 		fwboot_exit(ST_LIST);

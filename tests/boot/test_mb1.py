@@ -307,6 +307,22 @@ def test_pio():
     check_mbtest(info, 'elf32', KERNEL_NAME + ' ' + ARGS, mods)
 
 
+def test_pio_bytes():
+    """fw_cfg=inb (the benchmark's byte-at-a-time loop) loads the same bytes,
+    also from an offset inside an item, and says which method it used."""
+    d = tmpdir()
+    mods = random_modules(d, [('opt/fwboot/inb1', 20001, 902),
+                              ('opt/fwboot/inb2', 777, 903)])
+    files = [(KERNEL_NAME, kernel('mbtest-elf32.elf'))] + [(m.name, m.path) for m in mods]
+    r = boot(files=files, append=fwboot_append(KERNEL_NAME, mods, ARGS, options=['fw_cfg=inb']))
+    expect_status(r, MBTEST_DONE)
+    expect('fw_cfg: port I/O, a byte per inb' in r.console, 'the log names the byte loop')
+    expect('(20001 bytes, port I/O, a byte per inb)' in r.console, 'a module load names the byte loop')
+    info = parse_mbtest(r)
+    expect(info['done'], 'mbtest did not finish its report')
+    check_mbtest(info, 'elf32', KERNEL_NAME + ' ' + ARGS, mods)
+
+
 def test_pio_low():
     """Port I/O into a segment below 1 MiB and one above."""
     d = tmpdir()

@@ -73,7 +73,7 @@ int main(void)
 	ok_eq(parse("fw_cfg=dma", &c, &d), 0);
 	ok_eq(c.fw_cfg_mode, FW_CFG_DMA);
 	ok_eq(parse("fw_cfg=fast", &c, &d), -ST_CMDLINE);
-	ok_str(d.msg, "cmdline: fw_cfg=fast: expected pio, dma or auto");
+	ok_str(d.msg, "cmdline: fw_cfg=fast: expected pio, dma, auto or inb");
 
 	/* format= and entry= */
 	ok_eq(parse("format=multiboot1 entry=16", &c, &d), 0);
