@@ -6,6 +6,7 @@
 #include "fw_cfg.h"
 #include "handoff.h"
 #include "load.h"
+#include "steps.h"
 #include "status.h"
 #include "video.h"
 
@@ -122,6 +123,8 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 			return r;
 	}
 
+	steps_mark(STEP_LOAD);
+
 	/* 3. the trampoline, its params and the staged moves */
 	uint8_t *tp = (uint8_t *)(uintptr_t)t;
 	struct tramp_params *pa = (struct tramp_params *)(tp + poff);
@@ -175,6 +178,7 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 			 p->entry, p->regs.eax, p->regs.ebx, p->regs.esi, n, n == 1 ? "" : "s");
 	}
 
+	steps_report();
 	/* the kernel's text goes on below fwboot's last line (unless that block is staged) */
 	if (p->text_cursor && !mem_overlaps(m, p->text_cursor, 2, CLAIM_SELF))
 		console_vga_cursor((uint8_t *)(uintptr_t)p->text_cursor);

@@ -20,6 +20,7 @@
 #include "pin.h"
 #include "multiboot1.h"
 #include "script.h"
+#include "steps.h"
 #include "status.h"
 #include "str.h"
 #include "timer.h"
@@ -222,6 +223,7 @@ static int boot_attempt(const struct boot_request *req, struct diag *d)
 	struct boot_request plain;
 	d->msg[0] = 0;
 	int r = check_pins(req, d);
+	steps_mark(STEP_PINS);
 	if (r)
 		return r;
 	uint8_t magic[3];
@@ -231,6 +233,7 @@ static int boot_attempt(const struct boot_request *req, struct diag *d)
 		log_info("gzip: inflating %s (%llu bytes)", req->kernel->name,
 			 (unsigned long long)req->kernel->size);
 	r = gunzip_kernel(req, &mm, &plain, d);
+	steps_mark(STEP_INFLATE);
 	if (r)
 		return r;
 	if (d->msg[0])
@@ -254,6 +257,7 @@ static int boot_attempt(const struct boot_request *req, struct diag *d)
 		if (p.note[0])
 			log_info("%s", p.note);
 		log_info("image: %s is %s, %zu segments, entry 0x%x", k->name, p.format, p.nsegs, p.entry);
+		steps_mark(STEP_PLAN);
 		r = plan_execute(&p, &mm, d);
 	}
 	return r;
@@ -328,6 +332,7 @@ static int script_open(void *ctx, const char *name, struct file **out, struct di
 
 static int script_boot(void *ctx, const struct boot_request *req, struct diag *d)
 {
+	steps_mark(STEP_SCRIPT);
 	struct boot_request r = *req;
 	r.loader_name = LOADER_NAME;
 	r.format = ((const struct boot_request *)ctx)->format;
@@ -384,6 +389,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 {
 	struct diag d;
 	struct loader_info li;
+	steps_start();
 	serial_init();
 	video_probe(&video);
 	console_vga_enable(video.vga_text);
@@ -418,6 +424,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 				   &c, &d);
 	if (r)
 		panic_diag(r, &d);
+	steps_mark(STEP_SETUP);
 
 	r = fw_cfg_init(c.fw_cfg_mode, &d);
 	if (r)
@@ -426,6 +433,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	if (r)
 		panic_diag(r, &d);
 	log_info("fw_cfg: %s, %zu files", fw_cfg_method(), ndir);
+	steps_mark(STEP_FW_CFG);
 	if (c.list) {
 		list_directory();
 		fwboot_exit(ST_LIST);
@@ -454,6 +462,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 		req.mods[i].args = "";
 	}
 	req.nmods = c.ninitrds;
+	steps_mark(STEP_OPEN);
 
 	r = boot_named(&req, &d);
 	panic_diag(r, &d);

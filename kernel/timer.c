@@ -2,7 +2,9 @@
  * the RTC's seconds register. Each wait is bounded, so a stopped or absent
  * RTC ends the sleep early instead of hanging. */
 #include <stdint.h>
+#include "console.h"
 #include "io.h"
+#include "steps.h"
 #include "timer.h"
 
 #define CMOS_INDEX 0x70
@@ -36,4 +38,66 @@ void sleep_seconds(unsigned n)
 				return;
 		last = now;
 	}
+}
+
+/* ---- the verbose "time:" line (kernel/steps.h) ---- */
+
+
+#define PIT_CH2 0x42
+#define PIT_CMD 0x43
+#define PORT_B 0x61		/* bit 0: channel 2 gate, bit 1: speaker, bit 5: channel 2 output */
+#define PIT_HZ 1193182u
+#define PIT_COUNT 11932u	/* 10 ms */
+#define PIT_POLLS (1u << 24)	/* far more than 10 ms of port reads take */
+
+static uint64_t step_cycles[STEP_COUNT];
+static uint64_t step_last;
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+void steps_start(void)
+{
+	step_last = rdtsc();
+}
+
+void steps_mark(enum step s)
+{
+	uint64_t now = rdtsc();
+	step_cycles[s] += now - step_last;
+	step_last = now;
+}
+
+/* TSC cycles in 10 ms of PIT channel 2 (mode 0: its output rises when the
+ * count runs out), in Hz; 0 when the output never rises. */
+static uint64_t tsc_hz_by_pit(void)
+{
+	uint8_t b = inb(PORT_B);
+	outb(PORT_B, (uint8_t)((b & ~0x02u) | 0x01u));	/* gate on, speaker off */
+	outb(PIT_CMD, 0xB0);				/* channel 2, low then high byte, mode 0 */
+	outb(PIT_CH2, PIT_COUNT & 0xff);
+	uint64_t t0 = rdtsc();
+	outb(PIT_CH2, PIT_COUNT >> 8);			/* counting starts */
+	uint32_t i = 0;
+	while (!(inb(PORT_B) & 0x20) && ++i < PIT_POLLS)
+		;
+	uint64_t t1 = rdtsc();
+	outb(PORT_B, b);
+	if (i == PIT_POLLS)
+		return 0;
+	return (t1 - t0) * PIT_HZ / PIT_COUNT;
+}
+
+void steps_report(void)
+{
+	if (console_get_level() != CONSOLE_VERBOSE)
+		return;
+	steps_mark(STEP_HANDOFF);
+	char line[256];
+	steps_format(line, sizeof(line), step_cycles, tsc_hz_by_pit());
+	log_verbose("%s", line);
 }

@@ -2,6 +2,9 @@
 `verbose` (the fw_cfg directory, zero-fills, every MiB of port I/O), and
 the progress lines of slow loads (port I/O, inflate)."""
 
+import gzip
+import hashlib
+import os
 import re
 
 from harness import (boot, crc32_file, expect, expect_eq, expect_status, kernel, parse_mbtest,
@@ -47,6 +50,45 @@ def test_verbose():
     expect_status(plain, MBTEST_DONE)
     expect('directory (' not in plain.console and 'zeroed' not in plain.console,
            'the normal level printed verbose lines')
+    expect('time:' not in plain.console, 'the normal level printed the step times')
+    check_time_line(text)
+
+
+STEPS = ['setup', 'fw_cfg', 'open', 'script', 'pins', 'inflate', 'plan', 'load', 'hand-off']
+
+
+def check_time_line(text):
+    """verbose ends with where fwboot's time went: every step, in order,
+    summing to the total (each rounded down), after the hand-off line."""
+    m = re.search(r'^fwboot: time: (\d+) us from entry to hand-off: (.*) \(TSC (\d+)\.\d{3} MHz, '
+                  r'timed against the PIT\)$', text, re.M)
+    expect(m, 'no time: line with a TSC rate in %r' % text[-600:])
+    parts = [p.strip().rsplit(' ', 1) for p in m.group(2).split(',')]
+    expect_eq([p[0] for p in parts], STEPS, 'the steps, in order')
+    us = [int(p[1]) for p in parts]
+    total = int(m.group(1))
+    expect(total - len(us) <= sum(us) <= total, 'steps %r do not sum to the total %d' % (us, total))
+    expect(us[STEPS.index('load')] > 0 and us[STEPS.index('setup')] > 0, 'setup and load took no time: %r' % us)
+    expect(int(m.group(3)) > 0, 'a TSC rate of 0 MHz')
+    return dict(zip(STEPS, us))
+
+
+def test_verbose_time_script_gzip_pin():
+    """The steps a script, a pin and gzip add are charged to their own names."""
+    d = tmpdir()
+    gz = os.path.join(d, 'k.gz')
+    with open(kernel('mbtest-elf32.elf'), 'rb') as f, gzip.open(gz, 'wb') as g:
+        g.write(f.read())
+    with open(gz, 'rb') as f:
+        pin = hashlib.sha256(f.read()).hexdigest()
+    script = os.path.join(d, 's.ipxe')
+    with open(script, 'w') as f:
+        f.write('#!ipxe\nkernel fw_cfg:opt/fwboot/k.gz --sha256=%s\nboot\n' % pin)
+    r = boot(files={'opt/fwboot/s': script, 'opt/fwboot/k.gz': gz}, append='verbose name=opt/fwboot/s')
+    expect_status(r, MBTEST_DONE)
+    us = check_time_line(r.console)
+    expect(us['inflate'] > 0 and us['pins'] > 0 and us['script'] > 0,
+           'inflate, pins and script took no time: %r' % us)
 
 
 def test_port_io_progress():
