@@ -186,33 +186,148 @@ def bench_entry(d, vmlinuz, initrd):
         for i, (_, _, cmd, status) in enumerate(cases):
             times[i].append(timed_exit(cmd, status))
     med = [statistics.median(t) for t in times]
-    print('Way in: QEMU start to the kernel\'s first instruction, %d runs each, medians' % reps)
+    print('Way in: QEMU start to the kernel\'s first instruction, %d runs each, '
+          'median (min-max) in seconds' % reps)
     base = {}
-    for (point, name, _, _), m in zip(cases, med):
+    for (point, name, _, _), m, t in zip(cases, med, times):
         base.setdefault(point, m)
-        print('  to the %-13s %-30s %6.3f s (%4.2fx)' % (point, name, m, m / base[point]))
+        print('  to the %-13s %-30s %s (%4.2fx)' % (point, name, fmt3(t), m / base[point]))
+
+
+def fmt3(xs):
+    """median (min-max) of seconds"""
+    return '%.3f (%.3f-%.3f)' % (statistics.median(xs), min(xs), max(xs))
+
+
+PLUGIN = os.path.join(ROOT, 'build', 'bench', 'phases.so')
+
+
+def build_plugin():
+    """bench/phases.c as a QEMU plugin, or None (and why) when this QEMU or
+    compiler cannot have one."""
+    if b'-plugin' not in subprocess.run(['qemu-system-x86_64', '-help'], stdout=subprocess.PIPE).stdout:
+        return None, 'this QEMU has no -plugin option'
+    os.makedirs(os.path.dirname(PLUGIN), exist_ok=True)
+    p = subprocess.run(['gcc', '-O2', '-Wall', '-shared', '-fPIC', '-o', PLUGIN,
+                        os.path.join(ROOT, 'bench', 'phases.c')], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    if p.returncode:
+        return None, 'gcc could not build bench/phases.c: %s' % p.stdout.decode()[-300:]
+    return PLUGIN, None
+
+
+def count_insns(cmd, watch):
+    """{(address, n): guest instructions before the n-th execution of the
+    block at address} of one boot, stopped at the marker."""
+    plugged = cmd[:1] + ['-plugin', PLUGIN + ',' + ','.join('at=0x%x' % a for a in watch)] + cmd[1:]
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(plugged, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
+        buf, t0 = b'', time.monotonic()
+        while MARKER not in buf and time.monotonic() - t0 < 900:
+            ready, _, _ = select.select([p.stdout], [], [], 1.0)
+            if ready:
+                chunk = os.read(p.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                buf += chunk
+            elif p.poll() is not None:
+                break
+        p.kill()
+        p.wait()
+        err.seek(0)
+        found = {}
+        for line in err.read().decode('latin-1').splitlines():
+            f = line.split()
+            if len(f) == 5 and f[0] == 'phase:' and f[3] == 'insns':
+                found[(int(f[1], 16), int(f[2][1:]))] = int(f[4])
+    if MARKER not in buf:
+        sys.exit('bench: no marker from %s' % ' '.join(plugged))
+    return found
+
+
+def bench_insns(cases):
+    """Guest instructions, QEMU start to the compressed kernel's first
+    instruction and from there to the kernel proper's, per path (nokaslr,
+    so the decompressor does the same work each run)."""
+    plugin, why = build_plugin()
+    if not plugin:
+        print('Guest instructions: not counted: %s' % why)
+        return
+    # Debian's bzImage runs its 32-bit code where it was loaded (QEMU: 1 MiB,
+    # fwboot: its pref_address, 16 MiB) and decompresses itself to 16 MiB
+    low, high = 0x100000, 0x1000000
+    rows = []
+    for name, cmd in cases:
+        hits = count_insns(cmd, [low, high])
+        if (low, 1) in hits:        # loaded at 1 MiB: startup_32 there, the kernel proper at 16 MiB
+            start32, kernel = hits[(low, 1)], hits.get((high, 1))
+        else:                       # loaded at 16 MiB: the same address twice
+            start32, kernel = hits.get((high, 1)), hits.get((high, 2))
+        if start32 is None or kernel is None:
+            print('Guest instructions: %s: the watched addresses were not reached (%r)' % (name, hits))
+            return
+        rows.append((name, start32, kernel - start32))
+    print('Guest instructions (TCG plugin bench/phases.c; nokaslr; exact, load-independent):')
+    print('  %-44s %16s %16s %14s' % ('', 'to startup_32', 'decompressor', 'total vs QEMU'))
+    b = rows[0][1] + rows[0][2]
+    for name, a, dec in rows:
+        print('  %-44s %16d %16d %+14d' % (name, a, dec, a + dec - b))
+
+
+def kvm_is_real():
+    """FWBOOT_KVM=1 figures only where /dev/kvm is faster than TCG at a tiny
+    boot: a software virtualizer behind /dev/kvm (as on some CI machines)
+    would give figures that are not KVM's. (bool, why)"""
+    demo = os.path.join(ROOT, 'build', 'kernels', 'demo.elf')
+    times = {}
+    for accel in ('tcg', 'kvm'):
+        cmd = [c if c != ACCEL else accel for c in BASE] + ['-kernel', demo, '-append', 'bench']
+        t = []
+        for _ in range(3):
+            t0 = time.monotonic()
+            try:
+                subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, timeout=120)
+            except subprocess.TimeoutExpired:
+                return False, '%s did not finish the tiny kernel in 120 s' % accel
+            t.append(time.monotonic() - t0)
+        times[accel] = statistics.median(t)
+    ok = times['kvm'] < times['tcg']
+    return ok, 'the tiny kernel boots in %.2f s under /dev/kvm, %.2f s under TCG%s' % (
+        times['kvm'], times['tcg'], '' if ok else ': /dev/kvm here is a software virtualizer, not KVM')
 
 
 def main():
     if not os.path.isfile(FWBOOT):
         sys.exit('bench: build/fwboot.elf is missing: run make')
+    if ACCEL == 'kvm':
+        real, why = kvm_is_real()
+        if not real:
+            print('Linux boot under KVM: skipped: %s' % why)
+            return
     files = fetch()
     d = tempfile.mkdtemp(prefix='fwboot-bench-linux-')
     try:
         initrd = make_initramfs(d, files['busybox'])
         vmlinuz = files['vmlinuz']
 
-        def via_fwboot(entry):
+        def qemu_own(args=ARGS):
+            return BASE + ['-kernel', vmlinuz, '-initrd', initrd, '-append', args]
+
+        def via_fwboot(entry, args=ARGS):
             opt = 'entry=%s ' % entry if entry else ''
             return BASE + ['-kernel', FWBOOT, '-fw_cfg', 'name=opt/fwboot/vmlinuz,file=' + vmlinuz,
                            '-fw_cfg', 'name=opt/fwboot/initrd,file=' + initrd, '-append',
-                           'name=opt/fwboot/vmlinuz initrd=opt/fwboot/initrd %s-- %s' % (opt, ARGS)]
+                           'name=opt/fwboot/vmlinuz initrd=opt/fwboot/initrd %s-- %s' % (opt, args)]
 
+        qemu_name = 'QEMU -kernel/-initrd/-append'
+        again = 'QEMU again (A/A control)'
         cases = [
-            ('QEMU -kernel/-initrd/-append', BASE + ['-kernel', vmlinuz, '-initrd', initrd, '-append', ARGS]),
+            (qemu_name, qemu_own()),
             ('fwboot (no entry=)', via_fwboot(None)),
             ('fwboot entry=32', via_fwboot('32')),
             ('fwboot entry=16', via_fwboot('16')),
+            (again, qemu_own()),
         ]
         if shutil.which('grub-mkrescue'):
             cases.append(('GRUB ISO linux/initrd', BASE + ['-cdrom', grub_iso(d, vmlinuz, initrd),
@@ -224,12 +339,19 @@ def main():
         bench_entry(d, vmlinuz, initrd)
         base = cases[0][0]
         med = {n: [statistics.median(col) for col in zip(*v)] for n, v in samples.items()}
-        print('Linux boot, Debian %s, %s, %d runs each, medians (ratio to %s)' %
-              (os.path.basename(os.path.realpath(vmlinuz)), ACCEL, REPS, base))
-        print('  %-30s %19s %19s %19s' % ('', 'to "Linux version"', 'to marker (wall)', 'to marker (CPU)'))
+        print('Linux boot, Debian %s, %s, %d runs each, median (min-max) in seconds, '
+              'ratio of medians to %s' % (os.path.basename(os.path.realpath(vmlinuz)), ACCEL, REPS, base))
+        print('  %-30s %32s %32s %32s' % ('', 'to "Linux version"', 'to marker (wall)', 'to marker (CPU)'))
         for name, _ in cases:
-            print('  %-30s' % name + ''.join(' %8.3f s (%4.2fx)' % (m, m / b)
-                                             for m, b in zip(med[name], med[base])))
+            cols = list(zip(*samples[name]))
+            print('  %-30s' % name + ''.join(' %24s %5.2fx' % (fmt3(c), m / b)
+                                             for c, m, b in zip(cols, med[name], med[base])))
+        spread = max(abs(m / b - 1) for m, b in zip(med[again], med[base]))
+        print('The A/A control boots exactly what the first row boots: its ratio (up to %.0f%% off '
+              '1.00x here) is the run-to-run noise; smaller differences are not resolved.' % (spread * 100))
+        nk = ARGS + ' nokaslr'
+        bench_insns([(qemu_name, qemu_own(nk)), ('fwboot (no entry=)', via_fwboot(None, nk)),
+                     ('fwboot entry=32', via_fwboot('32', nk)), ('fwboot entry=16', via_fwboot('16', nk))])
     finally:
         shutil.rmtree(d, ignore_errors=True)
 

@@ -25,6 +25,7 @@ inputs (a smoke run of the script itself, not figures to quote).
 """
 
 import gzip
+import hashlib
 import math
 import os
 import re
@@ -345,18 +346,105 @@ def section_linux(md, d):
     md.append('```\n%s```\n' % p.stdout.decode())
 
 
-SECTIONS = [('size', section_size), ('demo', section_demo), ('load', section_load), ('growth', section_growth),
-            ('linux', section_linux)]
+STEP_RE = re.compile(r'^fwboot: time: (\d+) us from entry to hand-off: (.*) \(TSC', re.M)
+
+
+def verbose_steps(cmd):
+    """{step: microseconds} from the verbose time: line of one boot."""
+    cmd = [c if c != 'null' else 'stdio' for c in cmd]   # the console is the point here
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=1800)
+    m = STEP_RE.search(p.stdout.decode('latin-1'))
+    if p.returncode != DEMO_OK or not m:
+        sys.exit('bench: %s\nexited %d without a time: line' % (' '.join(cmd), p.returncode))
+    steps = {'total': int(m.group(1))}
+    for part in m.group(2).split(','):
+        name, us = part.strip().rsplit(' ', 1)
+        steps[name] = int(us)
+    return steps
+
+
+def section_steps(md, d):
+    """fwboot's own time, its entry to the hand-off, by step (verbose)."""
+    mib = 4 if QUICK else 16
+    big = os.path.join(d, 'steps-big')
+    with open(big, 'wb') as f:
+        f.write(os.urandom(mib << 20))
+    with open(big, 'rb') as f:
+        pin = hashlib.sha256(f.read()).hexdigest()
+    gz = os.path.join(d, 'demo.gz')
+    with open(DEMO, 'rb') as f, gzip.open(gz, 'wb') as g:
+        g.write(f.read())
+    small = os.path.join(d, 'steps-small')
+    with open(small, 'wb') as f:
+        f.write(b'x' * 4096)
+    cases = [
+        ('demo, 4 KiB module', [('opt/fwboot/demo', DEMO), ('opt/fwboot/mod', small)], ''),
+        ('demo, %d MiB module by DMA' % mib, [('opt/fwboot/demo', DEMO), ('opt/fwboot/mod', big)], ''),
+        ('demo, %d MiB module, rep insb' % mib, [('opt/fwboot/demo', DEMO), ('opt/fwboot/mod', big)],
+         'fw_cfg=pio '),
+        ('demo, %d MiB module pinned (sha256=)' % mib,
+         [('opt/fwboot/demo', DEMO), ('opt/fwboot/mod', big)], 'initrd=opt/fwboot/mod,sha256=%s ' % pin),
+        ('gzip demo, 4 KiB module', [('opt/fwboot/demo', gz), ('opt/fwboot/mod', small)], ''),
+    ]
+    rows = []
+    for label, files, opt in cases:
+        if 'initrd=' in opt:
+            append = 'verbose name=opt/fwboot/demo %s-- bench' % opt
+        else:
+            append = 'verbose name=opt/fwboot/demo initrd=opt/fwboot/mod %s-- bench' % opt
+        runs = [verbose_steps(fwboot_cmd(files, append)) for _ in range(REPS)]
+        rows.append((label, runs))
+    names = [k for k in rows[0][1][0] if k != 'total']
+    md.append('## fwboot\'s own time, entry to hand-off, by step\n')
+    md.append('The `time:` line `verbose` prints (TSC cycles timed against the PIT), median '
+              '(min-max) in ms over %d boots each. `verbose` itself costs time: it prints more '
+              'lines on the serial console, which is slow under TCG.\n' % REPS)
+    md.append('| boot | total | ' + ' | '.join(names) + ' |')
+    md.append('| --- |' + ' --- |' * (len(names) + 1))
+    for label, runs in rows:
+        cells = []
+        for k in ['total'] + names:
+            st = Stats([r[k] / 1000.0 for r in runs])
+            cells.append('%.1f (%.1f-%.1f)' % (st.med, st.min, st.max))
+        md.append('| %s | %s |' % (label, ' | '.join(cells)))
+    md.append('')
+
+
+def kvm_is_real():
+    """(bool, why): /dev/kvm must boot the demo faster than TCG does, or
+    its figures are a software virtualizer's, not KVM's."""
+    times = {}
+    for accel in ('tcg', 'kvm'):
+        cmd = [c if c != ACCEL else accel for c in BASE] + ['-m', '256M', '-kernel', DEMO, '-append', 'bench']
+        t = []
+        for _ in range(3):
+            try:
+                t.append(run_once(cmd, timeout=120))
+            except subprocess.TimeoutExpired:
+                return False, '%s did not finish the demo in 120 s' % accel
+        times[accel] = statistics.median(t)
+    ok = times['kvm'] < times['tcg']
+    return ok, 'the demo boots in %.2f s under /dev/kvm and %.2f s under TCG%s' % (
+        times['kvm'], times['tcg'], '' if ok else ': this /dev/kvm is a software virtualizer, not KVM')
+
+
+SECTIONS = [('size', section_size), ('demo', section_demo), ('steps', section_steps), ('load', section_load),
+            ('growth', section_growth), ('linux', section_linux)]
 
 
 def main():
     for f in (FWBOOT, DEMO):
         if not os.path.isfile(f):
             sys.exit('bench: %s is missing: run make all kernels' % f)
-    if ACCEL == 'kvm':
-        print('bench: FWBOOT_KVM=1: this machine\'s /dev/kvm may be a software virtualizer; '
-              'figures from it are not KVM figures', file=sys.stderr)
     os.makedirs(OUT, exist_ok=True)
+    if ACCEL == 'kvm':
+        real, why = kvm_is_real()
+        if not real:
+            with open(os.path.join(OUT, 'report.md'), 'w') as f:
+                f.write('# fwboot benchmarks\n\nFWBOOT_KVM=1: no KVM figures: %s.\n' % why)
+            print('bench: KVM figures skipped: %s' % why, file=sys.stderr)
+            return
     for f in os.listdir(OUT):
         if f.endswith(('.png', '.dat')):
             os.remove(os.path.join(OUT, f))
