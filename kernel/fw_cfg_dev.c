@@ -62,7 +62,7 @@ int fw_cfg_dev_init(struct fw_cfg_dev *dev, enum fw_cfg_mode mode, struct diag *
 	dev->ops->data_in(dev->ctx, id, 4);
 	dev->pos = 4;
 	uint32_t features = get_le32(id);
-	dev->use_dma = (features & FW_CFG_VERSION_DMA) && mode != FW_CFG_PIO;
+	dev->use_dma = (features & FW_CFG_VERSION_DMA) && mode != FW_CFG_PIO && mode != FW_CFG_INB;
 	if (mode == FW_CFG_DMA && !dev->use_dma)
 		return diag_fail(d, ST_NO_FW_CFG, "fw_cfg: DMA requested but the device lacks it (id 0x%x)",
 				 features);

@@ -33,6 +33,12 @@ int main(void)
 	size_t dl = sim_dir(dirbuf, 3, 3, names, sizes);
 	sim_put(&s, FW_CFG_FILE_DIR, dirbuf, (uint32_t)dl);
 	sim_put(&s, 0x22, kern, 70000);
+	/* pio and inb (a byte per inb: the driver's business) keep to port I/O */
+	ok_eq(fw_cfg_dev_init(&dev, FW_CFG_PIO, &d), 0);
+	ok_eq(dev.use_dma, 0);
+	ok_eq(fw_cfg_dev_init(&dev, FW_CFG_INB, &d), 0);
+	ok_eq(dev.use_dma, 0);
+	s.port_reads = 0;
 	ok_eq(fw_cfg_dev_init(&dev, FW_CFG_AUTO, &d), 0);
 	ok_eq(dev.use_dma, 1);
 	ok_eq(read_dir(&dev, &n, &d), 0);
