@@ -43,10 +43,10 @@ STARTS = {
 }
 
 
-def boot_microvm(start, **kw):
+def boot_microvm(start, machine='microvm', **kw):
     path, line = STARTS[start]
     expect(os.path.isfile(path), '%s is missing: run "make"' % path)
-    r = boot(kernel_path=path, extra=MICROVM + list(kw.pop('extra', ())), **kw)
+    r = boot(kernel_path=path, extra=['-M', machine] + list(kw.pop('extra', ())), **kw)
     fwboot_line(r, line)
     return r
 
@@ -227,6 +227,17 @@ def test_failures_both_starts():
         r = boot_microvm(start, files={K: junk}, append='name=' + K)
         expect_status(r, ST_BAD_IMAGE)
         fwboot_line(r, 'fwboot: image: ')
+
+
+def test_virtio_mmio_words_reach_the_payload():
+    """acpi=off: QEMU appends virtio_mmio.device= words to the command line
+    qboot passes on the PVH start; after '--' they are the payload's."""
+    r = boot_microvm('pvh', files={K: kernel('mbtest-elf32.elf')}, append='name=%s -- a' % K,
+                     machine='microvm,acpi=off', extra=['-device', 'virtio-rng-device'])
+    expect_status(r, MBTEST_DONE)
+    cl = parse_mbtest(r)['cmdline']
+    expect(re.fullmatch(re.escape(K) + r' a virtio_mmio\.device=512@0x[0-9a-f]+:\d+', cl),
+           'command line %r: QEMU\'s virtio_mmio.device= word did not reach the payload' % cl)
 
 
 # ---- the pc machine, and fwboot's own PVH loader as a second producer ----
