@@ -165,7 +165,7 @@ man:
 
 install: all $(DEMO_KERNEL)
 	$(INSTALL) -d $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(MANDIR)/man7
-	$(INSTALL) -m 644 $(B)/fwboot.elf $(DEMO_KERNEL) $(DESTDIR)$(DATADIR)/
+	$(INSTALL) -m 644 $(B)/fwboot.elf $(B)/fwboot-pvh.elf $(DEMO_KERNEL) $(DESTDIR)$(DATADIR)/
 	if [ -f $(B)/fwboot.iso ]; then $(INSTALL) -m 644 $(B)/fwboot.iso $(DESTDIR)$(DATADIR)/; fi
 	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 644 $(filter docs/%,$(DOCS)) $(DESTDIR)$(DOCDIR)/docs/
@@ -174,7 +174,8 @@ install: all $(DEMO_KERNEL)
 	$(if $(MAN1),$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 && $(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
 
 uninstall:
-	rm -f $(DESTDIR)$(DATADIR)/fwboot.elf $(DESTDIR)$(DATADIR)/demo.elf $(DESTDIR)$(DATADIR)/fwboot.iso
+	rm -f $(DESTDIR)$(DATADIR)/fwboot.elf $(DESTDIR)$(DATADIR)/fwboot-pvh.elf $(DESTDIR)$(DATADIR)/demo.elf \
+		$(DESTDIR)$(DATADIR)/fwboot.iso
 	rm -f $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/,$(filter docs/%,$(DOCS)))
 	rm -f $(DESTDIR)$(MANDIR)/man7/fwboot.7
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS))) $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
