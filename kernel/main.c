@@ -372,9 +372,8 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 		log_info("video: %s", video_caps_str(&video, vs, sizeof(vs)));
 	}
 	env.rsdp = li.rsdp ? li.rsdp : acpi_find_rsdp();	/* PVH names it; else the BIOS areas */
-	if (env.rsdp)
-		log_info("acpi: RSDP at 0x%llx (%s)", (unsigned long long)env.rsdp,
-			 li.rsdp ? "named by the loader" : "found in the BIOS areas");
+	if (li.rsdp)	/* only then: on pc the screen's 25 rows hold fwboot's whole log */
+		log_info("acpi: RSDP at 0x%llx, named by the loader", (unsigned long long)li.rsdp);
 	env.smbios = smbios_find_entry();
 
 	size_t len = str_len(li.cmdline);
