@@ -6,8 +6,10 @@
 #ifndef FWBOOT_HVM_START_INFO_H
 #define FWBOOT_HVM_START_INFO_H
 
+#ifndef __ASSEMBLER__	/* boot/pvh.S takes the numbers only */
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 /* ELF note: owner "Xen", type XEN_ELFNOTE_PHYS32_ENTRY, value the 32-bit
  * physical entry address (4 bytes, or 8 in some 64-bit images). */
@@ -19,6 +21,8 @@
 
 #define XEN_HVM_START_MAGIC_VALUE 0x336ec578
 #define PVH_START_INFO_VERSION 1	/* version 1 adds the memory map */
+
+#ifndef __ASSEMBLER__
 
 /* Start of day structure, version 1. A zero address means "not present". */
 struct hvm_start_info {
@@ -73,4 +77,5 @@ _Static_assert(offsetof(struct hvm_memmap_table_entry, type) == 16, "hvm_memmap_
 #define XEN_HVM_MEMMAP_TYPE_NVS 4
 #define XEN_HVM_MEMMAP_TYPE_UNUSABLE 5
 
+#endif /* __ASSEMBLER__ */
 #endif

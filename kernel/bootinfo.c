@@ -1,7 +1,9 @@
 /* mb2_info_read: walk the tags of the Multiboot 2 information fwboot was
- * given, each bounds-checked against the block's total size. */
+ * given, each bounds-checked against the block's total size; pvh_info_read:
+ * the same for a PVH hvm_start_info and the tables it points at. */
 #include "bootinfo.h"
 #include "byteorder.h"
+#include "hvm_start_info.h"
 #include "status.h"
 
 #define TAG_END 0
@@ -24,6 +26,10 @@ int mb2_info_read(const uint8_t *buf, size_t len, struct loader_info *li, struct
 {
 	li->cmdline = "";
 	li->loader_name = 0;
+	li->protocol = START_MULTIBOOT2;
+	li->rsdp = 0;
+	li->nr_modules = 0;
+	li->version = 0;
 	if (len < 16)
 		return diag_fail(d, ST_INTERNAL, "multiboot2: boot information too short (%zu bytes)", len);
 	uint32_t total = get_le32(buf);
@@ -65,6 +71,66 @@ int mb2_info_read(const uint8_t *buf, size_t len, struct loader_info *li, struct
 	}
 	if (m->nmap == 0)
 		return diag_fail(d, ST_NO_MEMORY, "multiboot2: no memory map and no memory sizes");
+	mem_finish(m);
+	return 0;
+}
+
+int pvh_info_read(phys_window_fn at, void *ctx, uint64_t si_addr, struct loader_info *li,
+		  struct mem_map *m, struct diag *d)
+{
+	li->cmdline = "";
+	li->loader_name = 0;
+	li->protocol = START_PVH;
+	li->rsdp = 0;
+	li->nr_modules = 0;
+	li->version = 0;
+	const uint8_t *si = at(ctx, si_addr, HSI_MEMMAP_PADDR);
+	if (!si)
+		return diag_fail(d, ST_INTERNAL, "pvh: start info at 0x%llx is out of reach",
+				 (unsigned long long)si_addr);
+	uint32_t magic = get_le32(si + HSI_MAGIC);
+	if (magic != XEN_HVM_START_MAGIC_VALUE)
+		return diag_fail(d, ST_INTERNAL, "pvh: start info at 0x%llx has magic 0x%x (want 0x%x)",
+				 (unsigned long long)si_addr, magic, XEN_HVM_START_MAGIC_VALUE);
+	li->version = get_le32(si + HSI_VERSION);
+	li->nr_modules = get_le32(si + HSI_NR_MODULES);
+	li->rsdp = get_le64(si + HSI_RSDP_PADDR);
+	if (li->version < 1)
+		return diag_fail(d, ST_NO_MEMORY, "pvh: start info version %u has no memory map (fwboot needs version 1)",
+				 li->version);
+	si = at(ctx, si_addr, sizeof(struct hvm_start_info));
+	if (!si)
+		return diag_fail(d, ST_INTERNAL, "pvh: start info at 0x%llx is out of reach",
+				 (unsigned long long)si_addr);
+
+	uint64_t cl = get_le64(si + HSI_CMDLINE_PADDR);
+	if (cl) {
+		uint32_t n = 0;
+		const uint8_t *c;
+		while ((c = at(ctx, cl + n, 1)) && *c)
+			if (++n == PVH_CMDLINE_MAX)
+				return diag_fail(d, ST_CMDLINE, "pvh: command line at 0x%llx has no end in %u bytes",
+						 (unsigned long long)cl, PVH_CMDLINE_MAX);
+		if (!c)
+			return diag_fail(d, ST_CMDLINE, "pvh: command line at 0x%llx runs out of reach after %u bytes",
+					 (unsigned long long)cl, n);
+		li->cmdline = (const char *)at(ctx, cl, 1);
+	}
+
+	uint64_t mp = get_le64(si + HSI_MEMMAP_PADDR);
+	uint32_t count = get_le32(si + HSI_MEMMAP_ENTRIES);
+	if (!mp || !count)
+		return diag_fail(d, ST_NO_MEMORY, "pvh: start info has no memory map (%u entries at 0x%llx)", count,
+				 (unsigned long long)mp);
+	const uint8_t *e = at(ctx, mp, (uint64_t)count * sizeof(struct hvm_memmap_table_entry));
+	if (!e)
+		return diag_fail(d, ST_NO_MEMORY, "pvh: memory map (%u entries at 0x%llx) is out of reach", count,
+				 (unsigned long long)mp);
+	for (uint32_t i = 0; i < count; i++, e += sizeof(struct hvm_memmap_table_entry))
+		if (mem_add(m, get_le64(e), get_le64(e + 8), get_le32(e + 16)))
+			return diag_fail(d, ST_NO_MEMORY, "pvh: memory map has more than %zu entries", m->mapcap);
+	if (m->nmap == 0)
+		return diag_fail(d, ST_NO_MEMORY, "pvh: memory map has only empty entries (%u)", count);
 	mem_finish(m);
 	return 0;
 }

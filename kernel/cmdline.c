@@ -1,6 +1,7 @@
 /* cmdline_parse: words separated by blanks, key=value options, "--". */
 #include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "alloc.h"
+#include "bootinfo.h"	/* START_PVH */
 #include "cmdline.h"
 #include "sha256.h"
 #include "status.h"
@@ -63,6 +64,8 @@ int cmdline_verbosity(const char *s)
 
 enum cmdline_path cmdline_path_rule(const char *loader_name, int protocol)
 {
+	if (protocol == START_PVH)
+		return CMDLINE_PATH_NONE;	/* QEMU and qboot pass -append alone */
 	if (loader_name && str_eq(loader_name, "qemu") && protocol == 1)
 		return CMDLINE_PATH_FIRST;
 	if (loader_name && str_starts(loader_name, "GRUB 2"))

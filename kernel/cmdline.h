@@ -47,8 +47,9 @@ enum cmdline_path {
 };
 
 /* The rule for the loader that started fwboot: its Multiboot boot loader
- * name (NULL when none) and the protocol (1 or 2). QEMU names itself
- * "qemu" and starts Multiboot 1 only; GRUB 2 names itself "GRUB 2...". */
+ * name (NULL when none) and the protocol (START_MULTIBOOT1, _2 or START_PVH
+ * from bootinfo.h). QEMU names itself "qemu" and starts Multiboot 1 only;
+ * GRUB 2 names itself "GRUB 2..."; a PVH loader passes no path. */
 enum cmdline_path cmdline_path_rule(const char *loader_name, int protocol);
 
 /* cmdline_parse with the first word decided by rule. */

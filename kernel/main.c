@@ -5,7 +5,6 @@
 #include "acpi.h"
 #include "alloc.h"
 #include "bootinfo.h"
-#include "byteorder.h"
 #include "cmdline.h"
 #include "console.h"
 #include "cpio.h"
@@ -13,13 +12,14 @@
 #include "fw_cfg.h"
 #include "gunzip.h"
 #include "heap.h"
+#include "hvm_start_info.h"	/* XEN_HVM_START_MAGIC_VALUE: boot/pvh.S's EAX */
 #include "image.h"
 #include "inflate.h"	/* gzip_is_gzip: the inflate progress line */
 #include "load.h"
 #include "mem.h"
 #include "pin.h"
-#include "multiboot1.h"
 #include "script.h"
+#include "start.h"
 #include "steps.h"
 #include "status.h"
 #include "str.h"
@@ -44,37 +44,6 @@ static struct video_caps video;
 static struct boot_env env = { &mm, 0, 0, &video };
 static struct fw_cfg_entry *dir;
 static size_t ndir;
-
-static const void *phys(uint32_t a)
-{
-	return (const void *)(uintptr_t)a;
-}
-
-/* The memory map from a Multiboot 1 info block: the map when given, else
- * the two sizes. */
-static void read_mb1_memory(const uint8_t *info)
-{
-	uint32_t flags = get_le32(info);
-	if (flags & MB1_IF_MMAP) {
-		const uint8_t *p = phys(get_le32(info + MB1_I_MMAP_ADDR));
-		uint32_t len = get_le32(info + MB1_I_MMAP_LENGTH);
-		for (uint32_t off = 0; off + 4 <= len;) {
-			uint32_t size = get_le32(p + off);
-			if (size < 20 || size > len - off - 4)
-				break;
-			if (mem_add(&mm, get_le64(p + off + 4), get_le64(p + off + 12), get_le32(p + off + 20)))
-				panic(ST_NO_MEMORY, "memory: loader's map has more than %d entries", MAP_CAP);
-			off += size + 4;
-		}
-	}
-	if (mm.nmap == 0 && (flags & MB1_IF_MEMORY)) {
-		mem_add(&mm, 0, (uint64_t)get_le32(info + MB1_I_MEM_LOWER) * 1024, MEM_AVAILABLE);
-		mem_add(&mm, MEM_LOW_END, (uint64_t)get_le32(info + MB1_I_MEM_UPPER) * 1024, MEM_AVAILABLE);
-	}
-	if (mm.nmap == 0)
-		panic(ST_NO_MEMORY, "memory: the loader gave no memory map and no memory sizes (flags 0x%x)", flags);
-	mem_finish(&mm);
-}
 
 /* RAM that can be had in one piece inside [lo, hi): the largest run of a
  * power-of-two size between min and max that mem_alloc finds (probing only). */
@@ -295,30 +264,29 @@ static int boot_request(const struct boot_request *req, struct diag *d)
 	return r;
 }
 
-/* Read what the loader gave fwboot (Multiboot 1 or 2) into mm and li, and
- * claim whatever of it must survive until it is copied. */
+/* Read what the loader gave fwboot into mm and li, through the reader of
+ * the protocol that started it (boot/pvh.S puts the PVH magic in EAX). */
 static void read_loader_info(uint32_t magic, uint32_t info_addr, struct loader_info *li)
 {
-	struct diag d;
-	const uint8_t *info = phys(info_addr);
-
 	mem_init(&mm, map_store, MAP_CAP, ram_store, MAP_CAP, boot_claims, BOOT_CLAIMS);
-	if (magic == MB2_BOOTLOADER_MAGIC_IN) {
-		uint32_t total = get_le32(info);
-		int r = mb2_info_read(info, total, li, &mm, &d);
-		if (r)
-			panic_diag(r, &d);
-		mem_claim(&mm, info_addr, total, CLAIM_SELF, "loader boot information", 0);
-	} else if (magic == MB1_BOOTLOADER_MAGIC) {
-		uint32_t flags = get_le32(info);
-		li->loader_name = flags & MB1_IF_LOADER_NAME ? phys(get_le32(info + MB1_I_LOADER_NAME)) : 0;
-		li->cmdline = flags & MB1_IF_CMDLINE ? phys(get_le32(info + MB1_I_CMDLINE)) : "";
-		read_mb1_memory(info);
-		mem_claim(&mm, (uintptr_t)li->cmdline, str_len(li->cmdline) + 1, CLAIM_SELF,
-			  "loader command line", 0);
-	} else {
-		panic(ST_INTERNAL, "boot: not started by a Multiboot loader (eax 0x%x)", magic);
-	}
+	if (magic == XEN_HVM_START_MAGIC_VALUE)
+		start_read_pvh(info_addr, &mm, li);
+	else
+		start_read_multiboot(magic, info_addr, &mm, li);
+}
+
+/* "Multiboot 1", "PVH (start info version 1 at 0x...)" for the log. */
+static void log_start(const struct loader_info *li, uint32_t info_addr)
+{
+	const char *by = li->loader_name ? li->loader_name : "an unnamed loader";
+	if (li->protocol == START_PVH)
+		log_info("boot: started by %s through PVH (start info version %u at 0x%x)", by, li->version,
+			 info_addr);
+	else
+		log_info("boot: started by %s through Multiboot %d", by, li->protocol);
+	if (li->nr_modules)
+		log_notice("boot: ignoring the %u modules the loader passed (fwboot's files come from fw_cfg)",
+			   li->nr_modules);
 }
 
 static int script_open(void *ctx, const char *name, struct file **out, struct diag *d)
@@ -397,8 +365,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	console_set_level((enum console_level)cmdline_verbosity(li.cmdline));
 	if (console_get_level() > CONSOLE_QUIET)
 		console_write("\nfwboot " FWBOOT_VERSION ": boot files from QEMU's fw_cfg\n");
-	log_info("boot: started by %s through Multiboot %d", li.loader_name ? li.loader_name : "an unnamed loader",
-		 magic == MB2_BOOTLOADER_MAGIC_IN ? 2 : 1);
+	log_start(&li, info_addr);
 	mem_claim(&mm, 0, 0x500, CLAIM_FIRMWARE, "BIOS interrupt table and data area", 0);
 	mem_claim(&mm, (uintptr_t)_image_start, (uintptr_t)(_image_end - _image_start), CLAIM_SELF,
 		  "fwboot image", 0);
@@ -410,7 +377,9 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 		char vs[160];
 		log_info("video: %s", video_caps_str(&video, vs, sizeof(vs)));
 	}
-	env.rsdp = acpi_find_rsdp();
+	env.rsdp = li.rsdp ? li.rsdp : acpi_find_rsdp();	/* PVH names it; else the BIOS areas */
+	if (li.rsdp)	/* only then: on pc the screen's 25 rows hold fwboot's whole log */
+		log_info("acpi: RSDP at 0x%llx, named by the loader", (unsigned long long)li.rsdp);
 	env.smbios = smbios_find_entry();
 
 	size_t len = str_len(li.cmdline);
@@ -420,7 +389,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	memcpy(cl, li.cmdline, len);
 	log_info("cmdline: \"%s\"", cl);
 	struct cmdline c;
-	int r = cmdline_parse_from(cl, cmdline_path_rule(li.loader_name, magic == MB2_BOOTLOADER_MAGIC_IN ? 2 : 1),
+	int r = cmdline_parse_from(cl, cmdline_path_rule(li.loader_name, li.protocol),
 				   &c, &d);
 	if (r)
 		panic_diag(r, &d);

@@ -50,6 +50,7 @@ def expected_install(prefix=PREFIX.lstrip('/')):
     docs: every docs/*.md of the tree)."""
     files = {
         'lib/fwboot/fwboot.elf',
+        'lib/fwboot/fwboot-pvh.elf',
         'lib/fwboot/demo.elf',
         'share/doc/fwboot/README.md',
         'share/man/man7/fwboot.7',

@@ -1,5 +1,6 @@
 /* cmdline_parse: path skipping, options, "--", and every rejection. */
 #include <stdlib.h>
+#include "bootinfo.h"
 #include "cmdline.h"
 #include "status.h"
 #include "test.h"
@@ -125,6 +126,9 @@ int main(void)
 	ok_eq(cmdline_path_rule("GRUB 2.06-13+deb12u1", 2), CMDLINE_PATH_NONE);
 	ok_eq(cmdline_path_rule("GNU GRUB 0.97", 1), CMDLINE_PATH_GUESS);
 	ok_eq(cmdline_path_rule(0, 1), CMDLINE_PATH_GUESS);
+	/* PVH loaders (QEMU's pvh.bin, qboot) pass the -append text alone */
+	ok_eq(cmdline_path_rule(0, START_PVH), CMDLINE_PATH_NONE);
+	ok_eq(cmdline_path_rule("qemu", START_PVH), CMDLINE_PATH_NONE);
 	/* QEMU: a path with '=' in it, or even one that looks like an option */
 	ok_eq(parse_rule("/srv/build=2/fwboot.elf name=opt/k", CMDLINE_PATH_FIRST, &c, &d), 0);
 	ok_str(c.name, "opt/k");
