@@ -3,11 +3,13 @@
 test kernel with modules, and the kernel checks that every word there
 outside what it was given (its image, the information, the strings, the
 modules) still holds the pattern. Multiboot 1 (ELF and a.out kludge) over
-DMA and over port I/O."""
+DMA and over port I/O; Multiboot 2, PVH and gzipped kernels; the Linux boot
+protocol (lxtest, a bzImage)."""
 
 import array
 import os
 import re
+import zlib
 
 from harness import boot, expect, expect_eq, expect_status, kernel, parse_mbtest, random_file, tmpdir, MBTEST_DONE
 
@@ -60,3 +62,34 @@ def test_each_format_leaves_the_rest_alone():
         checked, differ, first = ramcheck(r)
         expect_eq(differ, 0, 'words outside the plan that changed (%s; first at %s)' % (k, first))
         expect(checked * 4 > (HI - LO) - (4 << 20), '%s: checked only %d bytes' % (k, checked * 4))
+
+
+def test_linux_protocol_leaves_the_rest_alone():
+    """The Linux boot protocol: lxtest (a bzImage from tests/kernels) entered
+    through the 32-bit boot protocol checks the pattern outside its own load
+    range (code32_start + init_size), the initrd, the command line and
+    boot_params, as it finds them in boot_params; the initrd it finds is the
+    two files back to back (zlib's CRC-32 as the oracle). DMA and port I/O."""
+    d = tmpdir()
+    pat = pattern_file(d)
+    r1 = random_file(d, 'r1', 3 << 20, seed=55)
+    r2 = random_file(d, 'r2', 77777, seed=56)
+    with open(r1, 'rb') as f1, open(r2, 'rb') as f2:
+        want_crc = zlib.crc32(f1.read() + f2.read())
+    for mode in ('', 'fw_cfg=pio'):
+        r = boot(files={'opt/fwboot/k': kernel('lxtest.bzImage'), 'opt/fwboot/r1': r1, 'opt/fwboot/r2': r2},
+                 append='name=opt/fwboot/k initrd=opt/fwboot/r1 initrd=opt/fwboot/r2 entry=32 %s -- ramcheck'
+                 % mode, extra=['-device', 'loader,file=%s,addr=0x%x,force-raw=on' % (pat, LO)])
+        expect_status(r, 129)
+        m = re.search(r'lxtest: entry boot_params=(\S+) .* code32_start=(\S+) init_size=(\S+) hdrs_ok=1', r.console)
+        expect(m, 'lxtest reports its boot_params (%s)' % mode)
+        expect_eq(int(m.group(2), 16), 0x100000, 'code32_start')
+        m = re.search(r'lxtest: initrd addr=(\S+) size=(\S+) crc32=(\S+)', r.console)
+        expect(m, 'lxtest finds the initrd (%s)' % mode)
+        expect_eq(int(m.group(2), 16), (3 << 20) + 77777, 'initrd size')
+        expect_eq(int(m.group(3), 16), want_crc, 'CRC-32 of the initrd lxtest found')
+        expect(re.search(r'lxtest: e820 addr=0x100000 size=\S+ type=1', r.console), 'e820 has RAM at 1 MiB')
+        expect(re.search(r'lxtest: cmdline addr=\S+ ".*ramcheck"', r.console), 'the command line')
+        checked, differ, first = ramcheck(r)
+        expect_eq(differ, 0, 'words outside the plan that changed (linux %s; first at %s)' % (mode, first))
+        expect(checked * 4 > (HI - LO) - (4 << 20), 'linux: checked only %d bytes' % (checked * 4))

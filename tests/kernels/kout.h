@@ -163,7 +163,7 @@ static uint32_t kout_crc32(const uint8_t *p, uint32_t n)
 }
 
 /* Is r an ACPI RSDP whose first 20 bytes sum to zero? */
-static int kout_rsdp_ok(const uint8_t *r)
+static __attribute__((unused)) int kout_rsdp_ok(const uint8_t *r)
 {
 	static const char sig[8] = { 'R', 'S', 'D', ' ', 'P', 'T', 'R', ' ' };
 	uint8_t sum = 0;
@@ -176,7 +176,7 @@ static int kout_rsdp_ok(const uint8_t *r)
 }
 
 /* The RSDP a BIOS leaves: EBDA's first KiB, then 0xE0000-0xFFFFF; 0 if none. */
-static uint32_t kout_find_rsdp(void)
+static __attribute__((unused)) uint32_t kout_find_rsdp(void)
 {
 	/* the BDA's EBDA segment; the asm keeps GCC from judging a low address */
 	const volatile uint16_t *bda;
