@@ -59,7 +59,7 @@ GZ_KERNELS := $(patsubst %,%.gz,$(MB2TEST_KERNELS) $(K2)/pvhtest-elf32.elf $(K2)
 TEST_KERNELS += $(MB2TEST_KERNELS) $(PVHTEST_KERNELS) $(GZ_KERNELS)
 kernels: $(MB2TEST_KERNELS) $(PVHTEST_KERNELS) $(GZ_KERNELS)
 
-K2_DEPS := $(K2SRC)/kernels2.mk $(K2SRC)/kout.h $(K2SRC)/ksyms.h
+K2_DEPS := $(K2SRC)/kernels2.mk $(K2SRC)/kout.h $(K2SRC)/kramcheck.h $(K2SRC)/ksyms.h
 .SECONDARY: $(foreach v,$(MB2TEST_VARIANTS),$(K2)/obj2/mb2-$(v)/mb2test.o $(K2)/obj2/mb2-$(v)/mb2entry.o \
 	$(K2)/obj2/mb2test-$(v).elf) \
 	$(foreach v,$(PVHTEST_VARIANTS),$(K2)/obj2/pvh-$(v)/pvhtest.o $(K2)/obj2/pvh-$(v)/pvhentry.o \
