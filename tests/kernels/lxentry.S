@@ -5,6 +5,7 @@
 	.code32
 	.global lx_start32
 lx_start32:
+	movl %eax, %ebx
 	cld
 	movl $_load_end, %edi
 	movl $_image_end, %ecx
@@ -12,6 +13,7 @@ lx_start32:
 	xorl %eax, %eax
 	rep stosb
 	movl $stack_top, %esp
+	pushl %ebx		/* EAX (LX16_MAGIC from the setup code) survives in EBX */
 	pushl %esi
 	cld
 	call lxtest_main

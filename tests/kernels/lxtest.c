@@ -1,13 +1,15 @@
 /*
  * lxtest: a Linux boot protocol kernel (bzImage: setup sectors from
  * lxsetup.S, the protected-mode part at 1 MiB), entered at code32_start
- * with ESI = boot_params (the 32-bit boot protocol, fwboot's entry=32).
+ * with ESI = boot_params (the 32-bit boot protocol, fwboot's entry=32), or
+ * through its own setup code (lxsetup.S, fwboot's entry=16), which builds
+ * boot_params in place and enters the same way with EAX = LX16_MAGIC.
  * Prints what boot_params holds, one parseable line per fact, then exits
  * through isa-debug-exit: 0x40 (QEMU status 129), 0x41 (131) when ESI does
  * not point at a setup header.
  *
  * Lines ("lxtest: ..."; tests/boot/test_ramcheck.py reads them):
- *   entry boot_params= version= loader= loadflags= code32_start= init_size= hdrs_ok=
+ *   entry path=entry32|setup16 boot_params= version= loader= loadflags= code32_start= init_size= hdrs_ok=
  *   cmdline addr= "..."
  *   initrd addr= size= crc32=
  *   e820 entries=N  and  e820 addr= size= type=  per entry
@@ -19,7 +21,9 @@
  */
 #include "kout.h"
 
-void lxtest_main(uint32_t esi);
+void lxtest_main(uint32_t esi, uint32_t eax);
+
+#define LX16_MAGIC 0x4c583136	/* EAX from lxsetup.S's setup code */
 
 /* boot_params offsets (Linux's Documentation/arch/x86/zero-page.rst, boot.rst) */
 #define BP_EXT_RAMDISK_IMAGE 0x0c0
@@ -49,13 +53,13 @@ static uint64_t rd64(const uint8_t *p)
 	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
 }
 
-void lxtest_main(uint32_t esi)
+void lxtest_main(uint32_t esi, uint32_t eax)
 {
 	kout_init("lxtest");
 	const uint8_t *bp = (const uint8_t *)(uintptr_t)esi;
 	int hdrs = rd32(bp + BP_HDRS) == 0x53726448;	/* "HdrS" */
 	uint32_t code32 = rd32(bp + BP_CODE32_START), init_size = rd32(bp + BP_INIT_SIZE);
-	out("entry boot_params=%x version=%x loader=%x loadflags=%x code32_start=%x init_size=%x hdrs_ok=%u", esi,
+	out("entry path=%s boot_params=%x version=%x loader=%x loadflags=%x code32_start=%x init_size=%x hdrs_ok=%u", eax == LX16_MAGIC ? "setup16" : "entry32", esi,
 	    (uint32_t)(bp[BP_VERSION] | bp[BP_VERSION + 1] << 8), bp[BP_TYPE_OF_LOADER], bp[BP_LOADFLAGS], code32,
 	    init_size, (uint32_t)hdrs);
 	if (!hdrs)
