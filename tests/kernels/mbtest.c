@@ -619,12 +619,8 @@ static int has_word(uint32_t addr, const char *w)
 
 static void ram_check(void)
 {
-	static uint64_t ex[REGIONS_MAX][2];
-	for (uint32_t i = 0; i < nregions; i++) {
-		ex[i][0] = regions[i].start;
-		ex[i][1] = regions[i].end;
-	}
-	struct kram_result r = kram_check(ex, nregions);
+	_Static_assert(offsetof(struct region, end) == offsetof(struct region, start) + 8, "start, end adjacent");
+	struct kram_result r = kram_check_table(&regions[0].start, nregions, sizeof(regions[0]));
 	out("ramcheck lo=%P hi=%P checked=%u differ=%u first=%P", KRAM_LO, KRAM_HI, r.checked, r.differ, r.first);
 }
 
