@@ -41,7 +41,7 @@ LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x
 # (set before PURE_SRCS: := expands it right away)
 OPTIONAL_PURE ?= $(wildcard lib/inflate.c kernel/cpio.c kernel/script.c kernel/linux.c kernel/mb2.c kernel/pvh.c kernel/gunzip.c)
 PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c lib/sha256.c kernel/pin.c kernel/steps.c \
-	kernel/cmdline.c kernel/fw_cfg_dir.c kernel/fw_cfg_dev.c kernel/mem.c kernel/plan.c \
+	kernel/cmdline.c kernel/fw_cfg_dir.c kernel/fw_cfg_dev.c kernel/mem.c kernel/plan.c kernel/stage.c \
 	kernel/elf.c kernel/mb1.c kernel/image.c kernel/bootinfo.c kernel/video_mode.c $(OPTIONAL_PURE)
 
 # Hardware code: target only.

@@ -6,6 +6,7 @@
 #include "fw_cfg.h"
 #include "handoff.h"
 #include "load.h"
+#include "stage.h"
 #include "steps.h"
 #include "status.h"
 #include "video.h"
@@ -59,36 +60,12 @@ static int load_seg(const struct plan_seg *s, uint64_t at, struct diag *d)
 
 int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 {
-	size_t nstaged = 0;
-	uint64_t *stage = zalloc((p->nsegs + 1) * sizeof(*stage));
-	if (!stage)
-		return diag_fail(d, ST_NO_MEMORY, "load: no memory");
-
-	/* 1. every address, before a byte moves */
-	for (size_t i = 0; i < p->nsegs; i++) {
-		struct plan_seg *s = &p->segs[i];
-		if (s->len == 0 || !mem_overlaps(m, s->dst, s->len, CLAIM_SELF))
-			continue;
-		s->staged = 1;
-		nstaged++;
-		if (s->src == SRC_ZERO)
-			continue;
-		int r = mem_alloc(m, s->len, 16, MEM_LOW_END, MEM_4G, MEM_TOP_DOWN, CLAIM_STAGE, s->what,
-				  &stage[i], d);
-		if (r)
-			return diag_fail(d, -r, "load: no room to stage %s (%llu bytes)", s->what,
-					 (unsigned long long)s->len);
-	}
+	/* 1. every address, before a byte moves (kernel/stage.c decides) */
+	struct stage_plan sp;
 	size_t code = (size_t)(tramp_end - tramp_start);
-	size_t poff = (code + 15) & ~(size_t)15;
-	size_t tsize = poff + sizeof(struct tramp_params) + nstaged * sizeof(struct tramp_op);
-	uint64_t t;
-	/* below 1 MiB when possible: the real-mode exit needs it */
-	int r = mem_alloc(m, tsize, 16, 0x1000, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, "trampoline", &t, 0);
-	if (r && p->mode == ENTRY_FLAT32)
-		r = mem_alloc(m, tsize, 16, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, "trampoline", &t, d);
+	int r = plan_stage(p, m, code, 0, &sp, d);
 	if (r)
-		return diag_fail(d, -r, "load: no room below 1 MiB for the hand-off trampoline");
+		return r;
 	if (p->mode != ENTRY_FLAT32 && p->mode != ENTRY_REAL16)
 		return diag_fail(d, ST_INTERNAL, "load: entry mode %d is not implemented", p->mode);
 
@@ -97,7 +74,6 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 		const struct plan_seg *s = &p->segs[i];
 		if (s->len == 0 || (s->staged && s->src == SRC_ZERO))
 			continue;
-		uint64_t at = s->staged ? stage[i] : s->dst;
 		if (s->src != SRC_ZERO)
 			log_info("load: %s -> 0x%llx-0x%llx (%llu bytes%s%s)", s->what,
 				 (unsigned long long)s->dst, (unsigned long long)(s->dst + s->len - 1),
@@ -108,7 +84,7 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 			log_verbose("load: %s -> 0x%llx-0x%llx (%llu bytes zeroed)", s->what,
 				    (unsigned long long)s->dst, (unsigned long long)(s->dst + s->len - 1),
 				    (unsigned long long)s->len);
-		r = load_seg(s, at, d);
+		r = load_seg(s, sp.at[i], d);
 		if (r)
 			return r;
 	}
@@ -125,22 +101,20 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 
 	steps_mark(STEP_LOAD);
 
-	/* 3. the trampoline, its params and the staged moves */
+	/* 3. the trampoline, its params and the staged moves, in stage.c's order */
+	uint64_t t = sp.tramp;
+	size_t poff = sp.params_off;
 	uint8_t *tp = (uint8_t *)(uintptr_t)t;
 	struct tramp_params *pa = (struct tramp_params *)(tp + poff);
 	struct tramp_op *ops = (struct tramp_op *)(pa + 1);
 	memcpy(tp, tramp_start, code);
 	memset(pa, 0, sizeof(*pa));
-	size_t n = 0;
-	for (size_t i = 0; i < p->nsegs; i++) {
-		const struct plan_seg *s = &p->segs[i];
-		if (!s->staged)
-			continue;
-		ops[n].kind = s->src == SRC_ZERO ? TRAMP_OP_ZERO : TRAMP_OP_COPY;
-		ops[n].src = (uint32_t)stage[i];
-		ops[n].dst = (uint32_t)s->dst;
-		ops[n].len = (uint32_t)s->len;
-		n++;
+	size_t n = sp.nmoves;
+	for (size_t i = 0; i < n; i++) {
+		ops[i].kind = sp.moves[i].zero ? TRAMP_OP_ZERO : TRAMP_OP_COPY;
+		ops[i].src = (uint32_t)sp.moves[i].src;
+		ops[i].dst = (uint32_t)sp.moves[i].dst;
+		ops[i].len = (uint32_t)sp.moves[i].len;
 	}
 	pa->nops = (uint32_t)n;
 	pa->ops = (uint32_t)(uintptr_t)ops;
@@ -179,9 +153,16 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 	}
 
 	steps_report();
-	/* the kernel's text goes on below fwboot's last line (unless that block is staged) */
-	if (p->text_cursor && !mem_overlaps(m, p->text_cursor, 2, CLAIM_SELF))
-		console_vga_cursor((uint8_t *)(uintptr_t)p->text_cursor);
+	/* the kernel's text goes on below fwboot's last line: into the block
+	 * (or its staging copy) that holds the cursor's bytes */
+	for (size_t i = p->nsegs; p->text_cursor && i-- > 0;) {
+		const struct plan_seg *s = &p->segs[i];
+		if (p->text_cursor >= s->dst && p->text_cursor - s->dst + 2 <= s->len) {
+			if (s->src != SRC_ZERO || !s->staged)
+				console_vga_cursor((uint8_t *)(uintptr_t)(sp.at[i] + (p->text_cursor - s->dst)));
+			break;
+		}
+	}
 	__asm__ volatile("jmp *%0" : : "r"((uint32_t)t), "S"(pa) : "memory");
 	__builtin_unreachable();
 }

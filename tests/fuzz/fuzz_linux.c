@@ -33,8 +33,9 @@ int fuzz_one(const uint8_t *data, size_t size)
 
 	static const char *entries[4] = { 0, "32", "16", "x" };
 	struct file k = { "opt/k", 0, 0, size, img };
-	struct file rd1 = { "opt/r1", 0, 0, 12345, img };
-	struct file rd2 = { "opt/r2", 0, 0, (uint64_t)(how >> 4) << 22, img };
+	fuzz_inflated(img, size, (size >> 2) & 1);	/* half: as if inflated from gzip */
+	struct file rd1 = { "opt/r1", 0, 0, 12345, fuzz_elsewhere };
+	struct file rd2 = { "opt/r2", 0, 0, (uint64_t)(how >> 4) << 22, fuzz_elsewhere };
 	struct boot_module mods[2] = { { &rd1, "" }, { &rd2, "" } };
 	/* with bit 5, the command line is the input's last 48 bytes (vga=, video=, mem= parsing) */
 	char tail[49];
@@ -56,8 +57,10 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct diag d;
 	memset(&p, 0, sizeof(p));
 	size_t n = size < IMAGE_HEADER_WINDOW ? size : IMAGE_HEADER_WINDOW;
-	if (linux_plan(&req, img, n, &env, &p, &d) == 0)
+	if (linux_plan(&req, img, n, &env, &p, &d) == 0) {
 		plan_check_or_abort(&p, &mm, &req);
+		stage_check_or_abort(&p, &mm, FUZZ_TRAMP_CODE, fuzz_phys);
+	}
 	free(img);
 	return 0;
 }

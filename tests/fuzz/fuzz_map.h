@@ -41,4 +41,43 @@ static size_t fuzz_map(const uint8_t *data, size_t size)
 	return 1 + 7 * k;
 }
 
+/* Bytes the planners never read (modules: only placed), somewhere that is
+ * not guest memory, so plan_stage sees no in-memory source for them. */
+static const uint8_t fuzz_elsewhere[1];
+
+/*
+ * The kernel's bytes as kernel/gunzip.c leaves an inflated kernel: in
+ * guest memory, at the top of the largest free range above 1 MiB, claimed
+ * as fwboot's (SELF) until the hand-off. Every target over them is staged
+ * (plan_stage), and stage_check follows the moves with fuzz_phys. Chosen
+ * by one bit of the input's size, so seeds keep their meaning.
+ */
+static const uint8_t *fuzz_kmem;
+static uint64_t fuzz_klen, fuzz_kat;
+
+static void fuzz_inflated(const uint8_t *kmem, uint64_t klen, int on)
+{
+	uint64_t at, len;
+	fuzz_kmem = 0;
+	if (!on || !klen || mem_largest_free(&mm, MEM_LOW_END, MEM_4G, 4096, &at, &len) || len < klen)
+		return;
+	at = (at + len - klen) & ~(uint64_t)4095;
+	if (mem_claim(&mm, at, klen, CLAIM_SELF, "inflated kernel", 0) < 0)
+		return;
+	fuzz_kmem = kmem;
+	fuzz_klen = klen;
+	fuzz_kat = at;
+}
+
+static uint64_t fuzz_phys(const void *ptr)
+{
+	const uint8_t *b = ptr;
+	if (fuzz_kmem && b >= fuzz_kmem && b < fuzz_kmem + fuzz_klen)
+		return fuzz_kat + (uint64_t)(b - fuzz_kmem);
+	return STAGE_NOWHERE;
+}
+
+/* about boot/trampoline.S's size: the trampoline's room is what matters */
+#define FUZZ_TRAMP_CODE 400
+
 #endif

@@ -1,6 +1,7 @@
 /* Fuzz the Multiboot 1 planner (header search, ELF parsing, a.out kludge,
  * placement, info building) over a memory map the input chooses
- * (fuzz_map.h); every accepted plan must pass plan_check. */
+ * (fuzz_map.h); every accepted plan must pass plan_check, and what plan_stage
+ * decides for it stage_check. */
 #include <stdint.h>
 #include <string.h>
 #include "mb1.h"
@@ -15,7 +16,8 @@ int fuzz_one(const uint8_t *data, size_t size)
 	size -= used;
 
 	struct file k = { "opt/k", 0, 0, size, data };
-	struct file mod = { "opt/m", 0, 0, 12345, data };
+	fuzz_inflated(data, size, (size >> 2) & 1);	/* half: as if inflated from gzip */
+	struct file mod = { "opt/m", 0, 0, 12345, fuzz_elsewhere };
 	struct boot_module mods[1] = { { &mod, "a b" } };
 	struct boot_request req = { &k, "args", mods, 1, 0, "fwboot fuzz", 0 };
 	/* half the inputs plan for QEMU's standard VGA, the rest for no display */
@@ -27,7 +29,9 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct diag d;
 	memset(&p, 0, sizeof(p));
 	size_t n = size < IMAGE_HEADER_WINDOW ? size : IMAGE_HEADER_WINDOW;
-	if (mb1_plan(&req, data, n, &env, &p, &d) == 0)
+	if (mb1_plan(&req, data, n, &env, &p, &d) == 0) {
 		plan_check_or_abort(&p, &mm, &req);
+		stage_check_or_abort(&p, &mm, FUZZ_TRAMP_CODE, fuzz_phys);
+	}
 	return 0;
 }

@@ -20,7 +20,8 @@ int fuzz_one(const uint8_t *data, size_t size)
 	memcpy(rsdp, data + (size > sizeof(rsdp) ? size - sizeof(rsdp) : 0), size < sizeof(rsdp) ? size : sizeof(rsdp));
 
 	struct file k = { "opt/k", 0, 0, size, data };
-	struct file mod = { "opt/m", 0, 0, 12345, data };
+	fuzz_inflated(data, size, (size >> 2) & 1);	/* half: as if inflated from gzip */
+	struct file mod = { "opt/m", 0, 0, 12345, fuzz_elsewhere };
 	struct boot_module mods[1] = { { &mod, "a b" } };
 	struct boot_request req = { .kernel = &k, .args = "args", .mods = mods, .nmods = 1,
 				    .loader_name = "fwboot fuzz" };
@@ -33,7 +34,9 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct diag d;
 	memset(&p, 0, sizeof(p));
 	size_t n = size < IMAGE_HEADER_WINDOW ? size : IMAGE_HEADER_WINDOW;
-	if (mb2_plan(&req, data, n, &env, &p, &d) == 0)
+	if (mb2_plan(&req, data, n, &env, &p, &d) == 0) {
 		plan_check_or_abort(&p, &mm, &req);
+		stage_check_or_abort(&p, &mm, FUZZ_TRAMP_CODE, fuzz_phys);
+	}
 	return 0;
 }

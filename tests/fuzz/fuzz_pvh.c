@@ -15,7 +15,8 @@ int fuzz_one(const uint8_t *data, size_t size)
 	size -= used;
 
 	struct file k = { "opt/k", 0, 0, size, data };
-	struct file mod = { "opt/m", 0, 0, 777, data };
+	fuzz_inflated(data, size, (size >> 2) & 1);	/* half: as if inflated from gzip */
+	struct file mod = { "opt/m", 0, 0, 777, fuzz_elsewhere };
 	struct boot_module mods[2] = { { &mod, "" }, { &mod, "x y" } };
 	struct boot_request req = { .kernel = &k, .args = "args", .mods = mods, .nmods = 2,
 				    .loader_name = "fwboot fuzz" };
@@ -24,8 +25,9 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct diag d;
 	memset(&p, 0, sizeof(p));
 	size_t n = size < IMAGE_HEADER_WINDOW ? size : IMAGE_HEADER_WINDOW;
-	if (pvh_probe(&k, data, n, &d) == 0)
-		if (pvh_plan(&req, data, n, &env, &p, &d) == 0)
-			plan_check_or_abort(&p, &mm, &req);
+	if (pvh_probe(&k, data, n, &d) == 0 && pvh_plan(&req, data, n, &env, &p, &d) == 0) {
+		plan_check_or_abort(&p, &mm, &req);
+		stage_check_or_abort(&p, &mm, FUZZ_TRAMP_CODE, fuzz_phys);
+	}
 	return 0;
 }

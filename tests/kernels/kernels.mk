@@ -70,7 +70,7 @@ MBTEST_INTERMEDIATE := $(foreach v,$(MBTEST_VARIANTS),$(KB)/obj/$(v)/entry.o \
 .SECONDARY: $(MBTEST_INTERMEDIATE)
 
 # Objects, one set per variant (the variant name is the directory).
-$(KB)/obj/%/mbtest.o: $(KSRC)/mbtest.c $(KSRC)/ksyms.h $(KSRC)/kernels.mk
+$(KB)/obj/%/mbtest.o: $(KSRC)/mbtest.c $(KSRC)/ksyms.h $(KSRC)/kramcheck.h $(KSRC)/kernels.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(MBTEST_CFLAGS) $(MBTEST_DEFS_$*) -DMBTEST_VARIANT='"$*"' -c -o $@ $<
 

@@ -59,7 +59,7 @@ GZ_KERNELS := $(patsubst %,%.gz,$(MB2TEST_KERNELS) $(K2)/pvhtest-elf32.elf $(K2)
 TEST_KERNELS += $(MB2TEST_KERNELS) $(PVHTEST_KERNELS) $(GZ_KERNELS)
 kernels: $(MB2TEST_KERNELS) $(PVHTEST_KERNELS) $(GZ_KERNELS)
 
-K2_DEPS := $(K2SRC)/kernels2.mk $(K2SRC)/kout.h $(K2SRC)/ksyms.h
+K2_DEPS := $(K2SRC)/kernels2.mk $(K2SRC)/kout.h $(K2SRC)/kramcheck.h $(K2SRC)/ksyms.h
 .SECONDARY: $(foreach v,$(MB2TEST_VARIANTS),$(K2)/obj2/mb2-$(v)/mb2test.o $(K2)/obj2/mb2-$(v)/mb2entry.o \
 	$(K2)/obj2/mb2test-$(v).elf) \
 	$(foreach v,$(PVHTEST_VARIANTS),$(K2)/obj2/pvh-$(v)/pvhtest.o $(K2)/obj2/pvh-$(v)/pvhentry.o \
@@ -142,3 +142,30 @@ $(K2)/obj2/fb-%/fbentry.o: $(K2SRC)/fbentry.S $(K2_DEPS)
 
 $(K2)/fbtest-%.elf: $(K2)/obj2/fb-%/fbentry.o $(K2)/obj2/fb-%/fbtest.o $(K2SRC)/mb2test.ld
 	$(LD) $(K2_LDFLAGS) --defsym=KTEST_BASE=0x100000 -o $@ $(filter %.o,$^)
+
+# ---- lxtest: a Linux boot protocol kernel (lxsetup.S, lxentry.S, lxtest.c) ----
+#   lxtest.bzImage        setup header 2.12, one setup sector, the 32-bit part
+#                         at 1 MiB (code32_start), not relocatable
+LXTEST_KERNELS := $(K2)/lxtest.bzImage
+TEST_KERNELS += $(LXTEST_KERNELS)
+kernels: $(LXTEST_KERNELS)
+.SECONDARY: $(K2)/obj2/lx/lxtest.o $(K2)/obj2/lx/lxentry.o $(K2)/obj2/lx/lxsetup.o $(K2)/obj2/lxtest.elf
+
+$(K2)/obj2/lx/lxtest.o: $(K2SRC)/lxtest.c $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PVHTEST_CFLAGS) -c -o $@ $<
+
+$(K2)/obj2/lx/%.o: $(K2SRC)/%.S $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -c -o $@ $<
+
+$(K2)/obj2/lxtest.elf: $(K2)/obj2/lx/lxsetup.o $(K2)/obj2/lx/lxentry.o $(K2)/obj2/lx/lxtest.o $(K2SRC)/lxtest.ld
+	$(LD) -m elf_i386 -nostdlib -static --build-id=none -z max-page-size=0x1000 -z noexecstack \
+		--no-warn-rwx-segments -T $(K2SRC)/lxtest.ld -o $@ $(filter %.o,$^)
+
+# bzImage: the setup sectors, then the protected-mode part as a flat binary
+$(K2)/lxtest.bzImage: $(K2)/obj2/lxtest.elf
+	$(OBJCOPY) -O binary -j .setup $< $@.setup
+	$(OBJCOPY) -O binary -j .text -j .rodata -j .data $< $@.kernel
+	cat $@.setup $@.kernel > $@
+	@rm -f $@.setup $@.kernel

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kramcheck.h"
 
 #define KOUT_COM1 0x3F8
 #define KOUT_EXIT_PORT 0xf4
@@ -163,7 +164,7 @@ static uint32_t kout_crc32(const uint8_t *p, uint32_t n)
 }
 
 /* Is r an ACPI RSDP whose first 20 bytes sum to zero? */
-static int kout_rsdp_ok(const uint8_t *r)
+static __attribute__((unused)) int kout_rsdp_ok(const uint8_t *r)
 {
 	static const char sig[8] = { 'R', 'S', 'D', ' ', 'P', 'T', 'R', ' ' };
 	uint8_t sum = 0;
@@ -176,7 +177,7 @@ static int kout_rsdp_ok(const uint8_t *r)
 }
 
 /* The RSDP a BIOS leaves: EBDA's first KiB, then 0xE0000-0xFFFFF; 0 if none. */
-static uint32_t kout_find_rsdp(void)
+static __attribute__((unused)) uint32_t kout_find_rsdp(void)
 {
 	/* the BDA's EBDA segment; the asm keeps GCC from judging a low address */
 	const volatile uint16_t *bda;
@@ -198,13 +199,11 @@ static inline uint8_t kout_pattern_byte(uint32_t i)
 	return (uint8_t)((i * 13 + 7) ^ (i >> 8));
 }
 
-/* With "ramcheck" in its command line, a test kernel checks that the test
- * pattern QEMU's -device loader put in [KOUT_RAMCHECK_LO, _HI) before the
- * machine started (each word holds its own address) is intact outside the
- * ranges it was given (ex: [start, end) pairs). One line:
- * "ramcheck lo= hi= checked=WORDS differ=WORDS first=ADDR". */
-#define KOUT_RAMCHECK_LO 0x100000u
-#define KOUT_RAMCHECK_HI 0x4000000u
+/* With "ramcheck" in its command line, a test kernel checks the RAM
+ * pattern (kramcheck.h) outside the ranges it was given (ex: [start, end)
+ * pairs). One line: "ramcheck lo= hi= checked=WORDS differ=WORDS first=ADDR". */
+#define KOUT_RAMCHECK_LO KRAM_LO
+#define KOUT_RAMCHECK_HI KRAM_HI
 
 static __attribute__((unused)) uint32_t kout_strlen(const char *s)
 {
@@ -230,34 +229,8 @@ static __attribute__((unused)) int kout_has_word(const char *s, const char *w)
 
 static __attribute__((unused)) void kout_ramcheck(const uint64_t (*ex)[2], uint32_t n)
 {
-	uint32_t checked = 0, differ = 0, first = 0;
-	uint64_t a = KOUT_RAMCHECK_LO;
-	while (a < KOUT_RAMCHECK_HI) {
-		uint64_t next = KOUT_RAMCHECK_HI;
-		int inside = 0;
-		for (uint32_t i = 0; i < n; i++) {
-			uint64_t s = ex[i][0] & ~3ull, e = (ex[i][1] + 3) & ~3ull;
-			if (s <= a && a < e) {
-				inside = 1;
-				next = e;
-				break;
-			}
-			if (s > a && s < next)
-				next = s;
-		}
-		if (inside) {
-			a = next;
-			continue;
-		}
-		for (; a < next; a += 4) {
-			uint32_t v = *(volatile const uint32_t *)(uintptr_t)a;
-			checked++;
-			if (v != (uint32_t)a && differ++ == 0)
-				first = (uint32_t)a;
-		}
-	}
-	out("ramcheck lo=%x hi=%x checked=%u differ=%u first=%x", KOUT_RAMCHECK_LO, KOUT_RAMCHECK_HI, checked, differ,
-	    first);
+	struct kram_result r = kram_check(ex, n);
+	out("ramcheck lo=%x hi=%x checked=%u differ=%u first=%x", KRAM_LO, KRAM_HI, r.checked, r.differ, r.first);
 }
 
 #endif

@@ -95,6 +95,19 @@ static void report_rsdp(uint32_t type, const uint8_t *r, uint32_t len)
 
 static void report_elfsyms(const uint8_t *tab, uint32_t num, uint32_t entsize, uint32_t shndx);
 
+/* What this kernel was given, for the RAM check: its image, the info, the
+ * modules, the ELF sections the loader placed. */
+static uint64_t ex[64][2];
+static uint32_t nex;
+
+static void add_region(uint64_t start, uint64_t end)
+{
+	if (nex < 64) {
+		ex[nex][0] = start;
+		ex[nex++][1] = end;
+	}
+}
+
 /* The BIOS's own SMBIOS entry point, found as an OS would (0 if none), and
  * the tag's copy compared with it: version and every table byte. */
 static uint32_t find_smbios(void)
@@ -141,9 +154,10 @@ static void report_mb2(uint32_t addr)
 	const uint8_t *b = (const uint8_t *)(uintptr_t)addr;
 	uint32_t total = rd32(b);
 	out("info addr=%x total_size=%u reserved=%u aligned=%u", addr, total, rd32(b + 4), (uint32_t)((addr & 7) == 0));
-	uint32_t off = 8, count = 0, nmod = 0, end_ok = 0, nex = 0;
-	static uint64_t ex[64][2];	/* what this kernel was given: its image, the info, the modules */
+	uint32_t off = 8, count = 0, nmod = 0, end_ok = 0;
 	const char *cmdline = 0;
+	add_region((uintptr_t)_image_start, (uintptr_t)_image_end);
+	add_region(addr, (uint64_t)addr + total);
 	while (off + 8 <= total) {
 		const uint8_t *t = b + off;
 		uint32_t type = rd32(t), size = rd32(t + 4);
@@ -166,10 +180,7 @@ static void report_mb2(uint32_t addr)
 			    end - start, kout_crc32((const uint8_t *)(uintptr_t)start, end - start),
 			    (uint32_t)((start & 0xfff) == 0), (const char *)t + 16);
 			nmod++;
-			if (nex < 62) {
-				ex[nex][0] = start;
-				ex[nex++][1] = end;
-			}
+			add_region(start, end);
 		} else if (type == 4) {
 			out("meminfo lower=%u upper=%u", rd32(t + 8), rd32(t + 12));
 		} else if (type == 6) {
@@ -187,17 +198,6 @@ static void report_mb2(uint32_t addr)
 			const uint8_t *tab = t + 20;
 			uint32_t num = rd32(t + 8), entsize = rd32(t + 12);
 			report_elfsyms(tab, num, entsize, rd32(t + 16));
-			/* the sections the loader placed were handed over too (ramcheck):
-			 * sh_addr and sh_size at 12/20 (ELF32) or 16/32 (ELF64) */
-			for (uint32_t i = 0; i < num && nex < 62; i++) {
-				const uint8_t *sh = tab + i * entsize;
-				uint64_t a = entsize >= 64 ? rd64(sh + 16) : rd32(sh + 12);
-				uint64_t n = entsize >= 64 ? rd64(sh + 32) : rd32(sh + 20);
-				if (a && n) {
-					ex[nex][0] = a;
-					ex[nex++][1] = a + n;
-				}
-			}
 		} else if (type == 21) {
 			out("load_base addr=%x", rd32(t + 8));
 		} else if (type == 8) {
@@ -209,13 +209,8 @@ static void report_mb2(uint32_t addr)
 		off = (off + size + 7) & ~7u;
 	}
 	out("tags count=%u end_ok=%u", count, end_ok);
-	if (cmdline && kout_has_word(cmdline, "ramcheck")) {
-		ex[nex][0] = (uintptr_t)_image_start;
-		ex[nex++][1] = (uintptr_t)_image_end;
-		ex[nex][0] = addr;
-		ex[nex++][1] = (uint64_t)addr + total;
+	if (cmdline && kout_has_word(cmdline, "ramcheck"))
 		kout_ramcheck(ex, nex);
-	}
 }
 
 /* ELF sections (tag 9, GRUB's layout: num, entsize, shndx as u32): each
@@ -233,6 +228,8 @@ static void report_elfsyms(const uint8_t *tab, uint32_t num, uint32_t entsize, u
 		struct ksec s;
 		uint32_t crc = 0;
 		ksyms_section(tab, entsize, i, &s);
+		if (s.addr && s.size)	/* placed by the loader: handed over (ramcheck) */
+			add_region(s.addr, s.addr + s.size);
 		if (s.addr && s.size && s.type != KSYMS_SHT_NOBITS && s.addr + s.size <= 0x100000000ull)
 			crc = kout_crc32((const uint8_t *)(uintptr_t)s.addr, (uint32_t)s.size);
 		out("shdr index=%u name=%q type=%u flags=%L addr=%L size=%L crc32=%x", i,

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kramcheck.h"	/* the RAM pattern check, shared with kout.h */
 #include "ksyms.h"
 
 #ifndef MBTEST_VARIANT
@@ -595,13 +596,11 @@ static void report_layout(const struct mb1_info *mbi, uint32_t nmmap)
 
 /* ---- nothing outside the plan was written ---- */
 
-/* With "ramcheck" among its arguments: the test filled [RAMCHECK_LO,
- * RAMCHECK_HI) with each word's own address before the machine started
+/* With "ramcheck" among its arguments: the test filled [KRAM_LO,
+ * KRAM_HI) with each word's own address before the machine started
  * (QEMU's -device loader); every word there outside the regions this
  * kernel was given (its image, the info, strings, modules) must still hold
  * it. Reports the words checked and the first that differs. */
-#define RAMCHECK_LO 0x100000u
-#define RAMCHECK_HI 0x4000000u
 
 static int has_word(uint32_t addr, const char *w)
 {
@@ -620,33 +619,9 @@ static int has_word(uint32_t addr, const char *w)
 
 static void ram_check(void)
 {
-	uint32_t checked = 0, differ = 0, first = 0;
-	uint64_t a = RAMCHECK_LO;
-	while (a < RAMCHECK_HI) {
-		uint64_t next = RAMCHECK_HI;
-		int inside = 0;
-		for (uint32_t i = 0; i < nregions; i++) {
-			uint64_t s = regions[i].start & ~3ull, e = (regions[i].end + 3) & ~3ull;
-			if (s <= a && a < e) {
-				inside = 1;
-				next = e;
-				break;
-			}
-			if (s > a && s < next)
-				next = s;
-		}
-		if (inside) {
-			a = next;
-			continue;
-		}
-		for (; a < next; a += 4) {
-			uint32_t v = *(volatile const uint32_t *)(uintptr_t)a;
-			checked++;
-			if (v != (uint32_t)a && differ++ == 0)
-				first = (uint32_t)a;
-		}
-	}
-	out("ramcheck lo=%P hi=%P checked=%u differ=%u first=%P", RAMCHECK_LO, RAMCHECK_HI, checked, differ, first);
+	_Static_assert(offsetof(struct region, end) == offsetof(struct region, start) + 8, "start, end adjacent");
+	struct kram_result r = kram_check_table(&regions[0].start, nregions, sizeof(regions[0]));
+	out("ramcheck lo=%P hi=%P checked=%u differ=%u first=%P", KRAM_LO, KRAM_HI, r.checked, r.differ, r.first);
 }
 
 /* ---- main ---- */

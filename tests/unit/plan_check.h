@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "plan.h"
 #include "request.h"
+#include "stage.h"
 
 /*
  * For plan p that a planner accepted for req over m (m's claims as the
@@ -34,5 +35,32 @@ const char *plan_check(const struct plan *p, const struct mem_map *m, const stru
 
 /* plan_check, and abort() with the violation printed (fuzz harnesses). */
 void plan_check_or_abort(const struct plan *p, const struct mem_map *m, const struct boot_request *req);
+
+/*
+ * For plan p (already accepted by plan_check) and what plan_stage decided
+ * for it over m, follow the moves as plan_execute makes them (every load
+ * in plan order, straight to its target or to its staging copy; then the
+ * trampoline is written; then its moves, in order) and require:
+ *  - the decision is well-formed: one move per staged segment, none for
+ *    the others, each move the segment's own target and length, copies
+ *    read from the segment's staging copy;
+ *  - staging copies and the trampoline lie in available RAM below 4 GiB
+ *    (the trampoline below 0xA0000 for a real-mode entry), miss each
+ *    other, every target, firmware's claims and fwboot's live memory;
+ *  - while fwboot runs (the loads), nothing is written on its memory;
+ *    during the moves nothing is written on the trampoline;
+ *  - no write lands on bytes a later step still reads (an in-memory
+ *    source: a block fwboot built, an inflated kernel; a staging copy);
+ *  - of two overlapping targets, the one later in the plan is written
+ *    last (its bytes win, as the planner meant).
+ * phys maps in-memory sources to guest addresses as plan_stage did.
+ * NULL when all hold, else the first violation (static storage).
+ */
+const char *stage_check(const struct plan *p, const struct mem_map *m, const struct stage_plan *sp,
+			stage_phys_fn *phys);
+
+/* plan_stage then stage_check; abort() on a violation or on an internal
+ * error from plan_stage (a clean "no room" failure is fine). */
+void stage_check_or_abort(struct plan *p, struct mem_map *m, size_t tramp_code, stage_phys_fn *phys);
 
 #endif
