@@ -184,23 +184,21 @@ static int range_free(const struct mem_map *m, uint64_t start, uint64_t end)
 	return 1;
 }
 
-int mem_alloc(struct mem_map *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
-	      int flags, enum claim_kind kind, const char *what, uint64_t *out, struct diag *d)
+#define SORT_MAX 2048	/* claims sorted on the stack (4 KiB); beyond, the scan below */
+
+/* Where a scan of every candidate would put it: the range's edge and the
+ * edges of every claim, each checked against every claim. Quadratic in the
+ * claims, so only for tables too large to sort on the stack. */
+static int alloc_scan(const struct mem_map *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
+		      int top, uint64_t *out)
 {
-	int top = flags & MEM_TOP_DOWN;
 	int found = 0;
 	uint64_t best = 0;
-
-	if (len == 0)
-		len = 1;
-	if (align == 0)
-		align = 1;
 	for (size_t i = 0; i < m->nram; i++) {
 		uint64_t rs = m->ram[i].start > lo ? m->ram[i].start : lo;
 		uint64_t re = m->ram[i].end < hi ? m->ram[i].end : hi;
 		if (rs >= re || re - rs < len)
 			continue;
-		/* candidates: the range's edge and the edges of every claim */
 		for (size_t j = 0; j <= m->nclaims; j++) {
 			uint64_t c;
 			if (top) {
@@ -224,6 +222,108 @@ int mem_alloc(struct mem_map *m, uint64_t len, uint64_t align, uint64_t lo, uint
 			}
 		}
 	}
+	*out = best;
+	return found;
+}
+
+static int claim_before(const struct mem_map *m, uint16_t a, uint16_t b)
+{
+	return m->claims[a].start < m->claims[b].start;
+}
+
+/* Heapsort of claim indices by start address: n log n, no recursion. */
+static void sort_claims(const struct mem_map *m, uint16_t *ix, size_t n)
+{
+	for (size_t k = n; k-- > 0;) {
+		for (size_t end = n, i = k;;) {		/* sift down: build the heap */
+			size_t c = 2 * i + 1;
+			if (c >= end)
+				break;
+			if (c + 1 < end && claim_before(m, ix[c], ix[c + 1]))
+				c++;
+			if (!claim_before(m, ix[i], ix[c]))
+				break;
+			uint16_t t = ix[i]; ix[i] = ix[c]; ix[c] = t;
+			i = c;
+		}
+	}
+	for (size_t end = n; end > 1;) {
+		end--;
+		uint16_t t = ix[0]; ix[0] = ix[end]; ix[end] = t;
+		for (size_t i = 0;;) {
+			size_t c = 2 * i + 1;
+			if (c >= end)
+				break;
+			if (c + 1 < end && claim_before(m, ix[c], ix[c + 1]))
+				c++;
+			if (!claim_before(m, ix[i], ix[c]))
+				break;
+			t = ix[i]; ix[i] = ix[c]; ix[c] = t;
+			i = c;
+		}
+	}
+}
+
+/* The same answer as alloc_scan in one sweep over the claims in address
+ * order: the free gaps of each RAM range, lowest fit (or highest with top). */
+static int alloc_sweep(const struct mem_map *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
+		       int top, uint64_t *out)
+{
+	uint16_t ix[SORT_MAX];
+	size_t n = m->nclaims;
+	for (size_t i = 0; i < n; i++)
+		ix[i] = (uint16_t)i;
+	sort_claims(m, ix, n);
+	int found = 0;
+	uint64_t best = 0;
+	for (size_t r = 0; r < m->nram; r++) {
+		uint64_t rs = m->ram[r].start > lo ? m->ram[r].start : lo;
+		uint64_t re = m->ram[r].end < hi ? m->ram[r].end : hi;
+		if (rs >= re || re - rs < len)
+			continue;
+		uint64_t cur = rs;	/* where the current gap starts */
+		for (size_t k = 0; k <= n && cur < re; k++) {
+			const struct mem_claim *c = k < n ? &m->claims[ix[k]] : 0;
+			if (c && c->end <= cur)
+				continue;		/* wholly before the gap */
+			if (c && c->start <= cur) {	/* covers the gap's start */
+				cur = c->end;
+				continue;
+			}
+			uint64_t ge = c && c->start < re ? c->start : re;	/* the gap: [cur, ge) */
+			uint64_t at;
+			if (top) {
+				if (ge - cur >= len) {
+					at = (ge - len) & ~(align - 1);
+					if (at >= cur && (!found || at > best))
+						best = at, found = 1;
+				}
+			} else {
+				at = (cur + align - 1) & ~(align - 1);
+				if (at >= cur && at <= ge && ge - at >= len && (!found || at < best))
+					best = at, found = 1;
+			}
+			if (!c)
+				break;
+			cur = c->end;
+		}
+	}
+	*out = best;
+	return found;
+}
+
+int mem_alloc(struct mem_map *m, uint64_t len, uint64_t align, uint64_t lo, uint64_t hi,
+	      int flags, enum claim_kind kind, const char *what, uint64_t *out, struct diag *d)
+{
+	int top = flags & MEM_TOP_DOWN;
+	uint64_t best;
+
+	if (len == 0)
+		len = 1;
+	if (align == 0)
+		align = 1;
+	int found = m->nclaims <= SORT_MAX ? alloc_sweep(m, len, align, lo, hi, top, &best)
+					   : alloc_scan(m, len, align, lo, hi, top, &best);
 	if (!found)
 		return diag_fail(d, ST_NO_MEMORY,
 				 "memory: no room for %s (%llu bytes, aligned to 0x%llx, within 0x%llx-0x%llx)",
