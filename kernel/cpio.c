@@ -147,44 +147,109 @@ const char *cpio_member_part(const char *name)
 	return h ? h + 1 : 0;
 }
 
+/* The member found: a regular file, described as a sub-range of the
+ * archive named "archive#member". */
+static int cpio_member_file(const struct file *archive, const char *member, const char *stored,
+			    uint32_t mode, uint64_t data_offset, uint64_t size, struct file *out,
+			    struct diag *d)
+{
+	const char *an = cpio_archive_name(archive);
+	uint32_t type = mode & CPIO_S_IFMT;
+	if (type != CPIO_S_IFREG)
+		return diag_fail(d, ST_BAD_IMAGE, "cpio: %s: \"%s\" is %s, not a regular file", an, stored,
+				 type == CPIO_S_IFDIR ? "a directory"
+				 : type == CPIO_S_IFLNK ? "a symbolic link" : "a special file");
+	size_t alen = str_len(an), mlen = str_len(member);
+	char *name = zalloc(alen + 1 + mlen + 1);
+	if (!name)
+		return diag_fail(d, ST_NO_MEMORY, "cpio: %s: no memory for a member name", an);
+	memcpy(name, an, alen);
+	name[alen] = '#';
+	memcpy(name + alen + 1, member, mlen);
+	out->name = name;
+	out->key = archive->key;
+	out->size = size;
+	if (archive->mem) {
+		/* file_read indexes mem directly: move it, keep base as is */
+		out->mem = archive->mem + data_offset;
+		out->base = archive->base;
+	} else {
+		out->mem = 0;
+		out->base = archive->base + data_offset;
+	}
+	return 0;
+}
+
 int cpio_find(const struct file *archive, const char *member, struct file *out, struct diag *d)
+{
+	return cpio_find_indexed(0, archive, member, out, d);
+}
+
+int cpio_index_holds(const struct cpio_index *ix, const struct file *a)
+{
+	return ix->used && ix->key == a->key && ix->base == a->base && ix->size == a->size && ix->mem == a->mem;
+}
+
+/* Remember one member; 0, or -ST_NO_MEMORY. */
+static int cpio_index_add(struct cpio_index *ix, const struct cpio_entry *e)
+{
+	if (ix->n == ix->cap) {
+		size_t cap = ix->cap ? ix->cap * 2 : 16;
+		struct cpio_member *m = zalloc(cap * sizeof(*m));
+		if (!m)
+			return -ST_NO_MEMORY;
+		if (ix->n)
+			memcpy(m, ix->m, ix->n * sizeof(*m));
+		ix->m = m;	/* the old table stays in the heap until the hand-off */
+		ix->cap = cap;
+	}
+	size_t len = str_len(e->name);
+	char *name = zalloc(len + 1);
+	if (!name)
+		return -ST_NO_MEMORY;
+	memcpy(name, e->name, len);
+	ix->m[ix->n++] = (struct cpio_member){ name, e->data_offset, e->size, e->mode };
+	return 0;
+}
+
+int cpio_find_indexed(struct cpio_index *ix, const struct file *archive, const char *member,
+		      struct file *out, struct diag *d)
 {
 	const char *an = cpio_archive_name(archive);
 	const char *want = cpio_strip(member);
-	struct cpio_iter it;
+	struct cpio_iter own;
+	struct cpio_iter *it = &own;
 	struct cpio_entry e;
 	int r;
 
 	if (!*want)
 		return diag_fail(d, ST_NOT_FOUND, "cpio: %s: empty member name", an);
-	cpio_iter_init(&it, archive);
-	while ((r = cpio_next(&it, &e, d)) > 0) {
-		if (!str_eq(cpio_strip(e.name), want))
-			continue;
-		uint32_t type = e.mode & CPIO_S_IFMT;
-		if (type != CPIO_S_IFREG)
-			return diag_fail(d, ST_BAD_IMAGE, "cpio: %s: \"%s\" is %s, not a regular file", an, e.name,
-					 type == CPIO_S_IFDIR ? "a directory"
-					 : type == CPIO_S_IFLNK ? "a symbolic link" : "a special file");
-		size_t alen = str_len(an), mlen = str_len(member);
-		char *name = zalloc(alen + 1 + mlen + 1);
-		if (!name)
-			return diag_fail(d, ST_NO_MEMORY, "cpio: %s: no memory for a member name", an);
-		memcpy(name, an, alen);
-		name[alen] = '#';
-		memcpy(name + alen + 1, member, mlen);
-		out->name = name;
-		out->key = archive->key;
-		out->size = e.size;
-		if (archive->mem) {
-			/* file_read indexes mem directly: move it, keep base as is */
-			out->mem = archive->mem + e.data_offset;
-			out->base = archive->base;
-		} else {
-			out->mem = 0;
-			out->base = archive->base + e.data_offset;
+	if (ix) {
+		if (!cpio_index_holds(ix, archive)) {
+			*ix = (struct cpio_index){ 0 };
+			ix->used = 1;
+			ix->key = archive->key;
+			ix->base = archive->base;
+			ix->size = archive->size;
+			ix->mem = archive->mem;
+			cpio_iter_init(&ix->it, archive);
 		}
-		return 0;
+		/* the members walked before, in order: the first match wins */
+		for (size_t i = 0; i < ix->n; i++)
+			if (str_eq(cpio_strip(ix->m[i].name), want))
+				return cpio_member_file(archive, member, ix->m[i].name, ix->m[i].mode,
+							ix->m[i].data_offset, ix->m[i].size, out, d);
+		it = &ix->it;
+		it->archive = archive;	/* the same bytes; this caller's description of them */
+	} else {
+		cpio_iter_init(it, archive);
+	}
+	/* then on from where the last walk stopped */
+	while ((r = cpio_next(it, &e, d)) > 0) {
+		if (ix && cpio_index_add(ix, &e))
+			return diag_fail(d, ST_NO_MEMORY, "cpio: %s: no memory for the member index", an);
+		if (str_eq(cpio_strip(e.name), want))
+			return cpio_member_file(archive, member, e.name, e.mode, e.data_offset, e.size, out, d);
 	}
 	if (r < 0)
 		return r;

@@ -58,6 +58,34 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e, struct diag *d);
  */
 int cpio_find(const struct file *archive, const char *member, struct file *out, struct diag *d);
 
+/* What walks of one archive have found so far, so that opening many of
+ * its members reads each header once: a lookup searches the members seen,
+ * then walks on from where the last walk stopped. The caller owns it, and
+ * the heap it takes (names, the table) must outlive it. */
+struct cpio_member {
+	char *name;		/* as stored */
+	uint64_t data_offset, size;
+	uint32_t mode;
+};
+struct cpio_index {
+	int used;
+	uint16_t key;		/* which archive: the same bytes */
+	uint64_t base, size;
+	const uint8_t *mem;
+	struct cpio_iter it;
+	struct cpio_member *m;
+	size_t n, cap;
+};
+
+/* Whether ix indexes the archive a describes (the same bytes). */
+int cpio_index_holds(const struct cpio_index *ix, const struct file *a);
+
+/* cpio_find through ix (or none, when ix is 0): the same results and
+ * messages; an index holding another archive is started again for this
+ * one. -ST_NO_MEMORY when the index cannot grow. */
+int cpio_find_indexed(struct cpio_index *ix, const struct file *archive, const char *member,
+		      struct file *out, struct diag *d);
+
 /* Call fn for every member up to TRAILER!!!; 0, or as cpio_next fails. */
 int cpio_list(const struct file *archive, void (*fn)(void *ctx, const struct cpio_entry *e),
 	      void *ctx, struct diag *d);

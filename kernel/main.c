@@ -93,6 +93,22 @@ static void list_directory(void)
 
 /* Open a fw_cfg file by name, or a member of a cpio bundle in one
  * ("archive#member"); the reason names what is missing. */
+/* Member indexes of the bundles opened so far, so that a thousand
+ * "archive#member" opens read each header once. Opens happen outside boot
+ * attempts (the command line, a script's commands), so the heap they take
+ * is never given back under them. */
+#define BUNDLE_INDEXES 8
+static struct cpio_index bundle_indexes[BUNDLE_INDEXES];
+static unsigned bundle_next;
+
+static struct cpio_index *bundle_index(const struct file *archive)
+{
+	for (int i = 0; i < BUNDLE_INDEXES; i++)
+		if (cpio_index_holds(&bundle_indexes[i], archive))
+			return &bundle_indexes[i];
+	return &bundle_indexes[bundle_next++ % BUNDLE_INDEXES];	/* unused first, then the oldest */
+}
+
 static int open_file(const char *name, struct file **out, struct diag *d)
 {
 	const char *hash = str_chr(name, '#');
@@ -117,7 +133,7 @@ static int open_file(const char *name, struct file **out, struct diag *d)
 		struct file *m = zalloc(sizeof(*m));
 		if (!m)
 			return diag_fail(d, ST_NO_MEMORY, "no memory");
-		int r = cpio_find(f, hash + 1, m, d);
+		int r = cpio_find_indexed(bundle_index(f), f, hash + 1, m, d);
 		if (r)
 			return r;
 		f = m;

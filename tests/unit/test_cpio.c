@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cpio.h"
 #include "status.h"
 #include "test.h"
@@ -391,8 +392,98 @@ static void test_mutations(void)
 	ok_eq(answers, 20000);
 }
 
+/* cpio_find_indexed: the same answers and messages as cpio_find, each
+ * header walked once over any number of lookups, a new archive restarting
+ * the index, and a malformed tail found only by lookups that reach it. */
+static void test_index(void)
+{
+	static struct ar a;
+	char name[24], data[24];
+	struct file f, m, want;
+	struct diag d, dw;
+	struct cpio_index ix = { 0 };
+	a.len = 0;
+	for (int i = 0; i < 60; i++) {
+		snprintf(name, sizeof(name), i % 7 ? "m%d" : "./m%d", i);
+		snprintf(data, sizeof(data), "data %d", i);
+		ar_file(&a, name, data);
+	}
+	ar_entry(&a, CPIO_MAGIC_NEWC, CPIO_S_IFDIR | 0755, "dir", 0);
+	ar_file(&a, "dup", "first");
+	ar_file(&a, "dup", "second");
+	ar_trailer(&a);
+	f = ar_as_file(&a);
+
+	/* every member, in a scrambled order, twice: as cpio_find says */
+	int same = 1;
+	for (int pass = 0; pass < 2; pass++)
+		for (int k = 0; k < 60; k++) {
+			int i = (k * 37 + pass * 11) % 60;
+			snprintf(name, sizeof(name), "m%d", i);
+			int r1 = cpio_find(&f, name, &want, &dw);
+			int r2 = cpio_find_indexed(&ix, &f, name, &m, &d);
+			if (r1 != r2 || r1 || m.mem != want.mem || m.size != want.size || strcmp(m.name, want.name))
+				same = 0;
+		}
+	ok(same);
+	ok_eq(ix.n, 60);	/* the walk stopped at the last member looked for */
+	uint64_t next = ix.it.next;
+	ok_eq(cpio_find_indexed(&ix, &f, "/m0", &m, &d), 0);
+	ok_str(content(&m), "data 0");
+	ok_eq(ix.it.next, next);	/* found in the index: no header read */
+
+	/* the first of two with one name; a directory refused as before */
+	ok_eq(cpio_find_indexed(&ix, &f, "dup", &m, &d), 0);
+	ok_str(content(&m), "first");
+	ok_eq(cpio_find_indexed(&ix, &f, "dup", &m, &d), 0);
+	ok_str(content(&m), "first");
+	ok_eq(cpio_find_indexed(&ix, &f, "dir", &m, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "cpio: opt/fwboot/set.cpio: \"dir\" is a directory, not a regular file");
+
+	/* a missing member walks to the end once, then answers from the index */
+	ok_eq(cpio_find_indexed(&ix, &f, "nope", &m, &d), -ST_NOT_FOUND);
+	ok_str(d.msg, "cpio: opt/fwboot/set.cpio: no member \"nope\"");
+	ok_eq(ix.it.done, 1);
+	ok_eq(ix.n, 63);
+	ok_eq(cpio_find_indexed(&ix, &f, "nope", &m, &d), -ST_NOT_FOUND);
+	ok_eq(ix.n, 63);
+
+	/* another archive starts the index again */
+	static struct ar b;
+	b.len = 0;
+	ar_file(&b, "m5", "other");
+	ar_trailer(&b);
+	struct file g = ar_as_file(&b);
+	ok_eq(cpio_find_indexed(&ix, &g, "m5", &m, &d), 0);
+	ok_str(content(&m), "other");
+	ok_eq(ix.n, 1);
+	ok(cpio_index_holds(&ix, &g) && !cpio_index_holds(&ix, &f));
+
+	/* a bad header after the members looked for: found before it, the
+	 * same error as cpio_find after it, every time */
+	static struct ar c;
+	c.len = 0;
+	ar_file(&c, "k", "kernel");
+	ar_file(&c, "i", "initrd");
+	memcpy(c.buf + c.len, "070799", 6);
+	c.len += 200;
+	struct file h = ar_as_file(&c);
+	struct cpio_index iy = { 0 };
+	ok_eq(cpio_find_indexed(&iy, &h, "i", &m, &d), 0);
+	ok_str(content(&m), "initrd");
+	ok_eq(cpio_find(&h, "z", &want, &dw), -ST_BAD_IMAGE);
+	for (int t = 0; t < 2; t++) {
+		d.msg[0] = 0;
+		ok_eq(cpio_find_indexed(&iy, &h, "z", &m, &d), -ST_BAD_IMAGE);
+		ok_str(d.msg, dw.msg);
+	}
+	ok_eq(cpio_find_indexed(&iy, &h, "k", &m, &d), 0);
+	ok_str(content(&m), "kernel");
+}
+
 int main(void)
 {
+	test_index();
 	test_lookup();
 	test_offsets();
 	test_malformed();
