@@ -6,7 +6,7 @@ fwboot.elf boots are refused by name; failures give fwboot.elf's messages
 and statuses, compared against fwboot.elf under SeaBIOS as the oracle.
 
 OVMF takes seconds to start under TCG, so each boot checks several things:
-five OVMF boots in all (plus three quick SeaBIOS ones).
+eight OVMF boots in all (plus three quick SeaBIOS ones).
 """
 
 import os
@@ -172,3 +172,22 @@ def test_efi_without_debug_exit_returns_the_status():
     expect_line(r, 'fwboot: efi: opt/fwboot/child returned (EFI status 0x800000000000000e Not Found)')
     expect_line(r, '\nchild-came-back\n')
     expect_eq(efiopts(r)['options'], '"after the child"', 'load options after the child came back')
+
+
+def test_efi_debian_kernel_through_its_efi_stub():
+    """Debian's kernel as an EFI image: its EFI stub takes the load options
+    as the command line (checked exactly) and the kernel runs on UEFI. No
+    initrd (fwboot.efi has no initrd media protocol yet): the kernel stops
+    at its root mount panic and, with panic=-1, resets; -no-reboot ends
+    QEMU with status 0."""
+    from test_linux import LINUX_TIMEOUT, debian
+    args = 'console=ttyS0 panic=-1 fwboot.test=efi-stub'
+    r = efi_boot(files={'opt/fwboot/vmlinuz': debian()['vmlinuz']}, append='name=opt/fwboot/vmlinuz -- ' + args,
+                 mem='512M', timeout=LINUX_TIMEOUT)
+    expect_status(r, 0)
+    expect_line(r, 'fwboot: efi: starting opt/fwboot/vmlinuz at 0x')
+    lines = r.console.splitlines()
+    got = [l.split('] ', 1)[1] for l in lines if '] Command line: ' in l]
+    expect_eq(got, ['Command line: ' + args], "the kernel's command line")
+    expect(any('] efi: EFI v' in l for l in lines), 'the kernel runs as an EFI boot (its "efi: EFI v" line)')
+    expect(any('VFS: Unable to mount root fs' in l for l in lines), 'the kernel ran up to its root mount')
