@@ -1,6 +1,7 @@
 /* Booting a file under UEFI: an EFI image (application, boot loader, Linux
  * with its EFI stub) goes to the firmware's LoadImage from memory, with the
- * payload's arguments as its load options, and StartImage. What fwboot.elf
+ * payload's arguments as its load options and its initrds through Linux's
+ * initrd media protocol (efi/initrd.c), and StartImage. What fwboot.elf
  * boots by its own loaders (Multiboot 1 and 2, Linux without an EFI stub,
  * PVH, gzip) is refused by name: not supported under UEFI yet. */
 #include "memfn.h"
@@ -9,6 +10,7 @@
 #include "byteorder.h"
 #include "console.h"
 #include "image.h"
+#include "initrd.h"
 #include "inflate.h"	/* gzip_is_gzip */
 #include "linux.h"
 #include "mb1.h"
@@ -80,9 +82,6 @@ static int boot_efi_image(const struct boot_request *req, uint16_t machine, stru
 {
 	const struct file *k = req->kernel;
 	char es[48];
-	if (req->nmods)
-		return diag_fail(d, ST_UEFI_UNSUPPORTED, "efi: initrd= for an EFI image is not supported under "
-				 "UEFI yet (Linux's initrd media protocol); %s takes no initrd here", k->name);
 	if (machine != PE_MACHINE_X64)
 		log_notice("efi: %s is a PE image for machine 0x%04x, not x86-64 (0x8664); the firmware decides",
 			   k->name, machine);
@@ -120,9 +119,15 @@ static int boot_efi_image(const struct boot_request *req, uint16_t machine, stru
 	}
 	li->load_options = opts;
 	li->load_options_size = bytes;
+	if (req->nmods && (r = efi_initrd_install(req, d)) != 0) {
+		efi_st->boot_services->free_pool(opts);
+		efi_st->boot_services->unload_image(child);
+		return r;
+	}
 	log_notice("efi: starting %s at 0x%llx (%llu bytes) with load options \"%s\"", k->name,
 		   (unsigned long long)(uintptr_t)li->image_base, (unsigned long long)li->image_size, req->args);
 	s = efi_st->boot_services->start_image(child, 0, 0);
+	efi_initrd_remove();
 	efi_st->boot_services->free_pool(opts);
 	log_notice("efi: %s returned (EFI status %s)", k->name, efi_status_str(s, es, sizeof(es)));
 	return 0;

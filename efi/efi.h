@@ -1,8 +1,9 @@
 /* The few UEFI declarations fwboot.efi uses, written from the UEFI
  * specification 2.10: 3.3 "Globally Defined Variables", 4 "EFI System
  * Table", 7 "Services - Boot Services", 8 "Services - Runtime Services",
- * 9.1 "EFI Loaded Image Protocol", 10.3 "Device Path Nodes", 12.4 "Simple
- * Text Output Protocol", appendix D "Status Codes". Only what is called is
+ * 9.1 "EFI Loaded Image Protocol", 10.2-10.3 "Device Path", 12.4 "Simple
+ * Text Output Protocol", 13.2 "Load File 2 Protocol", appendix D "Status
+ * Codes"; and Linux's initrd media GUID (its EFI stub's documentation). Only what is called is
  * spelled out; the other slots of a table are placeholders that keep the
  * offsets, which the _Static_asserts below check against the layout.
  * Calls into the firmware use the Microsoft x64 convention: the compiler
@@ -45,6 +46,29 @@ struct efi_guid {
 #define EFI_LOADED_IMAGE_PROTOCOL_GUID \
 	{ 0x5B1B31A1, 0x9562, 0x11d2, { 0x8E, 0x3F, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B } }
 
+/* 10.2: 09576E91-6D3F-11d2-8E39-00A0C969723B */
+#define EFI_DEVICE_PATH_PROTOCOL_GUID \
+	{ 0x09576E91, 0x6D3F, 0x11d2, { 0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B } }
+
+/* 13.2 Load File 2: 4006C0C1-FCB3-403E-996D-4A6C8724E06D; LoadFile with a
+ * NULL buffer or a short one sets *size and says Buffer Too Small. */
+#define EFI_LOAD_FILE2_PROTOCOL_GUID \
+	{ 0x4006C0C1, 0xFCB3, 0x403E, { 0x99, 0x6D, 0x4A, 0x6C, 0x87, 0x24, 0xE0, 0x6D } }
+
+struct efi_load_file2 {
+	efi_status (EFIAPI *load_file)(struct efi_load_file2 *self, void *file_path, uint8_t boot_policy,
+				       uint64_t *size, void *buf);
+};
+
+/* Linux's EFI stub (5.7 and later) asks the handle whose device path is
+ * VenMedia(5568E427-68FC-4F3D-AC74-CA555231CC68) for its initrd through
+ * Load File 2; systemd-boot and GRUB serve it there. */
+#define LINUX_EFI_INITRD_MEDIA_GUID \
+	{ 0x5568E427, 0x68FC, 0x4F3D, { 0xAC, 0x74, 0xCA, 0x55, 0x52, 0x31, 0xCC, 0x68 } }
+#define EFI_DP_MEDIA 0x04
+#define EFI_DP_MEDIA_VENDOR 0x03
+#define EFI_NATIVE_INTERFACE 0
+
 struct efi_table_header {
 	uint64_t signature;
 	uint32_t revision;
@@ -78,7 +102,10 @@ struct efi_boot_services {
 	efi_status (EFIAPI *allocate_pool)(enum efi_memory_type mtype, uint64_t size, void **buf);
 	efi_status (EFIAPI *free_pool)(void *buf);
 	void *create_event, *set_timer, *wait_for_event, *signal_event, *close_event, *check_event;
-	void *install_protocol_interface, *reinstall_protocol_interface, *uninstall_protocol_interface;
+	efi_status (EFIAPI *install_protocol_interface)(efi_handle *h, const struct efi_guid *proto,
+							 uint32_t interface_type, void *iface);
+	void *reinstall_protocol_interface;
+	efi_status (EFIAPI *uninstall_protocol_interface)(efi_handle h, const struct efi_guid *proto, void *iface);
 	efi_status (EFIAPI *handle_protocol)(efi_handle h, const struct efi_guid *proto, void **iface);
 	void *reserved, *register_protocol_notify, *locate_handle, *locate_device_path,
 		*install_configuration_table;
@@ -163,6 +190,8 @@ _Static_assert(offsetof(struct efi_system_table, con_out) == 64, "EFI_SYSTEM_TAB
 _Static_assert(offsetof(struct efi_system_table, boot_services) == 96, "EFI_SYSTEM_TABLE.BootServices");
 _Static_assert(offsetof(struct efi_boot_services, allocate_pages) == 40, "AllocatePages");
 _Static_assert(offsetof(struct efi_boot_services, allocate_pool) == 64, "AllocatePool");
+_Static_assert(offsetof(struct efi_boot_services, install_protocol_interface) == 128, "InstallProtocolInterface");
+_Static_assert(offsetof(struct efi_boot_services, uninstall_protocol_interface) == 144, "UninstallProtocolInterface");
 _Static_assert(offsetof(struct efi_boot_services, handle_protocol) == 152, "HandleProtocol");
 _Static_assert(offsetof(struct efi_boot_services, load_image) == 200, "LoadImage");
 _Static_assert(offsetof(struct efi_boot_services, exit) == 216, "Exit");

@@ -1,7 +1,8 @@
 """fwboot.efi under OVMF (Debian's ovmf package, TCG): started by OVMF's own
 -kernel, it reads the load options as its command line, fw_cfg by DMA or
 port I/O, and boots EFI images from fw_cfg through the firmware's
-LoadImage/StartImage with their arguments as load options. Formats only
+LoadImage/StartImage with their arguments as load options and initrds
+through Linux's initrd media protocol. Formats only
 fwboot.elf boots are refused by name; failures give fwboot.elf's messages
 and statuses, compared against fwboot.elf under SeaBIOS as the oracle.
 
@@ -174,20 +175,25 @@ def test_efi_without_debug_exit_returns_the_status():
     expect_eq(efiopts(r)['options'], '"after the child"', 'load options after the child came back')
 
 
-def test_efi_debian_kernel_through_its_efi_stub():
+def test_efi_debian_kernel_through_its_efi_stub_with_two_initrds():
     """Debian's kernel as an EFI image: its EFI stub takes the load options
-    as the command line (checked exactly) and the kernel runs on UEFI. No
-    initrd (fwboot.efi has no initrd media protocol yet): the kernel stops
-    at its root mount panic and, with panic=-1, resets; -no-reboot ends
-    QEMU with status 0."""
-    from test_linux import LINUX_TIMEOUT, debian
+    as the command line and both initrds, concatenated, through Linux's
+    initrd media protocol; the busybox initramfs prints /proc/cmdline
+    (checked exactly) and a file of the second initrd, then powers off."""
+    from test_linux import LINUX_TIMEOUT, MARKER, SECOND, debian, initramfs, second_initrd
+    d = tmpdir()
     args = 'console=ttyS0 panic=-1 fwboot.test=efi-stub'
-    r = efi_boot(files={'opt/fwboot/vmlinuz': debian()['vmlinuz']}, append='name=opt/fwboot/vmlinuz -- ' + args,
-                 mem='512M', timeout=LINUX_TIMEOUT)
-    expect_status(r, 0)
+    files = [('opt/fwboot/vmlinuz', debian()['vmlinuz']), ('opt/fwboot/initrd1', initramfs(d)),
+             ('opt/fwboot/initrd2', second_initrd(d))]
+    r = efi_boot(files=files, mem='512M', timeout=LINUX_TIMEOUT,
+                 append='name=opt/fwboot/vmlinuz initrd=opt/fwboot/initrd1 initrd=opt/fwboot/initrd2 -- ' + args)
+    expect_status(r, 0)     # poweroff -f
+    expect_line(r, 'fwboot: efi: initrd: 2 file(s), ')
     expect_line(r, 'fwboot: efi: starting opt/fwboot/vmlinuz at 0x')
     lines = r.console.splitlines()
-    got = [l.split('] ', 1)[1] for l in lines if '] Command line: ' in l]
-    expect_eq(got, ['Command line: ' + args], "the kernel's command line")
+    expect(any('Loaded initrd from LINUX_EFI_INITRD_MEDIA_GUID device path' in l for l in lines),
+           "the EFI stub took the initrd from fwboot.efi's initrd media protocol")
     expect(any('] efi: EFI v' in l for l in lines), 'the kernel runs as an EFI boot (its "efi: EFI v" line)')
-    expect(any('VFS: Unable to mount root fs' in l for l in lines), 'the kernel ran up to its root mount')
+    expect(MARKER in lines, 'no %s line: /init did not run' % MARKER)
+    expect_eq([l for l in lines if l.startswith('CMDLINE<')], ['CMDLINE<%s>' % args], '/proc/cmdline')
+    expect_eq([l for l in lines if l.startswith('EXTRA<')], ['EXTRA<%s>' % SECOND], 'file from the second initrd')
