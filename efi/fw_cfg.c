@@ -3,6 +3,7 @@
  * and every destination are physical addresses; the device state (with the
  * descriptor) lives in a page below 4 GiB, as do the buffers fwboot.efi
  * reads into (efi_alloc_low). */
+#include "memfn.h"
 #include "fw_cfg.h"
 #include "fw_cfg_dev.h"
 #include "io.h"
@@ -36,10 +37,12 @@ static struct fw_cfg_dev *dev;
 
 int fw_cfg_init(enum fw_cfg_mode mode, struct diag *d)
 {
-	if (!dev)
+	if (!dev) {
 		dev = efi_alloc_low(sizeof(*dev));
-	if (!dev)
-		return diag_fail(d, ST_NO_MEMORY, "fw_cfg: no page below 4 GiB for the DMA descriptor");
+		if (!dev)
+			return diag_fail(d, ST_NO_MEMORY, "fw_cfg: no page below 4 GiB for the DMA descriptor");
+		memset(dev, 0, sizeof(*dev));
+	}
 	dev->ops = &port_ops;
 	return fw_cfg_dev_init(dev, mode == FW_CFG_INB ? FW_CFG_PIO : mode, d);
 }

@@ -25,10 +25,7 @@ void *efi_alloc_low(uint64_t bytes)
 		return 0;
 	low[slot].addr = addr;
 	low[slot].pages = pages;
-	uint8_t *p = (uint8_t *)(uintptr_t)addr;
-	for (uint64_t i = 0; i < pages * EFI_PAGE_SIZE; i++)
-		p[i] = 0;
-	return p;
+	return (void *)(uintptr_t)addr;
 }
 
 void efi_free_low(void *p)

@@ -11,8 +11,9 @@
 extern efi_handle efi_image;
 extern struct efi_system_table *efi_st;
 
-/* Pages below 4 GiB (fw_cfg DMA targets, the heap), zeroed; NULL when the
- * firmware has none. Recorded, so efi_free_all gives them back. */
+/* Pages below 4 GiB (fw_cfg DMA targets, the heap), not cleared (zalloc
+ * clears what it hands out; an image buffer is overwritten whole); NULL when
+ * the firmware has none. Recorded, so efi_free_all gives them back. */
 void *efi_alloc_low(uint64_t bytes);
 void efi_free_low(void *p);
 void efi_free_all(void);
