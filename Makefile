@@ -3,6 +3,7 @@
 #   make run      boot the demo kernel through fwboot in QEMU (serial on the terminal)
 #   make iso      build/fwboot.iso: GRUB starting fwboot (multiboot and multiboot2)
 #   make check    every test: host unit tests, then QEMU boot tests
+#   make efi      build/fwboot.efi, the UEFI application (efi/efi.mk)
 #   make bench    benchmarks (not tests)
 #   make install  fwboot.elf, the demo, tools, docs and man pages under
 #                 $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall
@@ -117,6 +118,8 @@ print-size-budget:
 # Test kernels and the demo (tests/kernels/kernels.mk).
 -include tests/kernels/kernels.mk
 -include tests/kernels/kernels2.mk
+# fwboot.efi (efi/efi.mk): `make` builds it beside fwboot.elf when the PE toolchain is there.
+include efi/efi.mk
 
 iso: $(B)/fwboot.iso
 

@@ -7,8 +7,10 @@
 set -e
 # build and boot tests; fuzzing; the GRUB ISO; the Debian package and man
 # page checks (make deb, tests/boot/test_package.py); fwboot-run's libvirt
-# recipe (a real daemon) and its XML checks
+# recipe (a real daemon) and its XML checks; fwboot.efi (a PE32+ compiler)
+# and its boot tests (OVMF)
 pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 python3
+      gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 ovmf
       cpio gzip zlib1g-dev
       clang libclang-rt-dev
       grub-pc-bin grub-common xorriso mtools

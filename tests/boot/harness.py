@@ -226,7 +226,7 @@ def accel():
 
 
 def boot(files=None, append=None, mem='256M', extra=(), option_roms=(), strings=None,
-         timeout=DEFAULT_TIMEOUT, kernel_path=None, cdrom=None):
+         timeout=DEFAULT_TIMEOUT, kernel_path=None, cdrom=None, debug_exit=True):
     """Boot fwboot (or kernel_path) under QEMU and wait for it to exit.
 
     files: {fw_cfg name: host path} or a list of (name, path) pairs, each
@@ -234,8 +234,8 @@ def boot(files=None, append=None, mem='256M', extra=(), option_roms=(), strings=
     name=N,string=S. append: fwboot's command line (-append). option_roms:
     paths given as -option-rom (fw_cfg name genroms/<basename>). extra: more
     QEMU arguments. cdrom: boot the BIOS from this ISO instead of -kernel
-    (GRUB starting fwboot; no append then). The console is COM1, captured to
-    a file.
+    (GRUB starting fwboot; no append then). debug_exit=False leaves out the
+    isa-debug-exit device. The console is COM1, captured to a file.
     """
     if cdrom is not None:
         if kernel_path is not None or append is not None:
@@ -260,7 +260,9 @@ def boot(files=None, append=None, mem='256M', extra=(), option_roms=(), strings=
         else:
             cmd = [QEMU, '-kernel', kernel_path]
         cmd += ['-nodefaults', '-display', 'none', '-no-reboot', '-serial', 'file:' + serial,
-                '-device', DEBUG_EXIT, '-accel', accel(), '-m', str(mem)]
+                '-accel', accel(), '-m', str(mem)]
+        if debug_exit:
+            cmd += ['-device', DEBUG_EXIT]
         if append is not None:
             cmd += ['-append', append]
         for name, path in _pairs(files):

@@ -1,0 +1,204 @@
+/* The few UEFI declarations fwboot.efi uses, written from the UEFI
+ * specification 2.10: 3.3 "Globally Defined Variables", 4 "EFI System
+ * Table", 7 "Services - Boot Services", 8 "Services - Runtime Services",
+ * 9.1 "EFI Loaded Image Protocol", 10.2-10.3 "Device Path", 12.4 "Simple
+ * Text Output Protocol", 13.2 "Load File 2 Protocol", appendix D "Status
+ * Codes"; and Linux's initrd media GUID (its EFI stub's documentation). Only what is called is
+ * spelled out; the other slots of a table are placeholders that keep the
+ * offsets, which the _Static_asserts below check against the layout.
+ * Calls into the firmware use the Microsoft x64 convention: the compiler
+ * (x86_64-w64-mingw32-gcc) uses it already, EFIAPI makes it explicit. */
+#ifndef FWBOOT_EFI_H
+#define FWBOOT_EFI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EFIAPI __attribute__((ms_abi))
+
+typedef uint64_t efi_status;	/* UINTN: this build is x86-64 only */
+typedef void *efi_handle;
+typedef uint16_t efi_char16;	/* UCS-2 */
+
+/* Appendix D: errors have the top bit set. */
+#define EFI_ERR(n) ((efi_status)1 << 63 | (n))
+#define EFI_SUCCESS 0
+#define EFI_LOAD_ERROR EFI_ERR(1)
+#define EFI_INVALID_PARAMETER EFI_ERR(2)
+#define EFI_UNSUPPORTED EFI_ERR(3)
+#define EFI_BUFFER_TOO_SMALL EFI_ERR(5)
+#define EFI_NOT_READY EFI_ERR(6)
+#define EFI_DEVICE_ERROR EFI_ERR(7)
+#define EFI_OUT_OF_RESOURCES EFI_ERR(9)
+#define EFI_NOT_FOUND EFI_ERR(14)
+#define EFI_ABORTED EFI_ERR(21)
+#define EFI_PROTOCOL_ERROR EFI_ERR(24)
+#define EFI_SECURITY_VIOLATION EFI_ERR(26)
+#define EFI_IS_ERROR(s) (((s) >> 63) != 0)
+
+struct efi_guid {
+	uint32_t data1;
+	uint16_t data2, data3;
+	uint8_t data4[8];
+};
+
+/* 9.1: 5B1B31A1-9562-11d2-8E3F-00A0C969723B */
+#define EFI_LOADED_IMAGE_PROTOCOL_GUID \
+	{ 0x5B1B31A1, 0x9562, 0x11d2, { 0x8E, 0x3F, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B } }
+
+/* 10.2: 09576E91-6D3F-11d2-8E39-00A0C969723B */
+#define EFI_DEVICE_PATH_PROTOCOL_GUID \
+	{ 0x09576E91, 0x6D3F, 0x11d2, { 0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B } }
+
+/* 13.2 Load File 2: 4006C0C1-FCB3-403E-996D-4A6C8724E06D; LoadFile with a
+ * NULL buffer or a short one sets *size and says Buffer Too Small. */
+#define EFI_LOAD_FILE2_PROTOCOL_GUID \
+	{ 0x4006C0C1, 0xFCB3, 0x403E, { 0x99, 0x6D, 0x4A, 0x6C, 0x87, 0x24, 0xE0, 0x6D } }
+
+struct efi_load_file2 {
+	efi_status (EFIAPI *load_file)(struct efi_load_file2 *self, void *file_path, uint8_t boot_policy,
+				       uint64_t *size, void *buf);
+};
+
+/* Linux's EFI stub (5.7 and later) asks the handle whose device path is
+ * VenMedia(5568E427-68FC-4F3D-AC74-CA555231CC68) for its initrd through
+ * Load File 2; systemd-boot and GRUB serve it there. */
+#define LINUX_EFI_INITRD_MEDIA_GUID \
+	{ 0x5568E427, 0x68FC, 0x4F3D, { 0xAC, 0x74, 0xCA, 0x55, 0x52, 0x31, 0xCC, 0x68 } }
+#define EFI_DP_MEDIA 0x04
+#define EFI_DP_MEDIA_VENDOR 0x03
+#define EFI_NATIVE_INTERFACE 0
+
+struct efi_table_header {
+	uint64_t signature;
+	uint32_t revision;
+	uint32_t header_size;
+	uint32_t crc32;
+	uint32_t reserved;
+};
+
+struct efi_simple_text_output {
+	efi_status (EFIAPI *reset)(struct efi_simple_text_output *self, uint8_t extended);
+	efi_status (EFIAPI *output_string)(struct efi_simple_text_output *self, const efi_char16 *s);
+	void *test_string, *query_mode, *set_mode, *set_attribute, *clear_screen,
+		*set_cursor_position, *enable_cursor, *mode;
+};
+
+/* 7.2: memory allocation */
+enum efi_allocate_type { EFI_ALLOCATE_ANY_PAGES, EFI_ALLOCATE_MAX_ADDRESS, EFI_ALLOCATE_ADDRESS };
+enum efi_memory_type { EFI_RESERVED_MEMORY, EFI_LOADER_CODE, EFI_LOADER_DATA };
+#define EFI_PAGE_SIZE 4096
+
+/* 7.3: OpenProtocol attributes */
+#define EFI_OPEN_PROTOCOL_GET_PROTOCOL 0x00000002
+
+struct efi_boot_services {
+	struct efi_table_header hdr;
+	void *raise_tpl, *restore_tpl;
+	efi_status (EFIAPI *allocate_pages)(enum efi_allocate_type type, enum efi_memory_type mtype,
+					    uint64_t pages, uint64_t *addr);
+	efi_status (EFIAPI *free_pages)(uint64_t addr, uint64_t pages);
+	void *get_memory_map;
+	efi_status (EFIAPI *allocate_pool)(enum efi_memory_type mtype, uint64_t size, void **buf);
+	efi_status (EFIAPI *free_pool)(void *buf);
+	void *create_event, *set_timer, *wait_for_event, *signal_event, *close_event, *check_event;
+	efi_status (EFIAPI *install_protocol_interface)(efi_handle *h, const struct efi_guid *proto,
+							 uint32_t interface_type, void *iface);
+	void *reinstall_protocol_interface;
+	efi_status (EFIAPI *uninstall_protocol_interface)(efi_handle h, const struct efi_guid *proto, void *iface);
+	efi_status (EFIAPI *handle_protocol)(efi_handle h, const struct efi_guid *proto, void **iface);
+	void *reserved, *register_protocol_notify, *locate_handle, *locate_device_path,
+		*install_configuration_table;
+	/* 7.4: image services */
+	efi_status (EFIAPI *load_image)(uint8_t boot_policy, efi_handle parent, void *device_path,
+					const void *source, uint64_t source_size, efi_handle *image);
+	efi_status (EFIAPI *start_image)(efi_handle image, uint64_t *exit_data_size, efi_char16 **exit_data);
+	efi_status (EFIAPI *exit)(efi_handle image, efi_status status, uint64_t exit_data_size,
+				  efi_char16 *exit_data);
+	efi_status (EFIAPI *unload_image)(efi_handle image);
+	void *exit_boot_services, *get_next_monotonic_count;
+	efi_status (EFIAPI *stall)(uint64_t microseconds);
+	efi_status (EFIAPI *set_watchdog_timer)(uint64_t timeout, uint64_t code, uint64_t data_size,
+						 efi_char16 *data);
+	void *connect_controller, *disconnect_controller;
+	efi_status (EFIAPI *open_protocol)(efi_handle h, const struct efi_guid *proto, void **iface,
+					   efi_handle agent, efi_handle controller, uint32_t attributes);
+	/* CloseProtocol and the rest are not used */
+};
+
+/* 8.2: variable services (GetVariable: where the firmware sends ConOut) */
+struct efi_runtime_services {
+	struct efi_table_header hdr;
+	void *get_time, *set_time, *get_wakeup_time, *set_wakeup_time, *set_virtual_address_map,
+		*convert_pointer;
+	efi_status (EFIAPI *get_variable)(const efi_char16 *name, const struct efi_guid *vendor,
+					  uint32_t *attributes, uint64_t *data_size, void *data);
+	void *get_next_variable_name, *set_variable, *get_next_high_monotonic_count;
+	/* 8.5.1: never returns */
+	void (EFIAPI *reset_system)(uint32_t type, efi_status status, uint64_t data_size, void *data);
+};
+#define EFI_RESET_SHUTDOWN 2
+
+/* 3.3: 8BE4DF61-93CA-11d2-AA0D-00E098032B8C, the vendor of ConOut, ConIn... */
+#define EFI_GLOBAL_VARIABLE_GUID \
+	{ 0x8BE4DF61, 0x93CA, 0x11d2, { 0xAA, 0x0D, 0x00, 0xE0, 0x98, 0x03, 0x2B, 0x8C } }
+
+/* 10.3: device path nodes: type, subtype, 16-bit length; a UART is
+ * messaging (3) subtype 14; type 0x7F ends the path (subtype 0xFF) or an
+ * instance of a multi-instance path (subtype 0x01). */
+#define EFI_DP_MESSAGING 0x03
+#define EFI_DP_MSG_UART 0x0E
+#define EFI_DP_END 0x7F
+#define EFI_DP_END_ENTIRE 0xFF
+
+struct efi_system_table {
+	struct efi_table_header hdr;
+	efi_char16 *firmware_vendor;
+	uint32_t firmware_revision;
+	efi_handle console_in_handle;
+	void *con_in;
+	efi_handle console_out_handle;
+	struct efi_simple_text_output *con_out;
+	efi_handle standard_error_handle;
+	struct efi_simple_text_output *std_err;
+	struct efi_runtime_services *runtime_services;
+	struct efi_boot_services *boot_services;
+	uint64_t number_of_table_entries;
+	void *configuration_table;
+};
+
+struct efi_loaded_image {
+	uint32_t revision;
+	efi_handle parent_handle;
+	struct efi_system_table *system_table;
+	efi_handle device_handle;
+	void *file_path;
+	void *reserved;
+	uint32_t load_options_size;	/* in bytes */
+	void *load_options;
+	void *image_base;
+	uint64_t image_size;
+	enum efi_memory_type image_code_type, image_data_type;
+	void *unload;
+};
+
+/* Offsets from the specification's tables (x86-64: 8-byte pointers). */
+_Static_assert(sizeof(struct efi_table_header) == 24, "EFI_TABLE_HEADER");
+_Static_assert(offsetof(struct efi_runtime_services, get_variable) == 72, "GetVariable");
+_Static_assert(offsetof(struct efi_runtime_services, reset_system) == 104, "ResetSystem");
+_Static_assert(offsetof(struct efi_system_table, con_out) == 64, "EFI_SYSTEM_TABLE.ConOut");
+_Static_assert(offsetof(struct efi_system_table, boot_services) == 96, "EFI_SYSTEM_TABLE.BootServices");
+_Static_assert(offsetof(struct efi_boot_services, allocate_pages) == 40, "AllocatePages");
+_Static_assert(offsetof(struct efi_boot_services, allocate_pool) == 64, "AllocatePool");
+_Static_assert(offsetof(struct efi_boot_services, install_protocol_interface) == 128, "InstallProtocolInterface");
+_Static_assert(offsetof(struct efi_boot_services, uninstall_protocol_interface) == 144, "UninstallProtocolInterface");
+_Static_assert(offsetof(struct efi_boot_services, handle_protocol) == 152, "HandleProtocol");
+_Static_assert(offsetof(struct efi_boot_services, load_image) == 200, "LoadImage");
+_Static_assert(offsetof(struct efi_boot_services, exit) == 216, "Exit");
+_Static_assert(offsetof(struct efi_boot_services, stall) == 248, "Stall");
+_Static_assert(offsetof(struct efi_boot_services, open_protocol) == 280, "OpenProtocol");
+_Static_assert(offsetof(struct efi_loaded_image, load_options_size) == 48, "LoadOptionsSize");
+_Static_assert(offsetof(struct efi_loaded_image, load_options) == 56, "LoadOptions");
+_Static_assert(offsetof(struct efi_loaded_image, image_base) == 64, "ImageBase");
+
+#endif

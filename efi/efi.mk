@@ -1,0 +1,63 @@
+# fwboot.efi: the pure code of PURE_SRCS plus the UEFI platform layer
+# (efi/), built with Debian's gcc-mingw-w64-x86-64, which writes PE32+
+# images with the Microsoft x64 calling convention UEFI uses (no ELF-to-PE
+# step, no ABI wrappers). Included by the top-level Makefile; `make` builds
+# build/fwboot.efi when that compiler is installed, `make efi` insists.
+#
+#   make efi      build/fwboot.efi and the EFI test application
+#                 build/kernels/efiopts.efi
+
+EFI_CROSS ?= x86_64-w64-mingw32-
+EFI_CC := $(EFI_CROSS)gcc
+HAVE_EFI_CC := $(shell command -v $(EFI_CC) 2>/dev/null)
+
+# LLP64 (long is 32 bits) and no red zone needed (the MS ABI has none);
+# general registers only (the firmware's interrupt handlers keep no SSE
+# state of ours); no stack probes (no __chkstk without a C library);
+# loops stay loops (efi/mem.c is what memcpy calls). For a Windows target
+# gcc reads format(printf) as Microsoft's printf, which has no %zu:
+# fmt_vsnprintf is C99's, gnu_printf names it.
+# Debian's mingw gcc starts its stddef.h and stdarg.h with an #include_next
+# of the C library's (mingw-w64's): with -nostdinc that finds the empty
+# files of $(EFI_CHAIN), so only the compiler's own definitions count.
+EFI_CHAIN := $(B)/efi/chain
+EFI_CFLAGS = -std=gnu11 -O2 -ffreestanding -nostdinc -isystem $(shell $(EFI_CC) -print-file-name=include) \
+	-isystem $(shell $(EFI_CC) -print-file-name=include-fixed) -idirafter $(EFI_CHAIN) -D_LIBC_LIMITS_H_ -mgeneral-regs-only -mno-stack-arg-probe -fno-stack-protector -fno-builtin \
+	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -fno-strict-aliasing \
+	-Wall -Wextra -Werror -Iinclude -Ikernel -Iefi -DFWBOOT_VERSION='"$(VERSION)"' \
+	-Dprintf=gnu_printf
+# subsystem 10: EFI application; base relocations, since the firmware
+# loads the image wherever it has room.
+EFI_LDFLAGS := -nostdlib -Wl,--subsystem,10 -Wl,--enable-reloc-section -Wl,--dynamicbase \
+	-Wl,--no-insert-timestamp -e efi_main
+
+EFI_PLATFORM_SRCS := efi/main.c efi/boot.c efi/initrd.c efi/console.c efi/fw_cfg.c efi/platform.c efi/mem.c \
+	kernel/heap.c kernel/file.c
+EFI_SRCS := $(EFI_PLATFORM_SRCS) $(PURE_SRCS)
+EFI_OBJS := $(patsubst %,$(B)/efi/%.o,$(EFI_SRCS))
+
+$(EFI_CHAIN)/stddef.h $(EFI_CHAIN)/stdarg.h:
+	@mkdir -p $(dir $@)
+	echo '/* empty: the end of an #include_next chain (efi/efi.mk) */' >$@
+
+$(B)/efi/%.c.o: %.c $(wildcard include/*.h kernel/*.h efi/*.h) Makefile efi/efi.mk | $(EFI_CHAIN)/stddef.h $(EFI_CHAIN)/stdarg.h
+	@mkdir -p $(dir $@)
+	$(EFI_CC) $(EFI_CFLAGS) -c -o $@ $<
+
+$(B)/fwboot.efi: $(EFI_OBJS)
+	$(EFI_CC) $(EFI_CFLAGS) $(EFI_LDFLAGS) -o $@ $(EFI_OBJS) -lgcc
+
+# The test application: prints its load options on COM1, exits through
+# isa-debug-exit (tests/efi/efiopts.c).
+$(B)/kernels/efiopts.efi: tests/efi/efiopts.c efi/efi.h Makefile efi/efi.mk | $(EFI_CHAIN)/stddef.h $(EFI_CHAIN)/stdarg.h
+	@mkdir -p $(dir $@)
+	$(EFI_CC) $(EFI_CFLAGS) $(EFI_LDFLAGS) -o $@ $<
+
+efi: $(B)/fwboot.efi $(B)/kernels/efiopts.efi
+
+ifneq ($(HAVE_EFI_CC),)
+all: $(B)/fwboot.efi
+kernels: $(B)/kernels/efiopts.efi
+endif
+
+.PHONY: efi

@@ -1,0 +1,37 @@
+/* fwboot.efi's platform layer: what the files of efi/ share (the firmware's tables,
+ * page allocations that go back on exit, UCS-2 strings). */
+#ifndef FWBOOT_EFI_PLATFORM_H
+#define FWBOOT_EFI_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "diag.h"
+#include "efi.h"
+
+extern efi_handle efi_image;
+extern struct efi_system_table *efi_st;
+
+/* Pages below 4 GiB (fw_cfg DMA targets, the heap), not cleared (zalloc
+ * clears what it hands out; an image buffer is overwritten whole); NULL when
+ * the firmware has none. Recorded, so efi_free_all gives them back. */
+void *efi_alloc_low(uint64_t bytes);
+void efi_free_low(void *p);
+void efi_free_all(void);
+
+/* The EFI status fwboot.efi returns for one of its own (README's table). */
+efi_status efi_status_of(int fwboot_status);
+/* "Not Found" and kin for a status, or "0x...": for messages. */
+const char *efi_status_str(efi_status s, char *buf, size_t cap);
+
+/* Load options (UCS-2, bytes as the Loaded Image protocol counts them) to
+ * an ASCII command line in buf; ST_CMDLINE for a character outside
+ * printable ASCII (fwboot's command line is ASCII). */
+int efi_options_to_ascii(const efi_char16 *opt, uint32_t bytes, char *buf, size_t cap, struct diag *d);
+
+/* Console: decide where lines go (COM1, ConOut, or ConOut alone when it
+ * already reaches the serial port), once the system table is known. */
+void efi_console_init(void);
+/* Where the console goes, for the log. */
+const char *efi_console_sinks(void);
+
+#endif
