@@ -231,36 +231,31 @@ static int claim_before(const struct mem_map *m, uint16_t a, uint16_t b)
 	return m->claims[a].start < m->claims[b].start;
 }
 
+/* Move ix[i] down the heap ix[0..end) until neither child starts later. */
+static void sift_down(const struct mem_map *m, uint16_t *ix, size_t i, size_t end)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= end)
+			return;
+		if (c + 1 < end && claim_before(m, ix[c], ix[c + 1]))
+			c++;
+		if (!claim_before(m, ix[i], ix[c]))
+			return;
+		uint16_t t = ix[i]; ix[i] = ix[c]; ix[c] = t;
+		i = c;
+	}
+}
+
 /* Heapsort of claim indices by start address: n log n, no recursion. */
 static void sort_claims(const struct mem_map *m, uint16_t *ix, size_t n)
 {
-	for (size_t k = n; k-- > 0;) {
-		for (size_t end = n, i = k;;) {		/* sift down: build the heap */
-			size_t c = 2 * i + 1;
-			if (c >= end)
-				break;
-			if (c + 1 < end && claim_before(m, ix[c], ix[c + 1]))
-				c++;
-			if (!claim_before(m, ix[i], ix[c]))
-				break;
-			uint16_t t = ix[i]; ix[i] = ix[c]; ix[c] = t;
-			i = c;
-		}
-	}
+	for (size_t k = n; k-- > 0;)
+		sift_down(m, ix, k, n);		/* build the heap */
 	for (size_t end = n; end > 1;) {
 		end--;
 		uint16_t t = ix[0]; ix[0] = ix[end]; ix[end] = t;
-		for (size_t i = 0;;) {
-			size_t c = 2 * i + 1;
-			if (c >= end)
-				break;
-			if (c + 1 < end && claim_before(m, ix[c], ix[c + 1]))
-				c++;
-			if (!claim_before(m, ix[i], ix[c]))
-				break;
-			t = ix[i]; ix[i] = ix[c]; ix[c] = t;
-			i = c;
-		}
+		sift_down(m, ix, 0, end);
 	}
 }
 
