@@ -41,18 +41,20 @@ LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x
 # Pure code: builds for the target and for the host tests alike.
 # (set before PURE_SRCS: := expands it right away)
 OPTIONAL_PURE ?= $(wildcard lib/inflate.c kernel/cpio.c kernel/script.c kernel/linux.c kernel/mb2.c kernel/pvh.c kernel/gunzip.c)
-PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c lib/sha256.c kernel/pin.c kernel/steps.c \
+PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c lib/sha256.c lib/sha256_c.c kernel/pin.c kernel/steps.c \
 	kernel/cmdline.c kernel/fw_cfg_dir.c kernel/fw_cfg_dev.c kernel/mem.c kernel/plan.c kernel/stage.c \
 	kernel/elf.c kernel/mb1.c kernel/image.c kernel/bootinfo.c kernel/video_mode.c $(OPTIONAL_PURE)
 
 # Hardware code: target only.
 # boot/multiboot.S (the Multiboot headers) first: the header must sit in
 # the first 8 KiB; fwboot-pvh.elf is linked without it.
-TARGET_SRCS := boot/multiboot.S boot/pvh.S boot/entry.S boot/trampoline.S lib/mem.c \
+TARGET_SRCS := boot/multiboot.S boot/pvh.S boot/entry.S boot/trampoline.S lib/mem.c lib/sha256_i686.S \
 	kernel/main.c kernel/start_mb.c kernel/start_pvh.c kernel/console.c kernel/fw_cfg.c kernel/heap.c kernel/file.c \
 	kernel/load.c kernel/cpu.c kernel/acpi.c kernel/timer.c kernel/video.c kernel/pci.c
 
-SRCS := $(TARGET_SRCS) $(PURE_SRCS)
+# fwboot.elf's SHA-256 compression is lib/sha256_i686.S; the C one
+# (lib/sha256_c.c) serves the host, fwboot.efi and the shatest kernel.
+SRCS := $(TARGET_SRCS) $(filter-out lib/sha256_c.c,$(PURE_SRCS))
 OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
 
 all: $(B)/fwboot.elf $(B)/fwboot-pvh.elf
@@ -79,7 +81,7 @@ $(B)/fwboot-pvh.elf: $(PVH_OBJS) linker.ld tools/check-size.sh
 # Speed where bytes move (inflating, copying, reading fw_cfg), size elsewhere:
 # the rest runs once per boot (parsing, planning, messages), and -Os makes
 # it a quarter smaller at no cost a boot can measure.
-HOT_SRCS := lib/inflate.c lib/mem.c lib/sha256.c kernel/gunzip.c kernel/fw_cfg.c kernel/fw_cfg_dev.c \
+HOT_SRCS := lib/inflate.c lib/mem.c lib/sha256.c lib/sha256_c.c kernel/gunzip.c kernel/fw_cfg.c kernel/fw_cfg_dev.c \
 	kernel/load.c
 opt_for = $(if $(filter $(1),$(HOT_SRCS)),-O2,-Os)
 

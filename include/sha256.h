@@ -15,6 +15,11 @@ struct sha256 {
 	size_t n;		/* bytes waiting in buf */
 };
 
+/* The compression function: nblocks whole 64-byte blocks at p (any
+ * alignment) into the state h. sha256_k: the 64 round constants. */
+void sha256_blocks(uint32_t h[8], const uint8_t *p, size_t nblocks);
+extern const uint32_t sha256_k[64];
+
 void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *data, size_t len);
 void sha256_final(struct sha256 *s, uint8_t out[SHA256_SIZE]);

@@ -1,9 +1,12 @@
 /* SHA-256 as FIPS 180-4 describes it: 64-byte blocks, big-endian words,
- * 64 rounds, the length in bits at the end of the padding. */
+ * 64 rounds, the length in bits at the end of the padding. This file does
+ * the buffering and the padding; the compression function is
+ * sha256_blocks: lib/sha256_c.c (host, fwboot.efi), lib/sha256_i686.S
+ * (fwboot.elf). */
 #include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
 #include "sha256.h"
 
-static const uint32_t k[64] = {
+const uint32_t sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
 	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -13,44 +16,6 @@ static const uint32_t k[64] = {
 	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
 	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
-
-static uint32_t ror(uint32_t x, unsigned n)
-{
-	return x >> n | x << (32 - n);
-}
-
-static void block(uint32_t h[8], const uint8_t *p)
-{
-	uint32_t w[64];
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (int i = 16; i < 64; i++) {
-		uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ w[i - 15] >> 3;
-		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ w[i - 2] >> 10;
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-	}
-	uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-	for (int i = 0; i < 64; i++) {
-		uint32_t t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
-		uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-		hh = g;
-		g = f;
-		f = e;
-		e = d + t1;
-		d = c;
-		c = b;
-		b = a;
-		a = t1 + t2;
-	}
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-	h[4] += e;
-	h[5] += f;
-	h[6] += g;
-	h[7] += hh;
-}
 
 void sha256_init(struct sha256 *s)
 {
@@ -73,11 +38,14 @@ void sha256_update(struct sha256 *s, const void *data, size_t len)
 		len -= take;
 		if (s->n < 64)
 			return;
-		block(s->h, s->buf);
+		sha256_blocks(s->h, s->buf, 1);
 		s->n = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		block(s->h, p);
+	if (len >= 64) {
+		sha256_blocks(s->h, p, len / 64);
+		p += len & ~(size_t)63;
+		len &= 63;
+	}
 	memcpy(s->buf, p, len);
 	s->n = len;
 }
@@ -88,13 +56,13 @@ void sha256_final(struct sha256 *s, uint8_t out[SHA256_SIZE])
 	s->buf[s->n++] = 0x80;
 	if (s->n > 56) {
 		memset(s->buf + s->n, 0, 64 - s->n);
-		block(s->h, s->buf);
+		sha256_blocks(s->h, s->buf, 1);
 		s->n = 0;
 	}
 	memset(s->buf + s->n, 0, 56 - s->n);
 	for (int i = 0; i < 8; i++)
 		s->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	block(s->h, s->buf);
+	sha256_blocks(s->h, s->buf, 1);
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(s->h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);

@@ -4,7 +4,7 @@ command line error; pins on initrds, on bundle members and in scripts."""
 
 import hashlib
 
-from harness import (boot, expect, expect_eq, expect_status, exit_status, kernel, parse_mbtest,
+from harness import (boot, crc32_file, expect, expect_eq, expect_status, exit_status, kernel, parse_mbtest,
                      random_file, tmpdir, write_file, MBTEST_DONE)
 from test_scripts import make_cpio
 
@@ -112,3 +112,54 @@ boot
                     K: k})
     expect_status(r, ST_SCRIPT)
     expect_line(r, 'option "--sha256" wants 64 hex digits, not "abc"')
+
+
+def _xorshift_stream(n, seed):
+    """tests/kernels/shatest.c's stream: little-endian xorshift32 words."""
+    import struct
+    r, out = seed, bytearray()
+    while len(out) < n:
+        r ^= (r << 13) & 0xffffffff
+        r ^= r >> 17
+        r ^= (r << 5) & 0xffffffff
+        out += struct.pack('<I', r)
+    return bytes(out[:n])
+
+
+def test_sha256_i686_against_hashlib():
+    """fwboot.elf's own SHA-256 (lib/sha256_i686.S under lib/sha256.c) run
+    in a guest: against the C compression function on random blocks at
+    every alignment, and against hashlib on every length 0-1000 (chained)
+    and on 3 MiB + 7 bytes fed whole and in odd pieces. Then fwboot.elf
+    itself checks a correct pin on a module of an odd size."""
+    import zlib
+    r = boot(kernel_path=kernel('shatest.elf'), mem='64M')
+    expect_status(r, MBTEST_DONE)
+    lines = {}
+    for line in r.console.splitlines():
+        if line.startswith('shatest: '):
+            words = line[len('shatest: '):].split()
+            lines.setdefault(words[0], []).append(dict(w.split('=', 1) for w in words[1:] if '=' in w))
+    expect_eq(lines.get('blocks'), [{'checked': '2000', 'mismatches': '0'}], 'asm against C, 2000 calls')
+    small = _xorshift_stream(1000, 0x12345678)
+    for got in lines.get('length', []):
+        n = int(got['len'])
+        expect_eq(got['sha256'], hashlib.sha256(small[:n]).hexdigest(), 'SHA-256 of %d bytes' % n)
+    expect_eq(len(lines.get('length', [])), 7, 'lengths printed')
+    chain = hashlib.sha256()
+    for n in range(1001):
+        chain.update(hashlib.sha256(small[:n]).digest())
+    expect_eq(lines.get('chain', [{}])[0].get('sha256'), chain.hexdigest(), 'every length 0-1000, chained')
+    big = _xorshift_stream(3145735, 0x9e3779b9)
+    expect_eq(lines.get('stream', [{}])[0].get('crc32'), '0x%x' % zlib.crc32(big), 'the guest made the same stream')
+    expect_eq(lines.get('big', [{}])[0].get('sha256'), hashlib.sha256(big).hexdigest(), 'SHA-256 of 3 MiB + 7')
+    expect_eq(lines.get('done'), [{'mismatches': '0'}], 'whole against pieces')
+    d = tmpdir()
+    k = kernel('mbtest-elf32.elf')
+    m = random_file(d, 'm', 200001, seed=10)
+    r = boot(files={K: k, 'opt/fwboot/m': m},
+             append='name=%s sha256=%s initrd=opt/fwboot/m,sha256=%s' % (K, sha(k), sha(m)))
+    expect_status(r, MBTEST_DONE)
+    info = parse_mbtest(r)
+    expect_eq(info['mods']['count'], 1, 'module count')
+    expect_eq(info['mod'][0]['crc32'], crc32_file(m), 'the pinned module handed over intact')

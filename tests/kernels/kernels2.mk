@@ -14,6 +14,7 @@
 #   pvhtest-elf64.elf         ELF64 (32-bit code), the same note  0x100000
 #   pvhtest-mb1.elf           ELF32, the note and a Multiboot 1 header
 #   *.gz                      gzip -9 -n of the above (not pvhtest-mb1)
+#   shatest.elf               ELF32, Multiboot 1: fwboot.elf's SHA-256 in a guest  0x100000
 
 K2 := $(B)/kernels
 K2SRC := tests/kernels
@@ -169,3 +170,33 @@ $(K2)/lxtest.bzImage: $(K2)/obj2/lxtest.elf
 	$(OBJCOPY) -O binary -j .text -j .rodata -j .data $< $@.kernel
 	cat $@.setup $@.kernel > $@
 	@rm -f $@.setup $@.kernel
+
+# ---- shatest: fwboot.elf's SHA-256 (lib/sha256.c + lib/sha256_i686.S) in a
+# guest, against the C compression function (lib/sha256_c.c renamed
+# sha256_blocks_ref) and the host's hashlib (test_pins.py) ----
+SHATEST := $(K2)/shatest.elf
+SHATEST_OBJS := $(K2)/obj2/sha/shaentry.o $(K2)/obj2/sha/shatest.o $(K2)/obj2/sha/sha256.o \
+	$(K2)/obj2/sha/sha256_i686.o $(K2)/obj2/sha/sha256_ref.o $(K2)/obj2/sha/mem.o
+TEST_KERNELS += $(SHATEST)
+kernels: $(SHATEST)
+
+$(K2)/obj2/sha/shaentry.o: $(K2SRC)/shaentry.S $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -c -o $@ $<
+$(K2)/obj2/sha/sha256_i686.o: lib/sha256_i686.S $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS) -c -o $@ $<
+$(K2)/obj2/sha/shatest.o: $(K2SRC)/shatest.c include/sha256.h $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PVHTEST_CFLAGS) -Iinclude -c -o $@ $<
+$(K2)/obj2/sha/sha256.o: lib/sha256.c include/sha256.h $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PVHTEST_CFLAGS) -Iinclude -c -o $@ $<
+$(K2)/obj2/sha/sha256_ref.o: lib/sha256_c.c include/sha256.h $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PVHTEST_CFLAGS) -Iinclude -Dsha256_blocks=sha256_blocks_ref -c -o $@ $<
+$(K2)/obj2/sha/mem.o: lib/mem.c $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PVHTEST_CFLAGS) -Iinclude -c -o $@ $<
+$(SHATEST): $(SHATEST_OBJS) $(K2SRC)/mb2test.ld
+	$(LD) $(K2_LDFLAGS) --defsym=KTEST_BASE=0x100000 -o $@ $(SHATEST_OBJS)
