@@ -36,6 +36,8 @@ import sys
 import tempfile
 import time
 
+from linux import kvm_is_real  # bench/linux.py: is /dev/kvm faster than TCG here?
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, 'build')
 OUT = os.path.join(BUILD, 'bench')
@@ -419,24 +421,6 @@ def section_steps(md, d):
             cells.append('%.1f (%.1f-%.1f)' % (st.med, st.min, st.max))
         md.append('| %s | %s |' % (label, ' | '.join(cells)))
     md.append('')
-
-
-def kvm_is_real():
-    """(bool, why): /dev/kvm must boot the demo faster than TCG does, or
-    its figures are a software virtualizer's, not KVM's."""
-    times = {}
-    for accel in ('tcg', 'kvm'):
-        cmd = [c if c != ACCEL else accel for c in BASE] + ['-m', '256M', '-kernel', DEMO, '-append', 'bench']
-        t = []
-        for _ in range(3):
-            try:
-                t.append(run_once(cmd, timeout=120))
-            except subprocess.TimeoutExpired:
-                return False, '%s did not finish the demo in 120 s' % accel
-        times[accel] = statistics.median(t)
-    ok = times['kvm'] < times['tcg']
-    return ok, 'the demo boots in %.2f s under /dev/kvm and %.2f s under TCG%s' % (
-        times['kvm'], times['tcg'], '' if ok else ': this /dev/kvm is a software virtualizer, not KVM')
 
 
 SECTIONS = [('size', section_size), ('demo', section_demo), ('steps', section_steps), ('load', section_load),
