@@ -160,7 +160,7 @@ def test_linux_through_both_commands_and_entries():
     vmlinuz = test_linux.debian()['vmlinuz']
     rd1 = test_linux.initramfs(d)
     rd2 = test_linux.second_initrd(d)
-    args = 'console=ttyS0 panic=-1 from=grub'
+    args = 'console=ttyS0 panic=-1 no_timer_check from=grub'
     for command, entry in (('multiboot', '32'), ('multiboot2', '16')):
         r = boot(files=[('opt/fwboot/vmlinuz', vmlinuz), ('opt/fwboot/initrd1', rd1),
                         ('opt/fwboot/initrd2', rd2)],

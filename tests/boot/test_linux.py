@@ -120,7 +120,7 @@ def expect_linux(r, args, entry_text, second):
 
 
 # Spaces kept as given, a quoted value, a "--" for init: all verbatim.
-ARGS = 'console=ttyS0 panic=-1 fwboot.test="a  b"  x=1 -- initarg'
+ARGS = 'console=ttyS0 panic=-1 no_timer_check fwboot.test="a  b"  x=1 -- initarg'
 
 
 def test_linux_32bit_entry_two_initrds():
@@ -135,7 +135,7 @@ def test_linux_16bit_entry_two_initrds():
 
 
 def test_linux_default_entry_one_initrd():
-    args = 'console=ttyS0 panic=-1'
+    args = 'console=ttyS0 panic=-1 no_timer_check'
     r = boot_linux(None, args, False)
     expect_linux(r, args, '32-bit entry', False)
 

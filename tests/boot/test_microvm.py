@@ -153,7 +153,7 @@ def test_rsdp_from_start_info():
 # the boot then hangs: QEMU's own -kernel (qboot's bzImage path, no fwboot)
 # hangs the same way. tsc_early_khz= skips that measurement (any value
 # boots), so the boot does not depend on timing.
-LINUX_ARGS = 'console=ttyS0 panic=-1 tsc_early_khz=2000000 fwboot.test="a  b"  x=1 -- initarg'
+LINUX_ARGS = 'console=ttyS0 panic=-1 no_timer_check tsc_early_khz=2000000 fwboot.test="a  b"  x=1 -- initarg'
 E820_TYPES = {'usable': 1, 'reserved': 2, 'ACPI data': 3, 'ACPI NVS': 4, 'unusable': 5}
 
 

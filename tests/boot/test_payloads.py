@@ -202,7 +202,7 @@ def test_memdisk_qemu_oracle():
 
 TBOOT_SCRIPT = """#!ipxe
 kernel fw_cfg:opt/fwboot/tboot logging=serial,memory serial=115200,8n1,0x3f8
-module fw_cfg:opt/fwboot/vmlinuz console=ttyS0 panic=-1
+module fw_cfg:opt/fwboot/vmlinuz console=ttyS0 panic=-1 no_timer_check
 module fw_cfg:opt/fwboot/initrd
 boot
 """
@@ -223,7 +223,7 @@ def boot_tboot(options):
     expect('TBOOT: transfering control to kernel' in r.console, 'tboot did not start Linux:\n' + r.tail())
     lines = r.console.splitlines()
     expect(MARKER in lines, 'the initramfs did not run:\n' + r.tail())
-    expect('CMDLINE<opt/fwboot/vmlinuz console=ttyS0 panic=-1>' in lines, 'Linux command line from tboot')
+    expect('CMDLINE<opt/fwboot/vmlinuz console=ttyS0 panic=-1 no_timer_check>' in lines, 'Linux command line from tboot')
     return r
 
 

@@ -209,7 +209,7 @@ def boot_linux_screen(args, extra=STD):
 def test_linux_console_tty0_on_vga_text():
     # QEMU's own -kernel runs the setup code, which fills screen_info; through
     # the 32-bit entry fwboot does, so vgacon comes up and shows the banner
-    r = boot_linux_screen('console=tty0 console=ttyS0 panic=-1')
+    r = boot_linux_screen('console=tty0 console=ttyS0 panic=-1 no_timer_check')
     expect(LINUX_MARKER in r.console, 'Linux did not reach /init: ' + r.tail(5))
     expect(r.vga_text is not None, 'no VGA text memory read back')
     # vgacon scrolls through all 32 KiB of text memory, so the early banner
@@ -225,7 +225,7 @@ def test_linux_console_tty0_on_vga_text():
 def test_linux_vga_vesa_mode_framebuffer():
     # vga=0x315 (VESA 0x115, 800x600x24) through the 32-bit entry: fwboot sets
     # the mode and hands it over as a VESA linear framebuffer in screen_info
-    r = boot_linux_screen('vga=0x315 console=tty0 console=ttyS0 panic=-1')
+    r = boot_linux_screen('vga=0x315 console=tty0 console=ttyS0 panic=-1 no_timer_check')
     expect(LINUX_MARKER in r.console, 'Linux did not reach /init: ' + r.tail(5))
     fwboot_line(r, 'video: linux vga=0x315 asks for 800x600x24: setting 800x600x24')
     fb = [l for l in r.console.splitlines() if l.startswith('FB<')]
@@ -236,7 +236,7 @@ def test_linux_vga_vesa_mode_framebuffer():
 
 
 def test_linux_video_option_framebuffer():
-    r = boot_linux_screen('video=1024x768-32 console=tty0 console=ttyS0 panic=-1')
+    r = boot_linux_screen('video=1024x768-32 console=tty0 console=ttyS0 panic=-1 no_timer_check')
     expect(LINUX_MARKER in r.console, 'Linux did not reach /init: ' + r.tail(5))
     fwboot_line(r, 'video: linux video=1024x768-32 asks for 1024x768x32: setting 1024x768x32')
     fb = [l for l in r.console.splitlines() if l.startswith('FB<')]
