@@ -87,9 +87,16 @@ fetch syslinux-common
 link "$CACHE/syslinux-common/usr/lib/syslinux/memdisk" "$CACHE/memdisk"
 fetch tboot boot
 link "$(ls "$CACHE/tboot"/boot/tboot*.gz | head -n 1)" "$CACHE/tboot.gz"
+fetch memtest86+ boot
+link "$CACHE/memtest86+/boot/memtest86+x64.bin" "$CACHE/memtest86+x64.bin"
+link "$CACHE/memtest86+/boot/memtest86+ia32.bin" "$CACHE/memtest86+ia32.bin"
+link "$CACHE/memtest86+/boot/memtest86+x64.efi" "$CACHE/memtest86+x64.efi"
 
 echo "vmlinuz=$CACHE/vmlinuz"
 echo "busybox=$CACHE/busybox"
 echo "ipxe=$CACHE/ipxe.lkrn"
 echo "memdisk=$CACHE/memdisk"
 echo "tboot=$CACHE/tboot.gz"
+echo "memtest64=$CACHE/memtest86+x64.bin"
+echo "memtest32=$CACHE/memtest86+ia32.bin"
+echo "memtestefi=$CACHE/memtest86+x64.efi"

@@ -487,13 +487,16 @@ class _Qmp:
 
 
 def boot_screen(files=None, append=None, until=(), extra=(), mem='256M', timeout=DEFAULT_TIMEOUT,
-                cdrom=None, vga_text=False):
+                cdrom=None, vga_text=False, kernel_path=None, grab_screen=True):
     """Boot like boot() with a display (give it in extra, e.g. -vga std) and
     a QMP socket; once the console shows one of the strings in until (the
     guest has drawn and waits), read the screen (r.screen, a Screen) and,
     with vga_text, the VGA text window 0xB8000-0xBFFFF (r.vga_text, bytes:
     character, attribute, ...), then quit QEMU. When QEMU exits first,
-    r.screen is None. The timeout guards a hang only."""
+    r.screen is None. The timeout guards a hang only. until may also be a
+    function of the console text (true: seen). grab_screen=False only waits for
+    until and quits (a guest that never exits, with no display);
+    kernel_path boots that instead of fwboot.elf."""
     import time
     d = tempfile.mkdtemp(prefix='fwboot-qmp-')
     try:
@@ -502,7 +505,7 @@ def boot_screen(files=None, append=None, until=(), extra=(), mem='256M', timeout
         if cdrom is not None:
             cmd = [QEMU, '-cdrom', cdrom, '-boot', 'd']
         else:
-            cmd = [QEMU, '-kernel', FWBOOT]
+            cmd = [QEMU, '-kernel', kernel_path or FWBOOT]
         cmd += ['-nodefaults', '-display', 'none', '-no-reboot', '-serial', 'file:' + serial,
                 '-device', DEBUG_EXIT, '-accel', accel(), '-m', str(mem),
                 '-qmp', 'unix:%s,server=on,wait=off' % sock]
@@ -524,7 +527,7 @@ def boot_screen(files=None, append=None, until=(), extra=(), mem='256M', timeout
             try:
                 with open(serial, 'rb') as f:
                     console = f.read().decode('latin-1')
-                seen = any(u in console for u in until)
+                seen = until(console) if callable(until) else any(u in console for u in until)
             except FileNotFoundError:
                 pass
             if not seen:
@@ -532,9 +535,10 @@ def boot_screen(files=None, append=None, until=(), extra=(), mem='256M', timeout
         if seen:
             q = _Qmp(sock)
             shot = os.path.join(d, 'screen.ppm')
-            q.cmd('screendump', filename=shot)
-            with open(shot, 'rb') as f:
-                screen = parse_ppm(f.read())
+            if grab_screen:
+                q.cmd('screendump', filename=shot)
+                with open(shot, 'rb') as f:
+                    screen = parse_ppm(f.read())
             if vga_text:
                 dump = os.path.join(d, 'vga.bin')
                 q.cmd('pmemsave', val=0xB8000, size=0x8000, filename=dump)

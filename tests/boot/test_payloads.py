@@ -9,16 +9,20 @@ fwboot with no format= or entry= (unless a test says otherwise):
   from its setup code) with a floppy image whose boot sector, assembled here,
   prints a marker and reads its second sector back through INT 13h;
 - Intel's tboot (Debian's tboot) through Multiboot 2 and 1 with Debian's
-  kernel and a busybox initramfs as modules, reaching the initramfs.
+  kernel and a busybox initramfs as modules, reaching the initramfs;
+- Memtest86+ (Debian's memtest86+: the x86-64 and i386 Linux-protocol
+  images), which never exits: each runs until it shows the range it tests,
+  and must show what it shows under QEMU's own -kernel.
 
 Every image is built or fetched at test time (tools/fetch-debian.sh caches
 the Debian packages outside the repository)."""
 
 import os
+import re
 import shutil
 import subprocess
 
-from harness import boot, exit_status, expect, expect_status, fail, tmpdir, write_file
+from harness import boot, boot_screen, exit_status, expect, expect_eq, expect_status, fail, tmpdir, write_file
 from test_linux import LINUX_TIMEOUT, MARKER, debian, initramfs
 
 GRUB_MARKER = 'FWBOOT-GRUB-LKRN-MARKER'
@@ -241,3 +245,43 @@ def test_tboot_multiboot1_linux_initramfs():
 
 if __name__ == '__main__':
     fail('run through tests/boot/run.py')
+
+
+# ---- Memtest86+ ----
+
+ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]')
+MEMTEST_RANGE = re.compile(r'(\d+[KMG]B) - (\d+[KMG]B) \[(\d+[KMG]B) of (\d+[KMG]B)\]')
+
+
+def memtest_facts(console):
+    """What Memtest86+ shows on its serial console once it tests: the
+    memory it found, the CPUs it uses and the range of the running test
+    (from the memory map it was given); None before it gets there."""
+    plain = ANSI.sub('', console)
+    rng = MEMTEST_RANGE.search(plain)
+    if rng is None:
+        return None
+    mem = re.search(r'Memory\s*:\s*(\d+[KMG]B)', plain)
+    cpu = re.search(r'CPU: (\d+) Cores (\d+) Threads', plain)
+    return {'range': rng.groups(), 'memory': mem and mem.group(1), 'cpu': cpu and cpu.groups()}
+
+
+def memtest_boot(**kw):
+    r = boot_screen(until=lambda c: memtest_facts(c) is not None, grab_screen=False, timeout=LINUX_TIMEOUT, **kw)
+    facts = memtest_facts(r.console)
+    expect(facts is not None, 'Memtest86+ did not start testing: ' + ANSI.sub('', r.tail(5)))
+    return r, facts
+
+
+def test_memtest86plus_against_qemu():
+    """Both images through fwboot (x86-64 by the default 32-bit entry, i386
+    by entry=16, its setup code) show the memory, CPUs and test range they
+    show when QEMU's own -kernel starts them."""
+    files = debian()
+    for key, entry, how in (('memtest64', '', '32-bit entry'), ('memtest32', ' entry=16', '16-bit entry')):
+        image = files[key]
+        _, want = memtest_boot(kernel_path=image, append='console=ttyS0,115200')
+        r, got = memtest_boot(files={'opt/fwboot/memtest': image},
+                              append='name=opt/fwboot/memtest%s -- console=ttyS0,115200' % entry)
+        expect('fwboot: boot: linux (%s)' % how in r.console, '%s: fwboot did not boot it by the %s' % (key, how))
+        expect_eq(got, want, '%s through fwboot against QEMU\'s -kernel' % key)
