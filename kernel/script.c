@@ -242,9 +242,18 @@ static int script_join(struct script_buf *b, int argc, char **argv)
 	return 0;
 }
 
+/* A UTF-8 byte order mark, as editors on Windows start a file with. */
+static size_t script_bom(const uint8_t *p, size_t len)
+{
+	return len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf ? 3 : 0;
+}
+
 int script_detect(const uint8_t *buf, size_t len)
 {
 	static const char *const magics[] = { "#!ipxe", "#!gpxe", "#!fwboot" };
+	size_t bom = script_bom(buf, len);
+	buf += bom;
+	len -= bom;
 	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++) {
 		size_t n = str_len(magics[i]);
 		if (len >= n && memcmp(buf, magics[i], n) == 0 && (len == n || script_is_space((char)buf[n])))
@@ -1387,6 +1396,9 @@ static int script_exec_line(struct script_state *st, struct script_frame *f, str
 
 static int script_exec_frame(struct script_state *st, struct script_frame *f, struct diag *d)
 {
+	size_t bom = script_bom((const uint8_t *)f->text, f->len);
+	f->text += bom;
+	f->len -= bom;
 	int r = script_index_labels(st, f, d);
 	if (r)
 		return r;

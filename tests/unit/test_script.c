@@ -249,6 +249,16 @@ static void test_detect(void)
 	ok(!script_detect((const uint8_t *)" #!ipxe\n", 8));
 	ok(!script_detect((const uint8_t *)"#!/bin/sh\n", 10));
 	ok(!script_detect((const uint8_t *)"\x7f" "ELF", 4));
+	/* a UTF-8 byte order mark before the magic, and nothing else */
+	ok(script_detect((const uint8_t *)"\xef\xbb\xbf#!ipxe\n", 10));
+	ok(!script_detect((const uint8_t *)"\xef\xbb\xbf", 3));
+	ok(!script_detect((const uint8_t *)"\xef\xbb#!ipxe\n", 9));
+	ok(!script_detect((const uint8_t *)"\xef\xbb\xbf\xef\xbb\xbf#!ipxe\n", 13));
+	/* it is skipped when the script runs: line numbers stay the file's */
+	ok_eq(run("\xef\xbb\xbf#!ipxe\necho hi\n"), 0);
+	ok_str(out, "hi\n");
+	ok_eq(run("\xef\xbb\xbf#!ipxe\necho hi\nbogus\n"), -ST_SCRIPT);
+	ok_str(d.msg, "script t:3: bogus: unknown command");
 }
 
 /* The example, boot failing each time. */
