@@ -11,8 +11,10 @@ fwboot with no format= or entry= (unless a test says otherwise):
 - Intel's tboot (Debian's tboot) through Multiboot 2 and 1 with Debian's
   kernel and a busybox initramfs as modules, reaching the initramfs;
 - Memtest86+ (Debian's memtest86+: the x86-64 and i386 Linux-protocol
-  images), which never exits: each runs until it shows the range it tests,
-  and must show what it shows under QEMU's own -kernel.
+  images, and its EFI image through fwboot.efi under OVMF), which never
+  exits: each runs until it shows what it found and is testing, and must
+  show what it shows when QEMU's own -kernel (OVMF's, for the EFI image)
+  starts it.
 
 Every image is built or fetched at test time (tools/fetch-debian.sh caches
 the Debian packages outside the repository)."""
@@ -285,3 +287,36 @@ def test_memtest86plus_against_qemu():
                               append='name=opt/fwboot/memtest%s -- console=ttyS0,115200' % entry)
         expect('fwboot: boot: linux (%s)' % how in r.console, '%s: fwboot did not boot it by the %s' % (key, how))
         expect_eq(got, want, '%s through fwboot against QEMU\'s -kernel' % key)
+
+
+def memtest_efi_facts(console):
+    """The EFI image's first screen on the serial console: memory and CPUs
+    once its status reads Testing; None before."""
+    plain = ANSI.sub(' ', console)
+    mem = re.search(r'Memory\s*:\s*(\d+[KMG]B)', plain)
+    cpu = re.search(r'CPU: (\d+) Cores (\d+) Threads', plain)
+    if not (mem and cpu and 'Status: Testing' in plain):
+        return None
+    return {'memory': mem.group(1), 'cpu': cpu.groups()}
+
+
+def test_memtest86plus_efi_against_ovmf():
+    """fwboot.efi starts Memtest86+'s EFI image with "console=ttyS0,115200"
+    as its load options (it needs GOP: -vga std); Memtest must find the
+    memory and CPUs it finds when OVMF's own -kernel starts it."""
+    from test_efi import FWBOOT_EFI, OVMF, need_efi
+    need_efi()
+    image = debian()['memtestefi']
+    extra = ['-bios', OVMF, '-vga', 'std']
+    got_want = []
+    for kw in ({'kernel_path': image, 'append': 'console=ttyS0,115200'},
+               {'kernel_path': FWBOOT_EFI, 'files': {'opt/fwboot/memtest': image},
+                'append': 'name=opt/fwboot/memtest -- console=ttyS0,115200'}):
+        r = boot_screen(until=lambda c: memtest_efi_facts(c) is not None, grab_screen=False, extra=extra,
+                        timeout=LINUX_TIMEOUT, **kw)
+        facts = memtest_efi_facts(r.console)
+        expect(facts is not None, 'Memtest86+ (EFI) did not start testing: ' + ANSI.sub(' ', r.tail(5)))
+        got_want.append((r, facts))
+    (_, want), (r, got) = got_want
+    expect('with load options "console=ttyS0,115200"' in r.console, 'fwboot.efi did not pass the load options')
+    expect_eq(got, want, 'Memtest86+ EFI through fwboot.efi against OVMF\'s -kernel')
