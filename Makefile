@@ -1,7 +1,8 @@
 # fwboot: one Makefile, explicit source lists.
 #   make          build/fwboot.elf
 #   make run      boot the demo kernel through fwboot in QEMU (serial on the terminal)
-#   make iso      build/fwboot.iso: GRUB starting fwboot (multiboot and multiboot2)
+#   make iso      build/fwboot.iso: GRUB starting fwboot (BIOS: multiboot and
+#                 multiboot2; UEFI: fwboot.efi through chainloader)
 #   make check    every test: host unit tests, then QEMU boot tests
 #   make efi      build/fwboot.efi, the UEFI application (efi/efi.mk)
 #   make bench    benchmarks (not tests)
@@ -123,8 +124,12 @@ include efi/efi.mk
 
 iso: $(B)/fwboot.iso
 
-$(B)/fwboot.iso: $(B)/fwboot.elf iso/grub.cfg tools/mkiso.sh
-	sh tools/mkiso.sh $(B)/fwboot.elf iso/grub.cfg $@
+# BIOS and UEFI in one ISO (tools/mkiso.sh): fwboot.efi goes in beside
+# fwboot.elf when it is built (efi/efi.mk's HAVE_EFI_CC); without it the
+# EFI menu's chainloader finds no file.
+ISO_EFI := $(if $(HAVE_EFI_CC),$(B)/fwboot.efi)
+$(B)/fwboot.iso: $(B)/fwboot.elf $(ISO_EFI) iso/grub.cfg tools/mkiso.sh
+	sh tools/mkiso.sh $(B)/fwboot.elf iso/grub.cfg $@ $(ISO_EFI)
 
 check: deps
 	sh tests/run-all.sh
