@@ -6,8 +6,9 @@
 #   make check    every test: host unit tests, then QEMU boot tests
 #   make efi      build/fwboot.efi, the UEFI application (efi/efi.mk)
 #   make bench    benchmarks (not tests)
-#   make install  fwboot.elf, the demo, tools, docs and man pages under
-#                 $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall
+#   make install  fwboot.elf (fwboot.efi when built), the demo, tools, docs and
+#                 man pages under $(DESTDIR)$(PREFIX) (PREFIX=/usr/local);
+#                 make uninstall
 #   make deb      build/deb/fwboot_$(VERSION)_all.deb (dpkg-buildpackage)
 
 VERSION := 0.1.0
@@ -174,6 +175,7 @@ man:
 install: all $(DEMO_KERNEL)
 	$(INSTALL) -d $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(MANDIR)/man7
 	$(INSTALL) -m 644 $(B)/fwboot.elf $(B)/fwboot-pvh.elf $(DEMO_KERNEL) $(DESTDIR)$(DATADIR)/
+	$(if $(HAVE_EFI_CC),$(INSTALL) -m 644 $(B)/fwboot.efi $(DESTDIR)$(DATADIR)/)
 	if [ -f $(B)/fwboot.iso ]; then $(INSTALL) -m 644 $(B)/fwboot.iso $(DESTDIR)$(DATADIR)/; fi
 	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 644 $(filter docs/%,$(DOCS)) $(DESTDIR)$(DOCDIR)/docs/
@@ -183,7 +185,7 @@ install: all $(DEMO_KERNEL)
 
 uninstall:
 	rm -f $(DESTDIR)$(DATADIR)/fwboot.elf $(DESTDIR)$(DATADIR)/fwboot-pvh.elf $(DESTDIR)$(DATADIR)/demo.elf \
-		$(DESTDIR)$(DATADIR)/fwboot.iso
+		$(DESTDIR)$(DATADIR)/fwboot.efi $(DESTDIR)$(DATADIR)/fwboot.iso
 	rm -f $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/,$(filter docs/%,$(DOCS)))
 	rm -f $(DESTDIR)$(MANDIR)/man7/fwboot.7
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS))) $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
