@@ -211,6 +211,10 @@ def test_libvirt_daemon_boots_documented_and_generated_domains():
             expect_booted(log, 'opt/fwboot/kernel.elf generated domain', mod, 'fwboot-run\'s domain')
             expect('string="opt/fwboot/module.bin from fwboot-run"' in log,
                    'the module\'s own argument did not arrive:\n' + log[-1500:])
+
+            # 3. README's UEFI domain, on the same daemons (each start of
+            # libvirtd probes QEMU's capabilities again: about a minute under TCG)
+            boot_readme_uefi_domain(d)
         finally:
             daemons.stop()
 
@@ -225,20 +229,19 @@ def readme_uefi_domain():
     return '\n'.join(l[4:] for l in m.group(0).splitlines()) + '\n'
 
 
-def test_libvirt_uefi_domain_from_readme():
+def boot_readme_uefi_domain(d):
     """README's UEFI domain: libvirt picks OVMF itself (<os firmware='efi'>,
     Secure Boot off) from Debian's firmware descriptors, OVMF starts
     fwboot.efi as the direct kernel with <cmdline> as its load options,
     and fwboot.efi boots the EFI test application from the fw_cfg entry."""
     from test_efi import FWBOOT_EFI, need_efi
     need_efi()
-    d = tmpdir()
-    os.chmod(d, 0o755)
     shutil.copy(FWBOOT_EFI, os.path.join(d, 'fwboot.efi'))
     shutil.copy(kernel('efiopts.efi'), os.path.join(d, 'app.efi'))
     name = 'fwboot-test-uefi-%d' % os.getpid()
     xml = readme_uefi_domain()
     for old, new in (('/usr/lib/fwboot/fwboot.efi', os.path.join(d, 'fwboot.efi')),
+                     ('/var/lib/fwboot-uefi/serial.log', os.path.join(d, 'uefi-serial.log')),
                      ('/var/lib/fwboot-uefi', d), ('fwboot-uefi', name)):
         expect(old in xml, "README's UEFI domain no longer names %s" % old)
         xml = xml.replace(old, new)
@@ -247,18 +250,12 @@ def test_libvirt_uefi_domain_from_readme():
         f.write(xml)
     p = subprocess.run(['virt-xml-validate', path, 'domain'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     expect(p.returncode == 0, 'virt-xml-validate refused README\'s UEFI domain:\n%s' % p.stdout.decode())
-    daemons = Daemons()
-    with _lock:
-        daemons.start()
-        try:
-            qemu_log = '/var/log/libvirt/qemu/%s.log' % name
-            if os.path.exists(qemu_log):
-                os.unlink(qemu_log)
-            log, state = run_domain(path, name, os.path.join(d, 'serial.log'))
-            with open(qemu_log, encoding='utf-8', errors='replace') as f:
-                qemu_cmd = f.read()
-        finally:
-            daemons.stop()
+    qemu_log = '/var/log/libvirt/qemu/%s.log' % name
+    if os.path.exists(qemu_log):
+        os.unlink(qemu_log)
+    log, state = run_domain(path, name, os.path.join(d, 'uefi-serial.log'))
+    with open(qemu_log, encoding='utf-8', errors='replace') as f:
+        qemu_cmd = f.read()
     expect('/usr/share/OVMF/OVMF_CODE_4M.fd' in qemu_cmd,
            'libvirt did not start OVMF_CODE_4M.fd (no Secure Boot):\n%s' % qemu_cmd[-2000:])
     expect('fwboot: boot: started by UEFI firmware (EDK II' in log,
