@@ -233,6 +233,8 @@ def test_installed_fwboot_boots_the_installed_demo():
     out = p.stdout.decode('utf-8', 'replace')
     expect(p.returncode == 0, 'installed-check failed (%d):\n%s' % (p.returncode, out[-2000:]))
     expect('fwboot demo kernel: booted by fwboot' in out, 'the demo did not report fwboot')
+    expect('installed-check: the installed fwboot.efi started under OVMF' in out,
+           'the installed fwboot.efi was not started under OVMF:\n%s' % out[-2000:])
 
 
 def test_debian_package():
