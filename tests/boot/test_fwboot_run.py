@@ -536,6 +536,8 @@ def test_uefi():
     expect_eq(root.findtext('./os/kernel'), FWBOOT_EFI, '<kernel>')
     expect_eq([(f.get('name'), f.get('enabled')) for f in root.findall('./os/firmware/feature')],
               [('secure-boot', 'no')], 'firmware features')
+    r = run(app, '--ovmf', OVMF, '--libvirt-xml')
+    expect_run(r, 64, '--libvirt-xml with --ovmf (libvirt picks the firmware)')
     r = run(app, '--ovmf', os.path.join(d, 'nope.fd'))
     expect_run(r, 65, '--ovmf naming a missing file')
     expect('nope.fd (from --ovmf) does not exist' in r.err, r.err)
