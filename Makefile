@@ -1,12 +1,14 @@
 # fwboot: one Makefile, explicit source lists.
 #   make          build/fwboot.elf
 #   make run      boot the demo kernel through fwboot in QEMU (serial on the terminal)
-#   make iso      build/fwboot.iso: GRUB starting fwboot (multiboot and multiboot2)
+#   make iso      build/fwboot.iso: GRUB starting fwboot (BIOS: multiboot and
+#                 multiboot2; UEFI: fwboot.efi through chainloader)
 #   make check    every test: host unit tests, then QEMU boot tests
 #   make efi      build/fwboot.efi, the UEFI application (efi/efi.mk)
 #   make bench    benchmarks (not tests)
-#   make install  fwboot.elf, the demo, tools, docs and man pages under
-#                 $(DESTDIR)$(PREFIX) (PREFIX=/usr/local); make uninstall
+#   make install  fwboot.elf (fwboot.efi when built), the demo, tools, docs and
+#                 man pages under $(DESTDIR)$(PREFIX) (PREFIX=/usr/local);
+#                 make uninstall
 #   make deb      build/deb/fwboot_$(VERSION)_all.deb (dpkg-buildpackage)
 
 VERSION := 0.1.0
@@ -125,8 +127,12 @@ include efi/efi.mk
 
 iso: $(B)/fwboot.iso
 
-$(B)/fwboot.iso: $(B)/fwboot.elf iso/grub.cfg tools/mkiso.sh
-	sh tools/mkiso.sh $(B)/fwboot.elf iso/grub.cfg $@
+# BIOS and UEFI in one ISO (tools/mkiso.sh): fwboot.efi goes in beside
+# fwboot.elf when it is built (efi/efi.mk's HAVE_EFI_CC); without it the
+# EFI menu's chainloader finds no file.
+ISO_EFI := $(if $(HAVE_EFI_CC),$(B)/fwboot.efi)
+$(B)/fwboot.iso: $(B)/fwboot.elf $(ISO_EFI) iso/grub.cfg tools/mkiso.sh
+	sh tools/mkiso.sh $(B)/fwboot.elf iso/grub.cfg $@ $(ISO_EFI)
 
 check: deps
 	sh tests/run-all.sh
@@ -171,6 +177,7 @@ man:
 install: all $(DEMO_KERNEL)
 	$(INSTALL) -d $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(MANDIR)/man7
 	$(INSTALL) -m 644 $(B)/fwboot.elf $(B)/fwboot-pvh.elf $(DEMO_KERNEL) $(DESTDIR)$(DATADIR)/
+	$(if $(HAVE_EFI_CC),$(INSTALL) -m 644 $(B)/fwboot.efi $(DESTDIR)$(DATADIR)/)
 	if [ -f $(B)/fwboot.iso ]; then $(INSTALL) -m 644 $(B)/fwboot.iso $(DESTDIR)$(DATADIR)/; fi
 	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 644 $(filter docs/%,$(DOCS)) $(DESTDIR)$(DOCDIR)/docs/
@@ -180,7 +187,7 @@ install: all $(DEMO_KERNEL)
 
 uninstall:
 	rm -f $(DESTDIR)$(DATADIR)/fwboot.elf $(DESTDIR)$(DATADIR)/fwboot-pvh.elf $(DESTDIR)$(DATADIR)/demo.elf \
-		$(DESTDIR)$(DATADIR)/fwboot.iso
+		$(DESTDIR)$(DATADIR)/fwboot.efi $(DESTDIR)$(DATADIR)/fwboot.iso
 	rm -f $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/,$(filter docs/%,$(DOCS)))
 	rm -f $(DESTDIR)$(MANDIR)/man7/fwboot.7
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS))) $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))

@@ -13,7 +13,7 @@ pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-
       gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 ovmf
       cpio gzip zlib1g-dev
       clang libclang-rt-dev
-      grub-pc-bin grub-common xorriso mtools
+      grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
       build-essential dpkg-dev debhelper fakeroot lintian mandoc groff-base
       libvirt-daemon-system libvirt-clients libxml2-utils"
 # `deps.sh bench` adds what make bench alone needs (the report's plots)

@@ -3,7 +3,9 @@
 # starts ROOT/PREFIX/lib/fwboot/demo.elf from fw_cfg with a module and
 # arguments, and the demo must report both and exit cleanly (QEMU status 129);
 # then the installed fwboot-run does the same by itself (it finds the
-# installed fwboot.elf), and its manual pages are in place.
+# installed fwboot.elf), and its manual pages are in place; where fwboot.efi
+# is installed and OVMF is there (the package suggests ovmf), the installed
+# fwboot-run starts it under OVMF and it lists the fw_cfg directory.
 # Used on the package installed in a fresh root (tools/fresh-check.sh
 # --package) and on `make install DESTDIR=...` (tests/boot/test_package.py).
 #   tools/installed-check.sh [ROOT] [PREFIX]      (defaults: / and /usr)
@@ -51,3 +53,21 @@ tail -n 5 "$tmp/run.txt"
 "$bin/fwboot-run" --print "$lib/demo.elf" </dev/null | grep -q -- "-kernel $lib/fwboot.elf " ||
 	fail "fwboot-run does not take the installed $lib/fwboot.elf by itself"
 echo "installed-check: the installed fwboot-run booted the installed demo"
+
+efi=$lib/fwboot.efi
+ovmf=/usr/share/ovmf/OVMF.fd
+if [ ! -r "$efi" ]; then
+	echo "installed-check: no $efi installed (make built none): not checked"
+elif [ ! -r "$ovmf" ]; then
+	echo "installed-check: $ovmf is missing (Debian package ovmf): $efi not booted"
+else
+	echo "installed-check: $efi under OVMF, through $bin/fwboot-run --uefi"
+	"$bin/fwboot-run" --uefi --timeout 300 --fwboot-arg list --expect '^fwboot: boot: started by UEFI firmware' \
+		--expect '^fwboot: fw_cfg directory \(' --expect 'opt/fwboot/demo\.elf' "$lib/demo.elf" </dev/null >"$tmp/efi.txt" 2>&1
+	status=$?
+	tail -n 5 "$tmp/efi.txt"
+	[ "$status" -eq 0 ] || fail "fwboot-run --uefi exited $status"
+	"$bin/fwboot-run" --uefi --print "$lib/demo.elf" </dev/null | grep -q -- "-kernel $efi " ||
+		fail "fwboot-run --uefi does not take the installed $efi by itself"
+	echo "installed-check: the installed fwboot.efi started under OVMF"
+fi

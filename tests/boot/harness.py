@@ -226,7 +226,7 @@ def accel():
 
 
 def boot(files=None, append=None, mem='256M', extra=(), option_roms=(), strings=None,
-         timeout=DEFAULT_TIMEOUT, kernel_path=None, cdrom=None, debug_exit=True):
+         timeout=DEFAULT_TIMEOUT, kernel_path=None, cdrom=None, debug_exit=True, disk=None):
     """Boot fwboot (or kernel_path) under QEMU and wait for it to exit.
 
     files: {fw_cfg name: host path} or a list of (name, path) pairs, each
@@ -234,14 +234,16 @@ def boot(files=None, append=None, mem='256M', extra=(), option_roms=(), strings=
     name=N,string=S. append: fwboot's command line (-append). option_roms:
     paths given as -option-rom (fw_cfg name genroms/<basename>). extra: more
     QEMU arguments. cdrom: boot the BIOS from this ISO instead of -kernel
-    (GRUB starting fwboot; no append then). debug_exit=False leaves out the
-    isa-debug-exit device. The console is COM1, captured to a file.
+    (GRUB starting fwboot; no append then). disk: the same for a raw disk
+    image (an IDE disk: a FAT image the EFI shell or UEFI's removable-media
+    boot reads). debug_exit=False leaves out the isa-debug-exit device. The
+    console is COM1, captured to a file.
     """
-    if cdrom is not None:
-        if kernel_path is not None or append is not None:
-            fail('boot(): cdrom= replaces -kernel and -append')
-        if not os.path.isfile(cdrom):
-            fail('ISO %s does not exist' % cdrom)
+    if cdrom is not None or disk is not None:
+        if kernel_path is not None or append is not None or (cdrom and disk):
+            fail('boot(): cdrom= or disk= replaces -kernel and -append')
+        if not os.path.isfile(cdrom or disk):
+            fail('image %s does not exist' % (cdrom or disk))
     elif kernel_path is None:
         kernel_path = FWBOOT
         if not os.path.isfile(FWBOOT):
@@ -257,6 +259,8 @@ def boot(files=None, append=None, mem='256M', extra=(), option_roms=(), strings=
         serial = os.path.join(d, 'serial.txt')
         if cdrom is not None:
             cmd = [QEMU, '-cdrom', cdrom, '-boot', 'd']
+        elif disk is not None:
+            cmd = [QEMU, '-drive', 'file=%s,format=raw,if=ide' % qemu_opt(disk)]
         else:
             cmd = [QEMU, '-kernel', kernel_path]
         cmd += ['-nodefaults', '-display', 'none', '-no-reboot', '-serial', 'file:' + serial,
@@ -504,6 +508,8 @@ def boot_screen(files=None, append=None, until=(), extra=(), mem='256M', timeout
         sock = os.path.join(d, 'qmp.sock')
         if cdrom is not None:
             cmd = [QEMU, '-cdrom', cdrom, '-boot', 'd']
+        elif disk is not None:
+            cmd = [QEMU, '-drive', 'file=%s,format=raw,if=ide' % qemu_opt(disk)]
         else:
             cmd = [QEMU, '-kernel', kernel_path or FWBOOT]
         cmd += ['-nodefaults', '-display', 'none', '-no-reboot', '-serial', 'file:' + serial,

@@ -500,6 +500,49 @@ def test_linux_payload():
     expect('Kernel panic - not syncing' in r.err, r.err)
 
 
+def test_uefi():
+    """--uefi: OVMF (-bios) starts fwboot.efi with fwboot's command line as
+    its load options, through -kernel or (with --iso) GRUB EFI from
+    fwboot.iso; fwboot.efi's failure status is passed through; --print and
+    --libvirt-xml say the same; a missing firmware is refused before QEMU."""
+    from test_efi import FWBOOT_EFI, OVMF, need_efi
+    need_efi()
+    app = kernel('efiopts.efi')
+    r = run(app, '--uefi', '--timeout', GUARD, '--expect', r'^fwboot: boot: started by UEFI firmware',
+            '--expect', r'^efiopts: options "one two"$', '--', 'one', 'two')
+    expect_run(r, 0, '--uefi')
+    expect('fwboot: cmdline: "name=opt/fwboot/efiopts.efi -- one two"' in r.out, r.out[-2000:])
+    r = run(app, '--uefi', '--fwboot-arg', 'bogus=1', '--timeout', GUARD)
+    expect_run(r, 2, '--uefi with a bad fwboot word (status 2)')
+    expect('fwboot: cmdline: unknown option "bogus=1"' in r.err, r.err)
+    r = run(app, '--uefi', '--print', '--', 'p')
+    expect_run(r, 0, '--uefi --print')
+    cmd = shlex.split(r.out.strip())
+    expect(cmd[cmd.index('-bios') + 1] == OVMF and cmd[cmd.index('-kernel') + 1] == FWBOOT_EFI,
+           'not OVMF and fwboot.efi: %s' % r.out)
+    p = subprocess.run(['make', '-s', '-C', ROOT, 'iso'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    expect(p.returncode == 0, 'make iso failed: %s' % p.stdout.decode()[-1000:])
+    r = run(app, '--uefi', '--iso', '--timeout', GUARD, '--expect', r"Booting `fwboot\.efi: ",
+            '--expect', r'^efiopts: options "via grub efi"$', '--', 'via', 'grub', 'efi')
+    expect_run(r, 0, '--uefi --iso')
+    d = tmpdir()
+    os.chmod(d, 0o755)
+    r = run(app, '--uefi', '--libvirt-xml', '--name', 'fwboot-test', '--', 'x')
+    expect_run(r, 0, '--uefi --libvirt-xml')
+    status, out = virt_xml_validate(write_file(d, 'uefi.xml', r.out.encode()))
+    expect(status == 0, 'virt-xml-validate refused the --uefi domain:\n%s\n%s' % (out, r.out))
+    root = ET.fromstring(r.out)
+    expect_eq(root.find('./os').get('firmware'), 'efi', '<os firmware=...>')
+    expect_eq(root.findtext('./os/kernel'), FWBOOT_EFI, '<kernel>')
+    expect_eq([(f.get('name'), f.get('enabled')) for f in root.findall('./os/firmware/feature')],
+              [('secure-boot', 'no')], 'firmware features')
+    r = run(app, '--ovmf', OVMF, '--libvirt-xml')
+    expect_run(r, 64, '--libvirt-xml with --ovmf (libvirt picks the firmware)')
+    r = run(app, '--ovmf', os.path.join(d, 'nope.fd'))
+    expect_run(r, 65, '--ovmf naming a missing file')
+    expect('nope.fd (from --ovmf) does not exist' in r.err, r.err)
+
+
 def test_man_page():
     """man/fwboot-run.1 lints clean and names every option --help lists."""
     page = os.path.join(ROOT, 'man', 'fwboot-run.1')

@@ -1,6 +1,7 @@
-"""The libvirt recipe (docs/libvirt.md) on a real libvirt daemon: define and
-start the documented domain and fwboot-run's generated one (qemu:///system,
-TCG), and read fwboot's and the payload's lines from the serial log.
+"""The libvirt recipes (docs/libvirt.md; README's UEFI domain) on a real
+libvirt daemon: define and start the documented domains and fwboot-run's
+generated one (qemu:///system, TCG), and read fwboot's and the payload's
+lines from the serial log.
 
 Needs root (it uses the system daemon). A daemon that is already running is
 used and left alone; otherwise the test starts `virtlogd -d` and
@@ -124,11 +125,17 @@ class Daemons:
         self.started = []
 
 
+def undefine(name):
+    """--nvram: a UEFI domain's varstore goes too (plain undefine refuses
+    such a domain); a domain without one is undefined as usual."""
+    virsh('undefine', '--nvram', name, check=False)
+
+
 def run_domain(xml_path, name, serial):
     """Define and start a domain, wait until it is shut off, and return the
     serial log and the state reason; the domain is gone afterwards."""
     virsh('destroy', name, check=False)
-    virsh('undefine', name, check=False)
+    undefine(name)
     status, out = virsh('define', xml_path, check=False)
     if status != 0:
         with open(xml_path) as f:
@@ -148,7 +155,7 @@ def run_domain(xml_path, name, serial):
         return log, state
     finally:
         virsh('destroy', name, check=False)
-        virsh('undefine', name, check=False)
+        undefine(name)
 
 
 def expect_booted(log, cmdline, mod, what):
@@ -204,5 +211,58 @@ def test_libvirt_daemon_boots_documented_and_generated_domains():
             expect_booted(log, 'opt/fwboot/kernel.elf generated domain', mod, 'fwboot-run\'s domain')
             expect('string="opt/fwboot/module.bin from fwboot-run"' in log,
                    'the module\'s own argument did not arrive:\n' + log[-1500:])
+
+            # 3. README's UEFI domain, on the same daemons (each start of
+            # libvirtd probes QEMU's capabilities again: about a minute under TCG)
+            boot_readme_uefi_domain(d)
         finally:
             daemons.stop()
+
+
+def readme_uefi_domain():
+    """The domain XML of README's UEFI section (an indented code block)."""
+    with open(os.path.join(ROOT, 'README.md')) as f:
+        text = f.read()
+    start = text.index('### UEFI (OVMF)')
+    m = re.search(r'^    <domain .*?^    </domain>$', text[start:], re.M | re.S)
+    expect(m, "README's UEFI section has no domain XML")
+    return '\n'.join(l[4:] for l in m.group(0).splitlines()) + '\n'
+
+
+def boot_readme_uefi_domain(d):
+    """README's UEFI domain: libvirt picks OVMF itself (<os firmware='efi'>,
+    Secure Boot off) from Debian's firmware descriptors, OVMF starts
+    fwboot.efi as the direct kernel with <cmdline> as its load options,
+    and fwboot.efi boots the EFI test application from the fw_cfg entry."""
+    from test_efi import FWBOOT_EFI, need_efi
+    need_efi()
+    shutil.copy(FWBOOT_EFI, os.path.join(d, 'fwboot.efi'))
+    shutil.copy(kernel('efiopts.efi'), os.path.join(d, 'app.efi'))
+    name = 'fwboot-test-uefi-%d' % os.getpid()
+    xml = readme_uefi_domain()
+    for old, new in (('/usr/lib/fwboot/fwboot.efi', os.path.join(d, 'fwboot.efi')),
+                     ('/var/lib/fwboot-uefi/serial.log', os.path.join(d, 'uefi-serial.log')),
+                     ('/var/lib/fwboot-uefi', d), ('fwboot-uefi', name)):
+        expect(old in xml, "README's UEFI domain no longer names %s" % old)
+        xml = xml.replace(old, new)
+    path = os.path.join(d, 'uefi.xml')
+    with open(path, 'w') as f:
+        f.write(xml)
+    p = subprocess.run(['virt-xml-validate', path, 'domain'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    expect(p.returncode == 0, 'virt-xml-validate refused README\'s UEFI domain:\n%s' % p.stdout.decode())
+    qemu_log = '/var/log/libvirt/qemu/%s.log' % name
+    if os.path.exists(qemu_log):
+        os.unlink(qemu_log)
+    log, state = run_domain(path, name, os.path.join(d, 'uefi-serial.log'))
+    with open(qemu_log, encoding='utf-8', errors='replace') as f:
+        qemu_cmd = f.read()
+    expect('/usr/share/OVMF/OVMF_CODE_4M.fd' in qemu_cmd,
+           'libvirt did not start OVMF_CODE_4M.fd (no Secure Boot):\n%s' % qemu_cmd[-2000:])
+    expect('fwboot: boot: started by UEFI firmware (EDK II' in log,
+           'fwboot.efi did not start under OVMF:\n%s' % log[-2000:])
+    expect('fwboot: cmdline: "name=opt/fwboot/app.efi -- hello from libvirt"' in log,
+           'fwboot.efi\'s command line is not the domain\'s <cmdline>:\n%s' % log[-2000:])
+    expect('efiopts: options "hello from libvirt"' in log,
+           'the EFI application did not get its load options:\n%s' % log[-2000:])
+    # the application ends QEMU through isa-debug-exit (0x44): "crashed" to libvirt
+    expect(state == 'shut off (crashed)', 'domain state %r' % state)

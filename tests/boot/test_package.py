@@ -45,9 +45,16 @@ def makefile_version():
     return m.group(1)
 
 
-def expected_install(prefix=PREFIX.lstrip('/')):
+def efi_built():
+    """Whether make builds (and so installs) fwboot.efi: when its compiler
+    is there (efi/efi.mk; tools/deps.sh installs it)."""
+    return shutil.which('x86_64-w64-mingw32-gcc') is not None
+
+
+def expected_install(prefix=PREFIX.lstrip('/'), efi=None):
     """What make install must put under DESTDIR, named here one by one (the
-    docs: every docs/*.md of the tree)."""
+    docs: every docs/*.md of the tree; fwboot.efi when it is built, or as
+    efi says)."""
     files = {
         'lib/fwboot/fwboot.elf',
         'lib/fwboot/fwboot-pvh.elf',
@@ -57,6 +64,8 @@ def expected_install(prefix=PREFIX.lstrip('/')):
         'bin/fwboot-run',
         'share/man/man1/fwboot-run.1',
     }
+    if efi_built() if efi is None else efi:
+        files.add('lib/fwboot/fwboot.efi')
     for d in sorted(os.listdir(os.path.join(ROOT, 'docs'))):
         if d.endswith('.md'):
             files.add('share/doc/fwboot/docs/' + d)
@@ -97,9 +106,12 @@ def test_install_layout():
     # fwboot.iso comes along only when it was built (make iso, the GRUB tests)
     got.discard('usr/lib/fwboot/fwboot.iso')
     expect_eq(sorted(got), sorted(expected_install()), 'files make install put under DESTDIR')
-    with open(os.path.join(ROOT, 'build', 'fwboot.elf'), 'rb') as a, \
-            open(os.path.join(dest, 'usr/lib/fwboot/fwboot.elf'), 'rb') as b:
-        expect(a.read() == b.read(), 'the installed fwboot.elf is not build/fwboot.elf')
+    expect(efi_built(), 'x86_64-w64-mingw32-gcc is missing (tools/deps.sh installs gcc-mingw-w64-x86-64-win32): '
+           'fwboot.efi is neither built nor installed')
+    for f in ('fwboot.elf', 'fwboot.efi'):
+        with open(os.path.join(ROOT, 'build', f), 'rb') as a, \
+                open(os.path.join(dest, 'usr/lib/fwboot', f), 'rb') as b:
+            expect(a.read() == b.read(), 'the installed %s is not build/%s' % (f, f))
     for f in sorted(got):
         mode = os.stat(os.path.join(dest, f)).st_mode & 0o777
         want = 0o755 if f.startswith('usr/bin/') else 0o644
@@ -221,6 +233,8 @@ def test_installed_fwboot_boots_the_installed_demo():
     out = p.stdout.decode('utf-8', 'replace')
     expect(p.returncode == 0, 'installed-check failed (%d):\n%s' % (p.returncode, out[-2000:]))
     expect('fwboot demo kernel: booted by fwboot' in out, 'the demo did not report fwboot')
+    expect('installed-check: the installed fwboot.efi started under OVMF' in out,
+           'the installed fwboot.efi was not started under OVMF:\n%s' % out[-2000:])
 
 
 def test_debian_package():
@@ -243,6 +257,11 @@ def test_debian_package():
     expect_eq(field('Architecture'), 'all', 'Architecture')
     expect('qemu-system-x86' in field('Recommends'), 'the package does not recommend qemu-system-x86')
     expect('python3' in field('Depends'), 'fwboot-run needs python3: not in Depends')
+    with open(os.path.join(ROOT, 'debian', 'control')) as f:
+        build_depends = re.search(r'^Build-Depends:(.*?)^\S', f.read(), re.M | re.S).group(1)
+    for pkg in ('gcc-mingw-w64-x86-64-win32', 'binutils-mingw-w64-x86-64'):
+        expect(re.search(r'\b%s\b' % re.escape(pkg), build_depends),
+               'debian/control: %s (fwboot.efi\'s compiler) is not a Build-Depends' % pkg)
 
     p = subprocess.run(['dpkg-deb', '-c', deb], stdout=subprocess.PIPE)
     listed = set()
@@ -258,9 +277,21 @@ def test_debian_package():
         if f.startswith('usr/share/doc/') and f + '.gz' in listed:
             return f + '.gz'	# dh_compress takes docs over 4 KiB
         return f
-    want = {packaged(f) for f in expected_install()}
+    # the package always builds fwboot.efi (debian/rules; its compiler is a Build-Depends)
+    want = {packaged(f) for f in expected_install(efi=True)}
     want |= {'usr/share/doc/fwboot/copyright', 'usr/share/doc/fwboot/changelog.gz',
              'usr/share/lintian/overrides/fwboot'}
     expect_eq(sorted(listed), sorted(want), 'files in the .deb (dpkg-deb -c)')
+    # fwboot.efi as shipped: a PE32+ image for x86-64, subsystem 10 (EFI application)
+    x = tmpdir()
+    subprocess.run(['dpkg-deb', '-x', deb, x], check=True)
+    with open(os.path.join(x, 'usr/lib/fwboot/fwboot.efi'), 'rb') as f:
+        pe = f.read()
+    off = int.from_bytes(pe[0x3c:0x40], 'little') if pe[:2] == b'MZ' else 0
+    expect(off and pe[off:off + 4] == b'PE\0\0', 'the packaged fwboot.efi is not a PE image')
+    expect_eq(int.from_bytes(pe[off + 4:off + 6], 'little'), 0x8664, 'fwboot.efi machine (x86-64)')
+    opt = off + 24
+    expect_eq(int.from_bytes(pe[opt:opt + 2], 'little'), 0x20b, 'fwboot.efi optional header magic (PE32+)')
+    expect_eq(int.from_bytes(pe[opt + 68:opt + 70], 'little'), 10, 'fwboot.efi subsystem (EFI application)')
     docs = sorted(f for f in want if f.startswith('usr/share/doc/fwboot/docs/'))
     expect(len(docs) >= 3, 'the .deb has no docs: %r' % docs)
