@@ -11,8 +11,6 @@
 #include "status.h"
 #include "video.h"
 
-extern uint64_t gdt[6];
-
 /* Port I/O moves ~10 MiB/s under TCG: a long read reports each quarter
  * (each MiB when verbose), so a slow boot does not look like a hang. */
 #define PROGRESS_MIN (4u << 20)
@@ -163,6 +161,5 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 			break;
 		}
 	}
-	__asm__ volatile("jmp *%0" : : "r"((uint32_t)t), "S"(pa) : "memory");
-	__builtin_unreachable();
+	handoff_jump(t, pa);
 }
