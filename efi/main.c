@@ -16,6 +16,7 @@
 #include "platform.h"
 #include "script.h"
 #include "status.h"
+#include "steps.h"
 #include "str.h"
 
 #define HEAP_MAX (16u << 20)
@@ -223,6 +224,7 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
 	struct diag d;
 	efi_image = image;
 	efi_st = st;
+	steps_start();
 	serial_init();
 	efi_console_init();
 	char *cl = read_load_options();

@@ -127,7 +127,7 @@ static const struct video_caps *video_env;	/* ... and as env->video */
 
 static int plan_with(struct boot_request *req, struct plan *p, struct diag *d, int reset)
 {
-	struct boot_env env = { &mm, rsdp_addr, 0, video_env };
+	struct boot_env env = { &mm, rsdp_addr, 0, video_env, 0, 0 };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	if (reset)
@@ -1088,7 +1088,7 @@ static void test_probe_order(void)
 	put_le32(k + 0x408, 0u - MB1_HEADER_MAGIC - MB1_HF_MEMORY_INFO);
 	struct file kf = file_of("opt/both", k, len);
 	struct boot_request req = { .kernel = &kf, .args = "", .mods = 0, .nmods = 0, .loader_name = "fwboot" };
-	struct boot_env env = { &mm, 0, 0, 0 };
+	struct boot_env env = { &mm, 0, 0, 0, 0, 0 };
 
 	reset_mem();
 	memset(&p, 0, sizeof(p));
