@@ -56,15 +56,13 @@ efi_leave64:
 	movw %ax, %gs
 	movw %ax, %ss
 	movl %cr0, %eax
-	andl $0x7fffffff, %eax		/* paging off: long mode goes inactive */
-	movl %eax, %cr0
-	movl $0xc0000080, %ecx		/* EFER */
-	rdmsr
-	andl $~0x100, %eax		/* LME off: a later CR0.PG is 32-bit paging */
+	andl $0x7ffaffd1, %eax		/* paging off (long mode goes inactive); WP, AM, NE, TS, EM, MP */
+	movl %eax, %cr0			/* off too: PE and ET, as a BIOS leaves it (caches stay as set) */
+	movl $0xc0000080, %ecx		/* EFER: LME, NXE, SCE off, as after a BIOS */
+	xorl %eax, %eax
+	xorl %edx, %edx
 	wrmsr
-	movl %cr4, %eax
-	andl $~0x20, %eax		/* PAE off, as after a BIOS */
-	movl %eax, %cr4
+	movl %eax, %cr4			/* CR4 0 (PAE, OSFXSR, ...): PVH asks for it, Multiboot for no more */
 	jmp *%edi			/* boot/trampoline.S with ESI = params */
 	.code64
 efi_leave64_end:

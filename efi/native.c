@@ -139,7 +139,7 @@ static int exit_boot_services(struct plan *p, const struct stage_plan *sp, struc
 						    efi_status_str(s, es, sizeof(es)))
 					: plan_still_fits(p, sp, d);
 		if (!r && p->efi_mmap_tag &&
-		    mb2_efi_mmap_fill(p->efi_mmap_info, p->efi_mmap_tag, map_buf, map_size, (uint32_t)desc_size,
+		    mb2_efi_mmap_fill(p->efi_mmap_info, p->efi_mmap_tag, p->efi_mmap_room, map_buf, map_size, (uint32_t)desc_size,
 				      desc_version))
 			r = diag_fail(d, ST_NO_MEMORY, "efi: the memory map grew to %llu bytes, more than the "
 				      "Multiboot 2 information left room for", (unsigned long long)map_size);

@@ -779,6 +779,7 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	build_info(info, req, m, &ip);
 	if (ip.efi_mmap_cap) {
 		p->efi_mmap_info = info;
+		p->efi_mmap_room = ip.efi_mmap_cap;
 		p->efi_mmap_tag = info + total - sizeof(struct mb2_tag) - 16 - ip.efi_mmap_cap;
 	}
 	p->mode = ENTRY_FLAT32;
@@ -794,10 +795,9 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	return 0;
 }
 
-int mb2_efi_mmap_fill(uint8_t *info, uint8_t *tag, const void *desc, uint64_t size, uint32_t desc_size,
-		      uint32_t desc_version)
+int mb2_efi_mmap_fill(uint8_t *info, uint8_t *tag, uint32_t room, const void *desc, uint64_t size,
+		      uint32_t desc_size, uint32_t desc_version)
 {
-	uint32_t room = get_le32(tag + 4) - 16;
 	if (get_le32(tag) != MB2_TAG_EFI_MMAP || size > room)
 		return -1;
 	put_le32(tag + 4, 16 + (uint32_t)size);
