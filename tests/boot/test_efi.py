@@ -370,16 +370,23 @@ def test_efi_multiboot2_with_efi_tags():
     expect(not k['tag'], 'tags fwboot.efi should not give: %r' % k['tag'])
 
 
-def test_efi_multiboot1_against_seabios():
-    """mbtest under UEFI: the memory map it gets is the EFI map fwboot.efi
-    logged, everything it was given lies in RAM per that map, its image,
-    modules and ELF sections arrive as under SeaBIOS (fwboot.elf there as
-    the oracle for what does not depend on the machine)."""
+def test_efi_multiboot1_staged_against_seabios():
+    """mbtest under UEFI, linked at 16 MiB, where OVMF keeps boot services
+    data: fwboot.efi stages it and the trampoline moves it there once
+    paging is off (its bytes and zeroed bss arrive). The memory map it gets
+    is the EFI map fwboot.efi logged, everything it was given lies in RAM
+    per that map, its image, modules and ELF sections arrive as under
+    SeaBIOS (fwboot.elf there as the oracle for what does not depend on
+    the machine)."""
     d = tmpdir()
     mods = mods_of(d)
     args = 'a "b c"'
-    path = kernel('mbtest-elf32.elf')
+    path = kernel('mbtest-high.elf')
     r = native_boot(path, mods, args)
+    expect(re.search(r'^fwboot: load: %s -> 0x1000000-\S+ \(\d+ bytes, staged\)$' % K, r.console, re.M),
+           "the kernel was staged (OVMF's map changed? 16 MiB should be boot services data at 256 MiB)")
+    m = re.search(r'^fwboot: boot: multiboot1 entry 0x1000040 .*, (\d+) staged moves?$', r.console, re.M)
+    expect(m and int(m.group(1)) >= 2, 'the trampoline moves the image and zeroes its bss')
     expect_status(r, MBTEST_DONE)
     k = parse_mbtest(r)
     expect(k['done'], 'mbtest did not finish')
