@@ -144,23 +144,46 @@ static int check_pins(const struct boot_request *req, struct diag *d)
 	return 0;
 }
 
+static int boot_plain(const struct boot_request *req, struct diag *d);
+
 int efi_boot(const struct boot_request *req, struct diag *d)
 {
-	const struct file *k = req->kernel;
-	size_t n = k->size < IMAGE_HEADER_WINDOW ? (size_t)k->size : IMAGE_HEADER_WINDOW;
+	struct boot_request plain;
+	void *pages = 0;
 	d->msg[0] = 0;
 	int r = check_pins(req, d);
 	if (r)
 		return r;
+	uint8_t magic[3];
+	/* inflating is slow under TCG (tens of MiB/s): say so before it starts */
+	if (req->kernel->size >= sizeof(magic) && !file_read(req->kernel, 0, magic, sizeof(magic)) &&
+	    gzip_is_gzip(magic, sizeof(magic)))
+		log_info("gzip: inflating %s (%llu bytes)", req->kernel->name, (unsigned long long)req->kernel->size);
+	r = efi_gunzip(req, &plain, &pages, d);
+	if (r)
+		return r;
+	if (d->msg[0])
+		log_info("%s", d->msg);
+	if (plain.kernel != req->kernel)
+		log_info("gzip: %s inflated to %llu bytes", plain.kernel->name, (unsigned long long)plain.kernel->size);
+	d->msg[0] = 0;
+	r = boot_plain(&plain, d);
+	if (pages)
+		efi_free_low(pages);	/* failed, or an EFI image came back */
+	return r;
+}
+
+static int boot_plain(const struct boot_request *req, struct diag *d)
+{
+	const struct file *k = req->kernel;
+	size_t n = k->size < IMAGE_HEADER_WINDOW ? (size_t)k->size : IMAGE_HEADER_WINDOW;
+	int r;
 	uint8_t *hdr = zalloc(n ? n : 1);
 	if (!hdr)
 		return diag_fail(d, ST_NO_MEMORY, "image: no memory for a %zu-byte header window", n);
 	r = file_read(k, 0, hdr, n);
 	if (r)
 		return diag_fail(d, -r, "image: cannot read the start of %s", k->name);
-	if (n >= 3 && gzip_is_gzip(hdr, n))
-		return diag_fail(d, ST_UEFI_UNSUPPORTED, "image: %s is gzip-compressed: not supported under UEFI yet "
-				 "(fwboot.elf inflates it under SeaBIOS)", k->name);
 	if (req->format && !str_eq(req->format, "efi")) {
 		for (size_t i = 0; i < NNATIVE; i++)
 			if (str_eq(req->format, native[i].name))

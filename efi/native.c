@@ -9,7 +9,10 @@
  * before the first ExitBootServices call, with the firmware still there. */
 #include "memfn.h"
 #include "alloc.h"
+#include "byteorder.h"
+#include "inflate.h"	/* gzip_is_gzip */
 #include "console.h"
+#include "gunzip.h"
 #include "handoff.h"
 #include "image.h"
 #include "io.h"
@@ -240,6 +243,48 @@ int efi_native_boot(const struct boot_request *req, struct diag *d)
 		return r;
 	r = plan_run(&p, &sp, d);
 	panic_diag(r, d);	/* boot services are gone: nowhere to return to */
+}
+
+int efi_gunzip(const struct boot_request *req, struct boot_request *out, void **pages, struct diag *d)
+{
+	const struct file *k = req->kernel;
+	uint8_t magic[3], tail[4];
+	*out = *req;
+	*pages = 0;
+	if (k->size < sizeof(magic))
+		return 0;
+	int r = file_read(k, 0, magic, sizeof(magic));
+	if (r)
+		return diag_fail(d, -r, "gzip: cannot read the start of %s", k->name);
+	if (!gzip_is_gzip(magic, sizeof(magic)))
+		return 0;
+	if (k->size < 18 || k->size >= MEM_4G)
+		return gunzip_kernel(req, &mm, out, d);	/* too short or too large: its own answer */
+	r = file_read(k, k->size - 4, tail, 4);
+	if (r)
+		return diag_fail(d, -r, "gzip: cannot read the end of %s", k->name);
+	/* ISIZE is the last member's size: room for it and some, and the
+	 * compressed copy; a file that inflates to more is refused by name */
+	uint64_t in = (k->size + 4095) & ~4095ull, room = ((uint64_t)get_le32(tail) + 0x10000 + 4095) & ~4095ull;
+	uint8_t *buf = efi_alloc_low(in + room);
+	if (!buf)
+		return diag_fail(d, ST_NO_MEMORY, "gzip: the firmware has no %llu bytes below 4 GiB to inflate %s in",
+				 (unsigned long long)(in + room), k->name);
+	static struct mem_region one[1], one_ram[1];
+	static struct mem_claim few[4];
+	struct mem_map box;	/* the pages fwboot.efi owns are all gunzip_kernel may use */
+	mem_init(&box, one, 1, one_ram, 1, few, 4);
+	mem_add(&box, (uint64_t)(uintptr_t)buf, in + room, MEM_AVAILABLE);
+	mem_finish(&box);
+	r = (uintptr_t)buf < MEM_LOW_END ? diag_fail(d, ST_NO_MEMORY, "gzip: the firmware's pages for %s lie "
+						      "below 1 MiB", k->name)
+					 : gunzip_kernel(req, &box, out, d);
+	if (r) {
+		efi_free_low(buf);
+		return r;
+	}
+	*pages = buf;
+	return 0;
 }
 
 /* Long mode off, paging off, into the trampoline: efi_leave64's copy. */

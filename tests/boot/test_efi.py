@@ -3,16 +3,17 @@
 port I/O, and boots EFI images from fw_cfg through the firmware's
 LoadImage/StartImage with their arguments as load options and initrds
 through Linux's initrd media protocol; Multiboot 1 and 2, PVH and Linux's
-32-bit entry through fwboot.elf's own planners after ExitBootServices
+32-bit entry (gzip-compressed or not) through fwboot.elf's own planners
+after ExitBootServices
 (the test kernels of tests/kernels report what they got, checked against
 the EFI memory map fwboot.efi logged and, for Multiboot 2, against the EFI
 tags and the firmware's own tables). What cannot work under UEFI (real-mode
-setup code) and what is not done yet (gzip) is refused by name; failures
+setup code) is refused by name; failures
 give fwboot.elf's messages and statuses, compared against fwboot.elf under
 SeaBIOS as the oracle.
 
 OVMF takes seconds to start under TCG, so each boot checks several things:
-thirteen OVMF boots in all (plus five quick SeaBIOS ones).
+twelve OVMF boots in all (plus four quick SeaBIOS ones).
 """
 
 import os
@@ -122,13 +123,12 @@ def test_efi_script_bundle_port_io_and_refusals():
     with open(app(), 'rb') as f:
         truncated = f.read()[:1024]     # PE headers, sections missing: LoadImage refuses it
     files = {
-        'opt/fwboot/gz': kernel('mb2test-elf32.elf.gz'),
         'opt/fwboot/far': far_mb1(d),
         'opt/fwboot/junk': random_file(d, 'junk', 5000, seed=7),
         'opt/fwboot/trunc': write_file(d, 'trunc', truncated),
         'opt/fwboot/set.cpio': make_cpio(d, 'set.cpio', {'app.efi': app()}),
     }
-    names = ['gz', 'far', 'junk', 'trunc']
+    names = ['far', 'junk', 'trunc']
     # imgfree: a fetched image stays, and the next boot would take it as a module
     text = '#!ipxe\n' + ''.join('chain fw_cfg:opt/fwboot/%s || echo after-%s\nimgfree\n' % (n, n) for n in names)
     text += 'kernel fw_cfg:opt/fwboot/set.cpio#app.efi from the bundle\nboot\n'
@@ -136,9 +136,7 @@ def test_efi_script_bundle_port_io_and_refusals():
     r = efi_boot(files=files, append='fw_cfg=pio name=opt/fwboot/boot.ipxe')
     expect_status(r, EFIOPTS_DONE)
     expect_line(r, 'fwboot: fw_cfg: port I/O, ')
-    expect_line(r, 'chain: image: opt/fwboot/gz is gzip-compressed: not supported under UEFI yet '
-                '(fwboot.elf inflates it under SeaBIOS)')
-    far = [l for l in r.console.splitlines() if ':4: chain: memory: opt/fwboot/far at 0x4' in l and FAR_REASON in l]
+    far = [l for l in r.console.splitlines() if ': chain: memory: opt/fwboot/far at 0x4' in l and FAR_REASON in l]
     expect(len(far) == 1, 'the unplaceable kernel refused once, saying why: %r' % far)
     expect('ExitBootServices' not in r.console and 'leaving boot services' not in r.console,
            'nothing got as far as ExitBootServices')
@@ -411,16 +409,18 @@ def test_efi_multiboot1_staged_against_seabios():
     expect_eq(ro(k['shdr']), ro(e['shdr']), 'ELF sections and their bytes')
 
 
-def test_efi_pvh_and_linux_32bit_entry():
-    """Two boots: pvhtest (CR4 0 and the rest of PVH's state after long
-    mode, the RSDP from the configuration table, the EFI map as its memory
-    map) and lxtest, a bzImage without an EFI stub, through the 32-bit
+def test_efi_pvh_gzip_and_linux_32bit_entry():
+    """Two boots: pvhtest, gzip-compressed (inflated in pages fwboot.efi
+    allocates; CR4 0 and the rest of PVH's state after long mode, the RSDP
+    from the configuration table, the EFI map as its memory map) and lxtest, a bzImage without an EFI stub, through the 32-bit
     boot protocol (two initrds back to back, the command line, the EFI map
     as its e820 table)."""
     d = tmpdir()
     mods = mods_of(d)
-    r = native_boot(kernel('pvhtest-elf32.elf'), mods, 'root=/dev/vda "a b"')
+    r = native_boot(kernel('pvhtest-elf32.elf.gz'), mods, 'root=/dev/vda "a b"')
     expect_status(r, MBTEST_DONE)
+    expect(re.search(r'^fwboot: gzip: %s inflated to \d+ bytes$' % K, r.console, re.M), 'inflated')
+    expect_line(r, 'fwboot: image: %s is pvh' % K)
     k = parse_report(r, 'pvhtest')
     expect(k['done'], 'pvhtest did not finish')
     expect_eq((k['protocol'], k['magic']), ('pvh', 0x336ec578), 'PVH entry')
