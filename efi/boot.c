@@ -3,7 +3,8 @@
  * payload's arguments as its load options and its initrds through Linux's
  * initrd media protocol (efi/initrd.c), and StartImage. What fwboot.elf
  * boots by its own loaders (Multiboot 1 and 2, Linux without an EFI stub,
- * PVH, gzip) is refused by name: not supported under UEFI yet. */
+ * PVH) goes to the same loaders through efi/native.c; a gzip-compressed
+ * kernel is inflated first (efi_gunzip), as fwboot.elf does. */
 #include "memfn.h"
 #include "alloc.h"
 #include "boot.h"

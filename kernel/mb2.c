@@ -184,6 +184,9 @@ static int take_tag(struct mb2_header *h, const uint8_t *t, uint32_t type, int o
 	case MB2_HTAG_MODULE_ALIGN:
 		h->module_align = 1;	/* modules are always page-aligned */
 		return 0;
+	case MB2_HTAG_ENTRY_EFI32:
+	case MB2_HTAG_ENTRY_EFI64:
+		return 0;	/* used only with boot services kept (tag 7): ignored otherwise (3.1.7-8) */
 	case MB2_HTAG_RELOCATABLE:
 		h->has_reloc = 1;
 		h->min_addr = get_le32(t + MB2_HT_MIN_ADDR);

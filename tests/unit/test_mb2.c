@@ -402,10 +402,11 @@ static void test_refusals(void)
 	ok_eq(one_tag(MB2_HTAG_FRAMEBUFFER, MB2_HT_OPTIONAL, W(1024, 768, 32), &h, &d), 0);
 	ok_eq(one_tag(MB2_HTAG_EFI_BS, 0, 0, 0, &h, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "multiboot2: header tag 7 (EFI boot services) is required but not supported");
-	ok_eq(one_tag(MB2_HTAG_ENTRY_EFI32, 0, W(0x100000), &h, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: header tag 8 (EFI i386 entry address) is required but not supported");
-	ok_eq(one_tag(MB2_HTAG_ENTRY_EFI64, 0, W(0x100000), &h, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: header tag 9 (EFI amd64 entry address) is required but not supported");
+	/* the EFI entries count only with boot services kept (tag 7): ignored, even when required */
+	ok_eq(one_tag(MB2_HTAG_ENTRY_EFI32, 0, W(0x100000), &h, &d), 0);
+	ok_eq(one_tag(MB2_HTAG_ENTRY_EFI64, 0, W(0x100000), &h, &d), 0);
+	ok(!h.has_entry);
+	ok_eq(one_tag(MB2_HTAG_ENTRY_EFI64, 0, 0, 0, &h, &d), -ST_BAD_IMAGE);	/* still its size checked */
 	ok_eq(one_tag(42, 0, W(1), &h, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "multiboot2: header tag 42 (unknown) is required but not supported");
 	ok_eq(one_tag(42, MB2_HT_OPTIONAL, W(1), &h, &d), 0);
