@@ -22,6 +22,7 @@
 #include "platform.h"
 #include "pvh.h"
 #include "status.h"
+#include "steps.h"
 #include "str.h"
 
 #define PE_MACHINE_X64 0x8664
@@ -153,6 +154,7 @@ int efi_boot(const struct boot_request *req, struct diag *d)
 	void *pages = 0;
 	d->msg[0] = 0;
 	int r = check_pins(req, d);
+	steps_mark(STEP_PINS);
 	if (r)
 		return r;
 	uint8_t magic[3];
@@ -161,6 +163,7 @@ int efi_boot(const struct boot_request *req, struct diag *d)
 	    gzip_is_gzip(magic, sizeof(magic)))
 		log_info("gzip: inflating %s (%llu bytes)", req->kernel->name, (unsigned long long)req->kernel->size);
 	r = efi_gunzip(req, &plain, &pages, d);
+	steps_mark(STEP_INFLATE);
 	if (r)
 		return r;
 	if (d->msg[0])

@@ -241,6 +241,7 @@ int efi_native_boot(const struct boot_request *req, struct diag *d)
 	r = exit_boot_services(&p, &sp, d);
 	if (r)
 		return r;
+	steps_mark(STEP_HANDOFF);	/* ExitBootServices */
 	r = plan_run(&p, &sp, d);
 	panic_diag(r, d);	/* boot services are gone: nowhere to return to */
 }
