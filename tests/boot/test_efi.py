@@ -3,8 +3,8 @@
 port I/O, and boots EFI images from fw_cfg through the firmware's
 LoadImage/StartImage with their arguments as load options and initrds
 through Linux's initrd media protocol; Multiboot 1 and 2, PVH and Linux's
-32-bit entry (gzip-compressed or not) through fwboot.elf's own planners
-after ExitBootServices
+32-bit entry (gzip-compressed or not; Debian's kernel with format=linux)
+through fwboot.elf's own planners after ExitBootServices
 (the test kernels of tests/kernels report what they got, checked against
 the EFI memory map fwboot.efi logged and, for Multiboot 2, against the EFI
 tags and the firmware's own tables). What cannot work under UEFI (real-mode
@@ -13,7 +13,7 @@ give fwboot.elf's messages and statuses, compared against fwboot.elf under
 SeaBIOS as the oracle.
 
 OVMF takes seconds to start under TCG, so each boot checks several things:
-twelve OVMF boots in all (plus four quick SeaBIOS ones).
+thirteen OVMF boots in all (plus four quick SeaBIOS ones).
 """
 
 import os
@@ -451,3 +451,27 @@ def test_efi_pvh_gzip_and_linux_32bit_entry():
             re.findall(r'lxtest: e820 addr=(\S+) size=(\S+) type=(\d+)', r.console)]
     expect_eq(e820, logged_map(r), 'e820 table against the map fwboot.efi logged')
     expect(re.search(r'lxtest: done', r.console), 'lxtest finished')
+
+
+def test_efi_debian_kernel_through_the_32bit_protocol():
+    """Debian's kernel with format=linux: not through its EFI stub but as
+    fwboot.elf boots it, the 32-bit boot protocol after ExitBootServices,
+    with the RSDP of the configuration table (the kernel's own "ACPI: RSDP"
+    line names it) and the EFI map as its e820 table; the initramfs prints
+    the exact command line."""
+    from test_linux import LINUX_TIMEOUT, MARKER, debian, initramfs
+    d = tmpdir()
+    args = 'console=ttyS0 panic=-1 no_timer_check fwboot.test=efi-32'
+    r = efi_boot(files=[('opt/fwboot/vmlinuz', debian()['vmlinuz']), ('opt/fwboot/initrd', initramfs(d))],
+                 mem='512M', timeout=LINUX_TIMEOUT,
+                 append='name=opt/fwboot/vmlinuz initrd=opt/fwboot/initrd format=linux -- ' + args)
+    expect_status(r, 0)     # poweroff -f
+    expect_line(r, 'fwboot: image: opt/fwboot/vmlinuz is linux (32-bit entry)')
+    expect_line(r, 'fwboot: efi: ExitBootServices done (map key 0x')
+    lines = r.console.splitlines()
+    expect(not any('] efi: EFI v' in l for l in lines), 'the kernel did not run as an EFI boot')
+    rsdp = logged_rsdp(r)
+    expect(any(re.search(r'\] ACPI: RSDP 0x0*%X ' % rsdp, l) for l in lines),
+           'the kernel found the RSDP fwboot.efi passed (%#x)' % rsdp)
+    expect(MARKER in lines, 'no %s line: /init did not run' % MARKER)
+    expect_eq([l for l in lines if l.startswith('CMDLINE<')], ['CMDLINE<%s>' % args], '/proc/cmdline')
