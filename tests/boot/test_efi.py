@@ -114,21 +114,24 @@ FAR_REASON = 'is not in available RAM'
 
 
 def test_efi_script_bundle_port_io_and_refusals():
-    """One boot: a script (over port I/O) tries what fwboot.efi refuses or
-    cannot place, each failure handled by || (the firmware still running:
+    """One boot: a script (over port I/O) tries what fwboot.efi refuses
+    (Multiboot 2 keeping boot services, junk, a broken PE) or cannot place, each failure handled by || (the firmware still running:
     the script goes on), then boots an EFI application from a cpio bundle
     with arguments."""
     from test_scripts import make_cpio
+    from test_mb2 import _flat_mb2
     d = tmpdir()
     with open(app(), 'rb') as f:
         truncated = f.read()[:1024]     # PE headers, sections missing: LoadImage refuses it
     files = {
         'opt/fwboot/far': far_mb1(d),
+        # Multiboot 2 asking to keep boot services (tag 7, required) at an EFI amd64 entry (9)
+        'opt/fwboot/efibs': _flat_mb2(d, 'efibs.bin', [(7, 0, b''), (9, 0, struct.pack('<I', 0x100100))]),
         'opt/fwboot/junk': random_file(d, 'junk', 5000, seed=7),
         'opt/fwboot/trunc': write_file(d, 'trunc', truncated),
         'opt/fwboot/set.cpio': make_cpio(d, 'set.cpio', {'app.efi': app()}),
     }
-    names = ['far', 'junk', 'trunc']
+    names = ['far', 'efibs', 'junk', 'trunc']
     # imgfree: a fetched image stays, and the next boot would take it as a module
     text = '#!ipxe\n' + ''.join('chain fw_cfg:opt/fwboot/%s || echo after-%s\nimgfree\n' % (n, n) for n in names)
     text += 'kernel fw_cfg:opt/fwboot/set.cpio#app.efi from the bundle\nboot\n'
@@ -140,6 +143,8 @@ def test_efi_script_bundle_port_io_and_refusals():
     expect(len(far) == 1, 'the unplaceable kernel refused once, saying why: %r' % far)
     expect('ExitBootServices' not in r.console and 'leaving boot services' not in r.console,
            'nothing got as far as ExitBootServices')
+    expect_line(r, 'chain: image: opt/fwboot/efibs is not a bootable image (efi: no MZ signature; '
+                'multiboot2: header tag 7 (EFI boot services) is required but not supported; ')
     expect_line(r, 'chain: image: opt/fwboot/junk is not a bootable image (efi: no MZ signature; multiboot2: ')
     expect_line(r, 'chain: image: opt/fwboot/trunc is not a bootable image (the firmware\'s LoadImage refused it: ')
     for n in names:
