@@ -3,7 +3,8 @@
  * payload's arguments as its load options and its initrds through Linux's
  * initrd media protocol (efi/initrd.c), and StartImage. What fwboot.elf
  * boots by its own loaders (Multiboot 1 and 2, Linux without an EFI stub,
- * PVH, gzip) is refused by name: not supported under UEFI yet. */
+ * PVH) goes to the same loaders through efi/native.c; a gzip-compressed
+ * kernel is inflated first (efi_gunzip), as fwboot.elf does. */
 #include "memfn.h"
 #include "alloc.h"
 #include "boot.h"
@@ -15,11 +16,13 @@
 #include "linux.h"
 #include "mb1.h"
 #include "mb2.h"
+#include "native.h"
 #include "fmt.h"
 #include "pin.h"
 #include "platform.h"
 #include "pvh.h"
 #include "status.h"
+#include "steps.h"
 #include "str.h"
 
 #define PE_MACHINE_X64 0x8664
@@ -42,24 +45,18 @@ int efi_pe_probe(const uint8_t *hdr, size_t len, uint16_t *machine, struct diag 
 	return 0;
 }
 
-/* The formats fwboot.elf boots and fwboot.efi does not (yet), in
- * fwboot.elf's probe order. */
+/* fwboot.elf's loaders, in its probe order: under UEFI they boot through
+ * efi/native.c (boot services exited, long mode left). */
 static const struct {
-	const char *name, *what;
+	const char *name;
 	int (*probe)(const struct file *f, const uint8_t *hdr, size_t len, struct diag *d);
-} elf_only[] = {
-	{ "multiboot2", "a Multiboot 2 kernel", mb2_probe },
-	{ "multiboot1", "a Multiboot 1 kernel", mb1_probe },
-	{ "linux", "a Linux kernel without an EFI stub", linux_probe },
-	{ "pvh", "a PVH kernel", pvh_probe },
+} native[] = {
+	{ "multiboot2", mb2_probe },
+	{ "multiboot1", mb1_probe },
+	{ "linux", linux_probe },
+	{ "pvh", pvh_probe },
 };
-#define NELF (sizeof(elf_only) / sizeof(elf_only[0]))
-
-static int refuse(const char *name, const char *what, struct diag *d)
-{
-	return diag_fail(d, ST_UEFI_UNSUPPORTED, "image: %s is %s: not supported under UEFI yet "
-			 "(fwboot.efi boots EFI images; fwboot.elf boots this under SeaBIOS)", name, what);
-}
+#define NNATIVE (sizeof(native) / sizeof(native[0]))
 
 /* ASCII to a pool-allocated UCS-2 string, NUL included; *bytes its size. */
 static efi_char16 *to_ucs2(const char *s, uint32_t *bytes)
@@ -149,49 +146,71 @@ static int check_pins(const struct boot_request *req, struct diag *d)
 	return 0;
 }
 
+static int boot_plain(const struct boot_request *req, struct diag *d);
+
 int efi_boot(const struct boot_request *req, struct diag *d)
+{
+	struct boot_request plain;
+	void *pages = 0;
+	d->msg[0] = 0;
+	int r = check_pins(req, d);
+	steps_mark(STEP_PINS);
+	if (r)
+		return r;
+	uint8_t magic[3];
+	/* inflating is slow under TCG (tens of MiB/s): say so before it starts */
+	if (req->kernel->size >= sizeof(magic) && !file_read(req->kernel, 0, magic, sizeof(magic)) &&
+	    gzip_is_gzip(magic, sizeof(magic)))
+		log_info("gzip: inflating %s (%llu bytes)", req->kernel->name, (unsigned long long)req->kernel->size);
+	r = efi_gunzip(req, &plain, &pages, d);
+	steps_mark(STEP_INFLATE);
+	if (r)
+		return r;
+	if (d->msg[0])
+		log_info("%s", d->msg);
+	if (plain.kernel != req->kernel)
+		log_info("gzip: %s inflated to %llu bytes", plain.kernel->name, (unsigned long long)plain.kernel->size);
+	d->msg[0] = 0;
+	r = boot_plain(&plain, d);
+	if (pages)
+		efi_free_low(pages);	/* failed, or an EFI image came back */
+	return r;
+}
+
+static int boot_plain(const struct boot_request *req, struct diag *d)
 {
 	const struct file *k = req->kernel;
 	size_t n = k->size < IMAGE_HEADER_WINDOW ? (size_t)k->size : IMAGE_HEADER_WINDOW;
-	d->msg[0] = 0;
-	int r = check_pins(req, d);
-	if (r)
-		return r;
-	if (req->entry)
-		return diag_fail(d, ST_CMDLINE, "image: entry=%s is a Linux option of fwboot.elf; under UEFI %s "
-				 "boots as an EFI image, which has one entry (drop entry=)", req->entry, k->name);
+	int r;
 	uint8_t *hdr = zalloc(n ? n : 1);
 	if (!hdr)
 		return diag_fail(d, ST_NO_MEMORY, "image: no memory for a %zu-byte header window", n);
 	r = file_read(k, 0, hdr, n);
 	if (r)
 		return diag_fail(d, -r, "image: cannot read the start of %s", k->name);
-	if (req->format) {
-		if (str_eq(req->format, "efi"))
-			;
-		else {
-			for (size_t i = 0; i < NELF; i++)
-				if (str_eq(req->format, elf_only[i].name))
-					return diag_fail(d, ST_UEFI_UNSUPPORTED, "image: format=%s is not supported "
-							 "under UEFI yet (known under UEFI: efi)", req->format);
-			return diag_fail(d, ST_CMDLINE, "image: unknown format \"%s\" (known under UEFI: efi)",
-					 req->format);
-		}
+	if (req->format && !str_eq(req->format, "efi")) {
+		for (size_t i = 0; i < NNATIVE; i++)
+			if (str_eq(req->format, native[i].name))
+				return efi_native_boot(req, d);
+		return diag_fail(d, ST_CMDLINE, "image: unknown format \"%s\" (known under UEFI: efi multiboot2 "
+				 "multiboot1 linux pvh)", req->format);
 	}
 	uint16_t machine = 0;
 	struct diag why = { "" };
-	if (!efi_pe_probe(hdr, n, &machine, &why))
+	if (!efi_pe_probe(hdr, n, &machine, &why)) {
+		if (req->entry)
+			return diag_fail(d, ST_CMDLINE, "image: entry=%s is a Linux option; %s boots as an EFI image, "
+					 "which has one entry (drop entry=)", req->entry, k->name);
 		return boot_efi_image(req, machine, d);
+	}
 	if (req->format)
 		return diag_fail(d, ST_BAD_IMAGE, "image: %s is not an EFI image (%s)", k->name, why.msg);
-	if (n >= 3 && gzip_is_gzip(hdr, n))
-		return refuse(k->name, "gzip-compressed", d);
 	char all[sizeof(d->msg)];
 	size_t at = (size_t)fmt_snprintf(all, sizeof(all), "%s", why.msg);
-	for (size_t i = 0; i < NELF; i++) {
+	for (size_t i = 0; i < NNATIVE; i++) {
 		struct diag reason = { "" };
-		if (elf_only[i].probe(k, hdr, n, &reason) == 0)
-			return refuse(k->name, elf_only[i].what, d);
+		if (native[i].probe(k, hdr, n, &reason) == 0)
+			return efi_native_boot(req, d);
 		if (at < sizeof(all))
 			at += (size_t)fmt_snprintf(all + at, sizeof(all) - at, "; %s", reason.msg);
 	}

@@ -7,10 +7,11 @@
 #include "diag.h"
 #include "request.h"
 
-/* Check the pins, probe, and boot an EFI image through LoadImage and
- * StartImage; refuse fwboot.elf's other formats by name
- * (ST_UEFI_UNSUPPORTED). 0 when the image was started and returned; else
- * a negative status and the reason. */
+/* Check the pins, inflate a gzip-compressed kernel, probe, and boot an
+ * EFI image through LoadImage and StartImage, or fwboot.elf's formats
+ * through efi/native.c (no return once boot services are exited). 0 when
+ * an EFI image was started and returned; else a negative status and the
+ * reason (ST_UEFI_UNSUPPORTED: what cannot work under UEFI, by name). */
 int efi_boot(const struct boot_request *req, struct diag *d);
 
 /* 0 when hdr[0..len) starts an MZ/PE image; *machine: its COFF machine. */

@@ -23,7 +23,7 @@
 #define DEBUG_EXIT_PORT 0xf4
 #define VAR_MAX 4096	/* bytes of the ConOut variable looked at */
 
-static int serial_ok, serial_on, conout_on;
+static int serial_ok, serial_on, conout_on, saved_serial_on, saved_conout_on, exited;
 
 void serial_init(void)
 {
@@ -65,6 +65,25 @@ void efi_console_init(void)
 	conout_on = efi_st->con_out != 0;
 	if (conout_on && conout_has_uart())
 		serial_on = 0;
+}
+
+/* From the last GetMemoryMap on, ConOut (which may allocate, and is gone
+ * after ExitBootServices) is not called: COM1 by port I/O alone. */
+void efi_console_leave_firmware(void)
+{
+	saved_serial_on = serial_on;
+	saved_conout_on = conout_on;
+	serial_on = serial_ok;
+	conout_on = 0;
+	exited = 1;
+}
+
+/* ExitBootServices was never called: the firmware's console again. */
+void efi_console_back_to_firmware(void)
+{
+	serial_on = saved_serial_on;
+	conout_on = saved_conout_on;
+	exited = 0;
 }
 
 const char *efi_console_sinks(void)
@@ -192,6 +211,8 @@ void fwboot_exit(int status)
 	if (status < 0)
 		status = -status;
 	outl(DEBUG_EXIT_PORT, (uint32_t)status);
+	if (exited)	/* no boot services to return through */
+		cpu_halt_forever();
 	/* still here: no isa-debug-exit; give back what fwboot took, return the status */
 	efi_status es = efi_status_of(status);
 	char name[40];

@@ -86,8 +86,39 @@ struct efi_simple_text_output {
 
 /* 7.2: memory allocation */
 enum efi_allocate_type { EFI_ALLOCATE_ANY_PAGES, EFI_ALLOCATE_MAX_ADDRESS, EFI_ALLOCATE_ADDRESS };
-enum efi_memory_type { EFI_RESERVED_MEMORY, EFI_LOADER_CODE, EFI_LOADER_DATA };
+enum efi_memory_type {
+	EFI_RESERVED_MEMORY, EFI_LOADER_CODE, EFI_LOADER_DATA, EFI_BOOT_SERVICES_CODE,
+	EFI_BOOT_SERVICES_DATA, EFI_RUNTIME_SERVICES_CODE, EFI_RUNTIME_SERVICES_DATA,
+	EFI_CONVENTIONAL_MEMORY, EFI_UNUSABLE_MEMORY, EFI_ACPI_RECLAIM_MEMORY, EFI_ACPI_MEMORY_NVS,
+	EFI_MEMORY_MAPPED_IO, EFI_MEMORY_MAPPED_IO_PORT_SPACE, EFI_PAL_CODE, EFI_PERSISTENT_MEMORY,
+	EFI_UNACCEPTED_MEMORY,
+};
 #define EFI_PAGE_SIZE 4096
+
+/* 7.2.3 GetMemoryMap: descriptors of *desc_size bytes each (larger than
+ * this struct on some firmware: step by desc_size, never by sizeof). */
+struct efi_memory_descriptor {
+	uint32_t type;
+	uint32_t pad;
+	uint64_t physical_start, virtual_start, pages, attribute;
+};
+#define EFI_MEMORY_DESCRIPTOR_VERSION 1
+
+/* 4.6 configuration table entries: a GUID and its table */
+struct efi_configuration_table {
+	struct efi_guid guid;
+	void *table;
+};
+/* ACPI 2.0+ RSDP 8868e871-e4f1-11d3-bc22-0080c73c8881; ACPI 1.0 eb9d2d30-2d88-11d3-9a16-0090273fc14d */
+#define EFI_ACPI_20_TABLE_GUID \
+	{ 0x8868e871, 0xe4f1, 0x11d3, { 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 } }
+#define EFI_ACPI_10_TABLE_GUID \
+	{ 0xeb9d2d30, 0x2d88, 0x11d3, { 0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d } }
+/* SMBIOS 3 f2fd1544-9794-4a2c-992e-e5bbcf20e394; SMBIOS 2 eb9d2d31-2d88-11d3-9a16-0090273fc14d */
+#define EFI_SMBIOS3_TABLE_GUID \
+	{ 0xf2fd1544, 0x9794, 0x4a2c, { 0x99, 0x2e, 0xe5, 0xbb, 0xcf, 0x20, 0xe3, 0x94 } }
+#define EFI_SMBIOS_TABLE_GUID \
+	{ 0xeb9d2d31, 0x2d88, 0x11d3, { 0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d } }
 
 /* 7.3: OpenProtocol attributes */
 #define EFI_OPEN_PROTOCOL_GET_PROTOCOL 0x00000002
@@ -98,7 +129,8 @@ struct efi_boot_services {
 	efi_status (EFIAPI *allocate_pages)(enum efi_allocate_type type, enum efi_memory_type mtype,
 					    uint64_t pages, uint64_t *addr);
 	efi_status (EFIAPI *free_pages)(uint64_t addr, uint64_t pages);
-	void *get_memory_map;
+	efi_status (EFIAPI *get_memory_map)(uint64_t *size, struct efi_memory_descriptor *map, uint64_t *key,
+					    uint64_t *desc_size, uint32_t *desc_version);
 	efi_status (EFIAPI *allocate_pool)(enum efi_memory_type mtype, uint64_t size, void **buf);
 	efi_status (EFIAPI *free_pool)(void *buf);
 	void *create_event, *set_timer, *wait_for_event, *signal_event, *close_event, *check_event;
@@ -116,7 +148,8 @@ struct efi_boot_services {
 	efi_status (EFIAPI *exit)(efi_handle image, efi_status status, uint64_t exit_data_size,
 				  efi_char16 *exit_data);
 	efi_status (EFIAPI *unload_image)(efi_handle image);
-	void *exit_boot_services, *get_next_monotonic_count;
+	efi_status (EFIAPI *exit_boot_services)(efi_handle image, uint64_t map_key);
+	void *get_next_monotonic_count;
 	efi_status (EFIAPI *stall)(uint64_t microseconds);
 	efi_status (EFIAPI *set_watchdog_timer)(uint64_t timeout, uint64_t code, uint64_t data_size,
 						 efi_char16 *data);
@@ -164,7 +197,7 @@ struct efi_system_table {
 	struct efi_runtime_services *runtime_services;
 	struct efi_boot_services *boot_services;
 	uint64_t number_of_table_entries;
-	void *configuration_table;
+	struct efi_configuration_table *configuration_table;
 };
 
 struct efi_loaded_image {
@@ -195,6 +228,11 @@ _Static_assert(offsetof(struct efi_boot_services, uninstall_protocol_interface) 
 _Static_assert(offsetof(struct efi_boot_services, handle_protocol) == 152, "HandleProtocol");
 _Static_assert(offsetof(struct efi_boot_services, load_image) == 200, "LoadImage");
 _Static_assert(offsetof(struct efi_boot_services, exit) == 216, "Exit");
+_Static_assert(offsetof(struct efi_boot_services, get_memory_map) == 56, "GetMemoryMap");
+_Static_assert(offsetof(struct efi_boot_services, exit_boot_services) == 232, "ExitBootServices");
+_Static_assert(sizeof(struct efi_memory_descriptor) == 40, "EFI_MEMORY_DESCRIPTOR");
+_Static_assert(sizeof(struct efi_configuration_table) == 24, "EFI_CONFIGURATION_TABLE");
+_Static_assert(offsetof(struct efi_system_table, configuration_table) == 112, "ConfigurationTable");
 _Static_assert(offsetof(struct efi_boot_services, stall) == 248, "Stall");
 _Static_assert(offsetof(struct efi_boot_services, open_protocol) == 280, "OpenProtocol");
 _Static_assert(offsetof(struct efi_loaded_image, load_options_size) == 48, "LoadOptionsSize");

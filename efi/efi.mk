@@ -31,10 +31,28 @@ EFI_CFLAGS = -std=gnu11 -O2 -ffreestanding -nostdinc -isystem $(shell $(EFI_CC) 
 EFI_LDFLAGS := -nostdlib -Wl,--subsystem,10 -Wl,--enable-reloc-section -Wl,--dynamicbase \
 	-Wl,--no-insert-timestamp -e efi_main
 
-EFI_PLATFORM_SRCS := efi/main.c efi/boot.c efi/initrd.c efi/console.c efi/fw_cfg.c efi/platform.c efi/mem.c \
-	kernel/heap.c kernel/file.c
+EFI_PLATFORM_SRCS := efi/main.c efi/boot.c efi/native.c efi/memmap.c efi/initrd.c efi/console.c efi/fw_cfg.c \
+	efi/platform.c efi/mem.c efi/leave64.S kernel/heap.c kernel/file.c kernel/load.c
 EFI_SRCS := $(EFI_PLATFORM_SRCS) $(PURE_SRCS)
 EFI_OBJS := $(patsubst %,$(B)/efi/%.o,$(EFI_SRCS))
+
+# The hand-off trampoline is i386 code: fwboot.elf's object, as flat bytes
+# that efi/leave64.S embeds, with its labels' offsets from the same object.
+$(B)/efi/trampoline.bin: $(B)/boot/trampoline.S.o
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) -O binary -j .text $< $@
+
+$(B)/efi/tramp_syms.h: $(B)/boot/trampoline.S.o efi/efi.mk
+	@mkdir -p $(dir $@)
+	$(CROSS)nm $< | awk '$$3 == "tramp_reload" { r = $$1 } $$3 == "tramp_code16" { c = $$1 } \
+		$$3 == "tramp_end" { e = $$1 } $$3 == "tramp_start" { s = $$1 } END { \
+		if (s != "00000000" || !r || !c || !e) exit 1; \
+		printf "#define TRAMP_OFF_RELOAD 0x%s\n#define TRAMP_OFF_CODE16 0x%s\n#define TRAMP_OFF_END 0x%s\n", r, c, e }' >$@.tmp
+	mv $@.tmp $@
+
+$(B)/efi/efi/leave64.S.o: efi/leave64.S $(B)/efi/trampoline.bin $(B)/efi/tramp_syms.h
+	@mkdir -p $(dir $@)
+	$(EFI_CC) -I$(B)/efi -DTRAMP_BIN='"$(B)/efi/trampoline.bin"' -c -o $@ $<
 
 $(EFI_CHAIN)/stddef.h $(EFI_CHAIN)/stdarg.h:
 	@mkdir -p $(dir $@)

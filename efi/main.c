@@ -16,6 +16,7 @@
 #include "platform.h"
 #include "script.h"
 #include "status.h"
+#include "steps.h"
 #include "str.h"
 
 #define HEAP_MAX (16u << 20)
@@ -148,6 +149,7 @@ static int script_open(void *ctx, const char *name, struct file **out, struct di
 
 static int script_boot(void *ctx, const struct boot_request *req, struct diag *d)
 {
+	steps_mark(STEP_SCRIPT);
 	struct boot_request r = *req;
 	r.loader_name = ((const struct boot_request *)ctx)->loader_name;
 	r.format = ((const struct boot_request *)ctx)->format;
@@ -223,6 +225,7 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
 	struct diag d;
 	efi_image = image;
 	efi_st = st;
+	steps_start();
 	serial_init();
 	efi_console_init();
 	char *cl = read_load_options();
@@ -246,6 +249,7 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
 	int r = cmdline_parse_from(cl, CMDLINE_PATH_GUESS, &c, &d);
 	if (r)
 		panic_diag(r, &d);
+	steps_mark(STEP_SETUP);
 
 	r = fw_cfg_init(c.fw_cfg_mode, &d);
 	if (r)
@@ -254,6 +258,7 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
 	if (r)
 		panic_diag(r, &d);
 	log_info("fw_cfg: %s, %zu files", fw_cfg_method(), ndir);
+	steps_mark(STEP_FW_CFG);
 	if (c.list) {
 		list_directory();
 		fwboot_exit(ST_LIST);
@@ -282,6 +287,7 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
 		req.mods[i].args = "";
 	}
 	req.nmods = c.ninitrds;
+	steps_mark(STEP_OPEN);
 
 	r = boot_named(&req, &d);
 	if (r)

@@ -1,8 +1,11 @@
 /* fwboot.efi's platform services: pages below 4 GiB from AllocatePages,
  * given back on exit; fwboot statuses as EFI statuses; load options. */
+#include "console.h"
 #include "fmt.h"
 #include "platform.h"
 #include "status.h"
+#include "steps.h"
+#include "video.h"
 
 efi_handle efi_image;
 struct efi_system_table *efi_st;
@@ -111,4 +114,64 @@ int efi_options_to_ascii(const efi_char16 *opt, uint32_t bytes, char *buf, size_
 	}
 	buf[n] = 0;
 	return 0;
+}
+
+/* fwboot.efi sets no graphics mode: the planners see no display (GOP is
+ * not used), so no plan asks for one. */
+int video_set(const struct video_caps *c, const struct video_mode *m, struct diag *d)
+{
+	(void)c;
+	(void)m;
+	return diag_fail(d, ST_UEFI_UNSUPPORTED, "video: fwboot.efi sets no graphics modes");
+}
+
+/* The verbose "time:" line, as fwboot.elf's kernel/timer.c: the TSC
+ * between marks, its rate measured against the firmware's Stall (while
+ * boot services are still there, at the first mark). */
+static uint64_t step_cycles[STEP_COUNT], step_last, tsc_hz;
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+void steps_start(void)
+{
+	step_last = rdtsc();
+}
+
+void steps_mark(enum step s)
+{
+	uint64_t now = rdtsc();
+	step_cycles[s] += now - step_last;
+	step_last = now;
+}
+
+/* Called before ExitBootServices, verbose only: 10 ms of Stall. */
+void efi_steps_calibrate(void)
+{
+	if (console_get_level() < CONSOLE_VERBOSE || tsc_hz)
+		return;
+	uint64_t t0 = rdtsc();
+	efi_st->boot_services->stall(10000);
+	tsc_hz = (rdtsc() - t0) * 100;
+	step_last += rdtsc() - t0;	/* the pause is nobody's step */
+}
+
+void steps_report(void)
+{
+	if (console_get_level() < CONSOLE_VERBOSE)
+		return;
+	steps_mark(STEP_HANDOFF);
+	char buf[300];
+	steps_format(buf, sizeof(buf), step_cycles, tsc_hz);
+	char *why = buf;	/* the rate's source is the firmware's Stall, not kernel/timer.c's PIT */
+	while (*why && !(why[0] == ' ' && why[1] == '(' && why[2] == 'T'))
+		why++;
+	if (*why && tsc_hz)
+		fmt_snprintf(why, sizeof(buf) - (size_t)(why - buf), " (TSC %llu.%03llu MHz, timed against the firmware's Stall)",
+			     (unsigned long long)(tsc_hz / 1000000u), (unsigned long long)(tsc_hz / 1000u % 1000u));
+	log_verbose("%s", buf);
 }

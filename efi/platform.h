@@ -31,6 +31,13 @@ int efi_options_to_ascii(const efi_char16 *opt, uint32_t bytes, char *buf, size_
 /* Console: decide where lines go (COM1, ConOut, or ConOut alone when it
  * already reaches the serial port), once the system table is known. */
 void efi_console_init(void);
+/* Around ExitBootServices: COM1 alone (no ConOut, and fwboot_exit halts
+ * instead of calling Exit); back to the firmware's console when
+ * ExitBootServices was not called after all. */
+void efi_console_leave_firmware(void);
+void efi_console_back_to_firmware(void);
+/* Verbose: measure the TSC's rate for the "time:" line (boot services needed). */
+void efi_steps_calibrate(void);
 /* Where the console goes, for the log. */
 const char *efi_console_sinks(void);
 

@@ -2,6 +2,7 @@
  * a reboot loop. Only while fwboot runs: the payload brings its own. */
 #include <stdint.h>
 #include "console.h"
+#include "handoff.h"
 #include "status.h"
 
 #define NEXC 20
@@ -32,4 +33,11 @@ void idt_install(void)
 void exception_report(uint32_t vector, uint32_t error, uint32_t eip)
 {
 	panic(ST_INTERNAL, "cpu: exception %u at eip 0x%x (error code 0x%x)", vector, eip, error);
+}
+
+/* fwboot.elf already runs as the trampoline wants: 32-bit, flat, paging off. */
+void handoff_jump(uint64_t tramp, struct tramp_params *pa)
+{
+	__asm__ volatile("jmp *%0" : : "r"((uint32_t)tramp), "S"(pa) : "memory");
+	__builtin_unreachable();
 }

@@ -45,5 +45,13 @@ _Static_assert(offsetof(struct tramp_params, rm_cs) == 116, "tramp_params layout
 _Static_assert(offsetof(struct tramp_params, rm_code16) == 128, "tramp_params layout");
 
 extern char tramp_start[], tramp_reload[], tramp_code16[], tramp_end[];
+/* The hand-off GDT the trampoline loads (0x10/0x18 flat 32-bit code and
+ * data, 0x20/0x28 16-bit), copied into its params. */
+extern uint64_t gdt[6];
+
+/* The platform's last step: enter the trampoline copied to tramp in 32-bit
+ * protected mode, paging off, with ESI = pa. fwboot.elf is there already
+ * (kernel/cpu.c); fwboot.efi leaves long mode first (efi/leave64.S). */
+__attribute__((noreturn)) void handoff_jump(uint64_t tramp, struct tramp_params *pa);
 
 #endif

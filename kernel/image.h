@@ -18,6 +18,9 @@ struct boot_env {
 	uint64_t rsdp;		/* ACPI RSDP address, 0 if none found */
 	uint64_t smbios;	/* SMBIOS entry point address, 0 if none found */
 	const struct video_caps *video;	/* the display; NULL: none */
+	/* UEFI (fwboot.efi), after ExitBootServices; 0 under a BIOS */
+	uint64_t efi_systab;	/* the EFI system table */
+	uint32_t efi_mmap_cap;	/* bytes the EFI memory map may take at ExitBootServices */
 };
 
 struct image_type {

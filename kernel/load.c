@@ -11,8 +11,6 @@
 #include "status.h"
 #include "video.h"
 
-extern uint64_t gdt[6];
-
 /* Port I/O moves ~10 MiB/s under TCG: a long read reports each quarter
  * (each MiB when verbose), so a slow boot does not look like a hang. */
 #define PROGRESS_MIN (4u << 20)
@@ -58,16 +56,29 @@ static int load_seg(const struct plan_seg *s, uint64_t at, struct diag *d)
 	return diag_fail(d, ST_INTERNAL, "load: unknown segment source %d", s->src);
 }
 
-int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
+/* 1. every address, before a byte moves (kernel/stage.c decides) */
+int plan_prepare(struct plan *p, struct mem_map *m, struct stage_plan *sp, struct diag *d)
 {
-	/* 1. every address, before a byte moves (kernel/stage.c decides) */
-	struct stage_plan sp;
-	size_t code = (size_t)(tramp_end - tramp_start);
-	int r = plan_stage(p, m, code, 0, &sp, d);
+	int r = plan_stage(p, m, (size_t)(tramp_end - tramp_start), 0, sp, d);
 	if (r)
 		return r;
 	if (p->mode != ENTRY_FLAT32 && p->mode != ENTRY_REAL16)
 		return diag_fail(d, ST_INTERNAL, "load: entry mode %d is not implemented", p->mode);
+	return 0;
+}
+
+int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
+{
+	struct stage_plan sp;
+	int r = plan_prepare(p, m, &sp, d);
+	return r ? r : plan_run(p, &sp, d);
+}
+
+int plan_run(struct plan *p, const struct stage_plan *spp, struct diag *d)
+{
+	const struct stage_plan sp = *spp;
+	size_t code = (size_t)(tramp_end - tramp_start);
+	int r;
 
 	/* 2. move the bytes: straight to the final address unless staged */
 	for (size_t i = 0; i < p->nsegs; i++) {
@@ -163,6 +174,5 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 			break;
 		}
 	}
-	__asm__ volatile("jmp *%0" : : "r"((uint32_t)t), "S"(pa) : "memory");
-	__builtin_unreachable();
+	handoff_jump(t, pa);
 }

@@ -41,7 +41,7 @@ static struct mem_region map_store[MAP_CAP], ram_store[MAP_CAP];
 static struct mem_claim boot_claims[BOOT_CLAIMS];
 static struct mem_map mm;
 static struct video_caps video;
-static struct boot_env env = { &mm, 0, 0, &video };
+static struct boot_env env = { .mem = &mm, .video = &video };
 static struct fw_cfg_entry *dir;
 static size_t ndir;
 

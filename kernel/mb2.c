@@ -91,6 +91,8 @@ static int info_supported(uint32_t type)
 	case MB2_TAG_ACPI_NEW:
 	case MB2_TAG_LOAD_BASE_ADDR:
 	case MB2_TAG_FRAMEBUFFER:	/* mb2_plan checks there is a screen */
+	case MB2_TAG_EFI64:		/* and that fwboot runs under UEFI */
+	case MB2_TAG_EFI_MMAP:
 		return 1;
 	}
 	return 0;
@@ -182,6 +184,9 @@ static int take_tag(struct mb2_header *h, const uint8_t *t, uint32_t type, int o
 	case MB2_HTAG_MODULE_ALIGN:
 		h->module_align = 1;	/* modules are always page-aligned */
 		return 0;
+	case MB2_HTAG_ENTRY_EFI32:
+	case MB2_HTAG_ENTRY_EFI64:
+		return 0;	/* used only with boot services kept (tag 7): ignored otherwise (3.1.7-8) */
 	case MB2_HTAG_RELOCATABLE:
 		h->has_reloc = 1;
 		h->min_addr = get_le32(t + MB2_HT_MIN_ADDR);
@@ -497,6 +502,8 @@ struct mb2_info_parts {
 	const uint8_t *smbios_table;
 	const struct video_mode *fb;	/* the graphics mode set, or NULL */
 	int fb_text;			/* no graphics: report the EGA text screen */
+	uint64_t efi_systab;		/* tag 12 when nonzero */
+	uint32_t efi_mmap_cap;		/* tag 17 with room for this many bytes when nonzero */
 };
 
 /* Start a tag at *pos (b NULL: only count); returns where it starts. */
@@ -595,6 +602,18 @@ static uint64_t build_info(uint8_t *b, const struct boot_request *req, const str
 		if (b)
 			video_put_fb(b + at + 8, ip->fb);
 	}
+	if (ip->efi_systab) {
+		at = tag_at(b, &pos, MB2_TAG_EFI64, 16);
+		if (b)
+			put_le64(b + at + 8, ip->efi_systab);
+	}
+	/* last: filled at ExitBootServices (mb2_efi_mmap_fill), which
+	 * shrinks it to the map and moves the end tag after it */
+	if (ip->efi_mmap_cap) {
+		at = tag_at(b, &pos, MB2_TAG_EFI_MMAP, 16 + (uint64_t)ip->efi_mmap_cap);
+		if (b)
+			memset(b + at + 8, 0, 8 + (size_t)ip->efi_mmap_cap);
+	}
 	tag_at(b, &pos, MB2_TAG_END, sizeof(struct mb2_tag));
 	if (b) {
 		put_le32(b, (uint32_t)pos);
@@ -690,6 +709,13 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		ip.smbios_table = (const uint8_t *)(uintptr_t)smbios_table;
 	else
 		ip.smbios_len = 0;
+	ip.efi_systab = env->efi_systab;
+	ip.efi_mmap_cap = env->efi_systab ? env->efi_mmap_cap & ~7u : 0;
+	for (uint32_t t = MB2_TAG_EFI64; t <= MB2_TAG_EFI_MMAP; t += MB2_TAG_EFI_MMAP - MB2_TAG_EFI64)
+		if ((h.required >> t & 1) && !(t == MB2_TAG_EFI64 ? ip.efi_systab : ip.efi_mmap_cap))
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: information request for tag %u (%s) is required, "
+					 "but fwboot was not started by UEFI firmware (fwboot.efi gives it)", t,
+					 mb2_info_tag_name(t));
 	if ((h.required >> MB2_TAG_SMBIOS & 1) && !ip.smbios_len)
 		return diag_fail(d, ST_BAD_IMAGE,
 				 "multiboot2: information request for tag 13 (SMBIOS tables) is required, but fwboot found no SMBIOS entry point");
@@ -754,6 +780,11 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	if (r)
 		return r;
 	build_info(info, req, m, &ip);
+	if (ip.efi_mmap_cap) {
+		p->efi_mmap_info = info;
+		p->efi_mmap_room = ip.efi_mmap_cap;
+		p->efi_mmap_tag = info + total - sizeof(struct mb2_tag) - 16 - ip.efi_mmap_cap;
+	}
 	p->mode = ENTRY_FLAT32;
 	p->entry = (uint32_t)entry;
 	p->regs.eax = MB2_BOOTLOADER_MAGIC;
@@ -764,5 +795,21 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 			     "multiboot2: header at offset 0x%x; skipped %u magic%s with an invalid checksum before it "
 			     "(the first at 0x%x, sum 0x%x)", h.offset, h.skipped, h.skipped == 1 ? "" : "s",
 			     h.skip_off, h.skip_sum);
+	return 0;
+}
+
+int mb2_efi_mmap_fill(uint8_t *info, uint8_t *tag, uint32_t room, const void *desc, uint64_t size,
+		      uint32_t desc_size, uint32_t desc_version)
+{
+	if (get_le32(tag) != MB2_TAG_EFI_MMAP || size > room)
+		return -1;
+	put_le32(tag + 4, 16 + (uint32_t)size);
+	put_le32(tag + 8, desc_size);
+	put_le32(tag + 12, desc_version);
+	memcpy(tag + 16, desc, (size_t)size);
+	uint8_t *end = tag + align_up(16 + size, MB2_TAG_ALIGN);
+	put_le32(end, MB2_TAG_END);
+	put_le32(end + 4, sizeof(struct mb2_tag));
+	put_le32(info, (uint32_t)(end + sizeof(struct mb2_tag) - info));
 	return 0;
 }

@@ -32,6 +32,17 @@ struct mb2_header {
  */
 int mb2_parse_header(const uint8_t *hdr, size_t len, struct mb2_header *h, struct diag *d);
 
+/*
+ * Fill the EFI memory map tag (17) that mb2_plan left as the last tag of
+ * the info block at info: descriptor size and version, then the size
+ * bytes of descriptors at desc (as GetMemoryMap returned them); the tag
+ * shrinks to fit, the end tag and total_size follow it. -1 (nothing
+ * written) when size exceeds room (the plan's efi_mmap_room: a refill
+ * after a stale map key has the whole room again). Pure.
+ */
+int mb2_efi_mmap_fill(uint8_t *info, uint8_t *tag, uint32_t room, const void *desc, uint64_t size,
+		      uint32_t desc_size, uint32_t desc_version);
+
 int mb2_probe(const struct file *f, const uint8_t *hdr, size_t len, struct diag *d);
 int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	     struct boot_env *env, struct plan *p, struct diag *d);

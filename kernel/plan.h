@@ -46,6 +46,10 @@ struct plan {
 	struct video_mode video;
 	const struct video_caps *video_caps;
 	char video_note[200];		/* what the payload's video request got, for the log */
+	uint8_t *efi_mmap_tag;		/* Multiboot 2 tag 17 in its info block, for the platform to fill
+					 * at ExitBootServices (mb2_efi_mmap_fill); NULL none */
+	uint8_t *efi_mmap_info;		/* that info block */
+	uint32_t efi_mmap_room;		/* bytes of descriptors the tag has room for */
 	uint64_t text_cursor;		/* where to store the text cursor's column, row (u8 each) after
 					 * fwboot's last line: Linux's screen_info.orig_x/y; 0 none */
 };

@@ -12,7 +12,7 @@ import struct
 
 from harness import BootResult, fail, expect, expect_eq
 
-LIST_KINDS = ('mod', 'mmap_entry', 'tag', 'shdr')
+LIST_KINDS = ('mod', 'mmap_entry', 'tag', 'shdr', 'efi_desc')
 
 _TOKEN = re.compile(r'([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|\S*)|(\S+)')
 

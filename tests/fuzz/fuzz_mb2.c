@@ -4,6 +4,7 @@
  * plan must pass plan_check. The input's last 256 bytes double as the
  * machine's RSDP. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mb2.h"
 #include "fuzz_map.h"
@@ -29,12 +30,19 @@ int fuzz_one(const uint8_t *data, size_t size)
 	static const struct video_caps vga = { .kind = VIDEO_BOCHS_PORTS, .name = "fuzz VGA", .vga_text = 1,
 					       .fb_base = 0xfd000000, .vram = 16 << 20, .max_width = 16000,
 					       .max_height = 12000, .depths = 0xf };
-	struct boot_env env = { &mm, size & 1 ? (uintptr_t)rsdp : 0, 0, size & 2 ? &vga : 0 };
+	/* a quarter also as under UEFI: tags 12 and 17, the latter filled as at ExitBootServices */
+	int efi = (size & 24) == 24;
+	struct boot_env env = { &mm, size & 1 ? (uintptr_t)rsdp : 0, 0, size & 2 ? &vga : 0,
+				efi ? 0x7f5ec018 : 0, efi ? 48 * 40 + (size & 7) : 0 };
 	struct plan p;
 	struct diag d;
 	memset(&p, 0, sizeof(p));
 	size_t n = size < IMAGE_HEADER_WINDOW ? size : IMAGE_HEADER_WINDOW;
 	if (mb2_plan(&req, data, n, &env, &p, &d) == 0) {
+		if (efi != (p.efi_mmap_tag != 0) ||
+		    (efi && mb2_efi_mmap_fill(p.efi_mmap_info, p.efi_mmap_tag, p.efi_mmap_room, data,
+					      size < p.efi_mmap_room ? size : p.efi_mmap_room, 48, 1)))
+			abort();	/* the tag is there exactly under UEFI, with the room asked for */
 		plan_check_or_abort(&p, &mm, &req);
 		stage_check_or_abort(&p, &mm, FUZZ_TRAMP_CODE, fuzz_phys);
 	}

@@ -11,6 +11,8 @@
 #   self     mbtest-self.elf      ELF32      0x30000 (inside fwboot's own range)
 #   vaddr    mbtest-vaddr.elf     ELF32, vaddr 0xC0100000 -> paddr 0x100000
 #   fake     mbtest-fake.elf      ELF32, two false magics before the header  0x100000
+#   high     mbtest-high.elf      ELF32      0x1000000 (in OVMF's boot services data at 256 MiB:
+#                                            fwboot.efi stages it)
 
 KB := $(B)/kernels
 KSRC := tests/kernels
@@ -22,7 +24,7 @@ MBTEST_CFLAGS = -std=gnu11 -O2 -m32 -march=i686 $(FREESTANDING) -nostdlib -fno-p
 MBTEST_LDFLAGS := -m elf_i386 -nostdlib -static --build-id=none -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments
 
-MBTEST_VARIANTS := elf32 low aout aout0 elf64 self vaddr fake
+MBTEST_VARIANTS := elf32 low aout aout0 elf64 self vaddr fake high
 
 # Per variant: preprocessor switches, linker script, link address.
 MBTEST_DEFS_elf32 :=
@@ -33,6 +35,7 @@ MBTEST_DEFS_elf64 :=
 MBTEST_DEFS_self :=
 MBTEST_DEFS_vaddr :=
 MBTEST_DEFS_fake := -DMBTEST_FAKE_MAGIC
+MBTEST_DEFS_high :=
 
 MBTEST_LDS_elf32 := $(KSRC)/mbtest.ld
 MBTEST_LDS_low := $(KSRC)/mbtest-low.ld
@@ -42,6 +45,7 @@ MBTEST_LDS_elf64 := $(KSRC)/mbtest.ld
 MBTEST_LDS_self := $(KSRC)/mbtest.ld
 MBTEST_LDS_vaddr := $(KSRC)/mbtest-vaddr.ld
 MBTEST_LDS_fake := $(KSRC)/mbtest.ld
+MBTEST_LDS_high := $(KSRC)/mbtest.ld
 
 # -n (no page alignment in the file) keeps the Multiboot header within the
 # first 8 KiB when a segment at a lower address comes first in the file.
@@ -56,10 +60,11 @@ MBTEST_BASE_elf64 := 0x100000
 MBTEST_BASE_self := 0x30000
 MBTEST_BASE_vaddr := 0x100000
 MBTEST_BASE_fake := 0x100000
+MBTEST_BASE_high := 0x1000000
 
 TEST_KERNELS := $(KB)/mbtest-elf32.elf $(KB)/mbtest-low.elf $(KB)/mbtest-aout.bin \
 	$(KB)/mbtest-aout0.bin $(KB)/mbtest-elf64.elf $(KB)/mbtest-self.elf \
-	$(KB)/mbtest-vaddr.elf $(KB)/mbtest-fake.elf
+	$(KB)/mbtest-vaddr.elf $(KB)/mbtest-fake.elf $(KB)/mbtest-high.elf
 DEMO_KERNEL := $(KB)/demo.elf
 
 kernels: $(TEST_KERNELS) $(DEMO_KERNEL)
@@ -84,7 +89,8 @@ $(KB)/obj/mbtest-%.elf: $(KB)/obj/%/entry.o $(KB)/obj/%/mbtest.o $$(MBTEST_LDS_$
 	$(LD) $(MBTEST_LDFLAGS) $(MBTEST_LDX_$*) -T $(MBTEST_LDS_$*) --defsym=MBTEST_BASE=$(MBTEST_BASE_$*) \
 		-o $@ $(KB)/obj/$*/entry.o $(KB)/obj/$*/mbtest.o
 
-$(KB)/mbtest-elf32.elf $(KB)/mbtest-low.elf $(KB)/mbtest-self.elf $(KB)/mbtest-vaddr.elf $(KB)/mbtest-fake.elf: \
+$(KB)/mbtest-elf32.elf $(KB)/mbtest-low.elf $(KB)/mbtest-self.elf $(KB)/mbtest-vaddr.elf $(KB)/mbtest-fake.elf \
+		$(KB)/mbtest-high.elf: \
 		$(KB)/%.elf: $(KB)/obj/%.elf
 	cp $< $@
 

@@ -17,6 +17,9 @@
  *   load_base addr=..
  *   rsdp tag=14|15 len=N revision=N signature_ok= checksum_ok= ext_checksum_ok= matches_bios=
  *   framebuffer addr= pitch= width= height= bpp= type=
+ *   efi64 systab=ADDR signature_ok=0|1 acpi20=ADDR   (tag 12: the system table read, its
+ *                              ACPI 2.0 configuration table entry looked up)
+ *   efi_mmap descr_size=N version=N count=N, then efi_desc type=N start=ADDR pages=N   (tag 17)
  *   tag type=N size=N          (any other tag)
  *   tags count=N end_ok=0|1    then: done
  *
@@ -72,6 +75,41 @@ static void report_state(uint32_t eflags, uint32_t cr0, uint32_t cs, uint32_t ds
 	    ss, (uint32_t)(pe && !pg && !intr));
 }
 
+static uint64_t efi_acpi20;	/* the RSDP in the EFI configuration table (tag 12), 0: none */
+
+/* The EFI system table of tag 12: its signature, and the ACPI 2.0 entry
+ * of its configuration table (paging is off: addresses are physical). */
+static void report_efi64(uint64_t st)
+{
+	static const uint8_t acpi20[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
+					    0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 };
+	int sig = st && st < 0x100000000ull && rd64((const uint8_t *)(uintptr_t)st) == 0x5453595320494249ull;
+	if (sig) {
+		const uint8_t *t = (const uint8_t *)(uintptr_t)st;
+		uint64_t n = rd64(t + 104), cfg = rd64(t + 112);
+		for (uint64_t i = 0; i < n && i < 256 && cfg && cfg < 0x100000000ull; i++) {
+			const uint8_t *e = (const uint8_t *)(uintptr_t)cfg + i * 24;
+			int same = 1;
+			for (int k = 0; k < 16; k++)
+				if (e[k] != acpi20[k])
+					same = 0;
+			if (same)
+				efi_acpi20 = rd64(e + 16);
+		}
+	}
+	out("efi64 systab=%L signature_ok=%u acpi20=%L", st, (uint32_t)sig, efi_acpi20);
+}
+
+static void report_efi_mmap(const uint8_t *t, uint32_t size)
+{
+	uint32_t dsize = rd32(t + 8), n = dsize >= 40 ? (size - 16) / dsize : 0;
+	out("efi_mmap descr_size=%u version=%u count=%u", dsize, rd32(t + 12), n);
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *e = t + 16 + i * dsize;
+		out("efi_desc type=%u start=%L pages=%L", rd32(e), rd64(e + 8), rd64(e + 24));
+	}
+}
+
 static void report_rsdp(uint32_t type, const uint8_t *r, uint32_t len)
 {
 	uint32_t bios = kout_find_rsdp();
@@ -88,9 +126,13 @@ static void report_rsdp(uint32_t type, const uint8_t *r, uint32_t len)
 	for (uint32_t i = 0; same && i < 20; i++)
 		if (((const uint8_t *)(uintptr_t)bios)[i] != r[i])
 			same = 0;
-	out("rsdp tag=%u len=%u revision=%u signature_ok=%u checksum_ok=%u ext_checksum_ok=%u matches_bios=%u", type,
-	    len, len > 15 ? (uint32_t)r[15] : 0, (uint32_t)sig, (uint32_t)(sum == 0),
-	    (uint32_t)(len > 20 ? ext == 0 : 1), (uint32_t)same);
+	int efi = efi_acpi20 && efi_acpi20 < 0x100000000ull;
+	for (uint32_t i = 0; efi && i < len; i++)
+		if (((const uint8_t *)(uintptr_t)efi_acpi20)[i] != r[i])
+			efi = 0;
+	out("rsdp tag=%u len=%u revision=%u signature_ok=%u checksum_ok=%u ext_checksum_ok=%u matches_bios=%u "
+	    "matches_efi=%u", type, len, len > 15 ? (uint32_t)r[15] : 0, (uint32_t)sig, (uint32_t)(sum == 0),
+	    (uint32_t)(len > 20 ? ext == 0 : 1), (uint32_t)same, (uint32_t)efi);
 }
 
 static void report_elfsyms(const uint8_t *tab, uint32_t num, uint32_t entsize, uint32_t shndx);
@@ -158,6 +200,11 @@ static void report_mb2(uint32_t addr)
 	const char *cmdline = 0;
 	add_region((uintptr_t)_image_start, (uintptr_t)_image_end);
 	add_region(addr, (uint64_t)addr + total);
+	/* tag 12 first: the RSDP tags are compared with its configuration table */
+	for (uint32_t o = 8; o + 16 <= total && rd32(b + o + 4) >= 8 && rd32(b + o + 4) <= total - o;
+	     o = (o + rd32(b + o + 4) + 7) & ~7u)
+		if (rd32(b + o) == 12)
+			report_efi64(rd64(b + o + 8));
 	while (off + 8 <= total) {
 		const uint8_t *t = b + off;
 		uint32_t type = rd32(t), size = rd32(t + 4);
@@ -198,6 +245,10 @@ static void report_mb2(uint32_t addr)
 			const uint8_t *tab = t + 20;
 			uint32_t num = rd32(t + 8), entsize = rd32(t + 12);
 			report_elfsyms(tab, num, entsize, rd32(t + 16));
+		} else if (type == 12) {
+			;	/* reported above */
+		} else if (type == 17 && size >= 16) {
+			report_efi_mmap(t, size);
 		} else if (type == 21) {
 			out("load_base addr=%x", rd32(t + 8));
 		} else if (type == 8) {

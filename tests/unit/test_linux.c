@@ -87,7 +87,7 @@ static const struct video_caps *video_env;	/* what the planner sees as env->vide
 
 static int plan_with(const struct boot_request *r, struct plan *p, struct diag *d, uint64_t rsdp)
 {
-	struct boot_env env = { &mm, rsdp, 0, video_env };
+	struct boot_env env = { &mm, rsdp, 0, video_env, 0, 0 };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	size_t n = r->kernel->size < IMAGE_HEADER_WINDOW ? r->kernel->size : IMAGE_HEADER_WINDOW;

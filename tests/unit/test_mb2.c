@@ -124,10 +124,12 @@ static struct file file_of(const char *name, const uint8_t *buf, size_t len)
 
 static uint64_t rsdp_addr;	/* what the planner sees as env->rsdp */
 static const struct video_caps *video_env;	/* ... and as env->video */
+static uint64_t efi_systab_env;			/* ... as env->efi_systab */
+static uint32_t efi_cap_env;			/* ... as env->efi_mmap_cap */
 
 static int plan_with(struct boot_request *req, struct plan *p, struct diag *d, int reset)
 {
-	struct boot_env env = { &mm, rsdp_addr, 0, video_env };
+	struct boot_env env = { &mm, rsdp_addr, 0, video_env, efi_systab_env, efi_cap_env };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	if (reset)
@@ -400,10 +402,11 @@ static void test_refusals(void)
 	ok_eq(one_tag(MB2_HTAG_FRAMEBUFFER, MB2_HT_OPTIONAL, W(1024, 768, 32), &h, &d), 0);
 	ok_eq(one_tag(MB2_HTAG_EFI_BS, 0, 0, 0, &h, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "multiboot2: header tag 7 (EFI boot services) is required but not supported");
-	ok_eq(one_tag(MB2_HTAG_ENTRY_EFI32, 0, W(0x100000), &h, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: header tag 8 (EFI i386 entry address) is required but not supported");
-	ok_eq(one_tag(MB2_HTAG_ENTRY_EFI64, 0, W(0x100000), &h, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: header tag 9 (EFI amd64 entry address) is required but not supported");
+	/* the EFI entries count only with boot services kept (tag 7): ignored, even when required */
+	ok_eq(one_tag(MB2_HTAG_ENTRY_EFI32, 0, W(0x100000), &h, &d), 0);
+	ok_eq(one_tag(MB2_HTAG_ENTRY_EFI64, 0, W(0x100000), &h, &d), 0);
+	ok(!h.has_entry);
+	ok_eq(one_tag(MB2_HTAG_ENTRY_EFI64, 0, 0, 0, &h, &d), -ST_BAD_IMAGE);	/* still its size checked */
 	ok_eq(one_tag(42, 0, W(1), &h, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "multiboot2: header tag 42 (unknown) is required but not supported");
 	ok_eq(one_tag(42, MB2_HT_OPTIONAL, W(1), &h, &d), 0);
@@ -411,8 +414,10 @@ static void test_refusals(void)
 	/* information requests: by name when required, skipped when optional */
 	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(1, 8), &h, &d), 0);	/* mb2_plan checks for a screen */
 	ok_eq(h.required >> MB2_TAG_FRAMEBUFFER & 1, 1);
-	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(12), &h, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: information request for tag 12 (EFI 64-bit system table) is required but not supported");
+	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(12, 17), &h, &d), 0);	/* mb2_plan checks for UEFI */
+	ok_eq(h.required >> MB2_TAG_EFI64 & 1, 1);
+	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(11), &h, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot2: information request for tag 11 (EFI 32-bit system table) is required but not supported");
 	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(5), &h, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "multiboot2: information request for tag 5 (BIOS boot device) is required but not supported");
 	ok_eq(one_tag(MB2_HTAG_INFO_REQUEST, 0, W(77), &h, &d), -ST_BAD_IMAGE);
@@ -1088,7 +1093,7 @@ static void test_probe_order(void)
 	put_le32(k + 0x408, 0u - MB1_HEADER_MAGIC - MB1_HF_MEMORY_INFO);
 	struct file kf = file_of("opt/both", k, len);
 	struct boot_request req = { .kernel = &kf, .args = "", .mods = 0, .nmods = 0, .loader_name = "fwboot" };
-	struct boot_env env = { &mm, 0, 0, 0 };
+	struct boot_env env = { &mm, 0, 0, 0, 0, 0 };
 
 	reset_mem();
 	memset(&p, 0, sizeof(p));
@@ -1118,6 +1123,77 @@ static void test_probe_order(void)
 	free(k);
 }
 
+/* Under UEFI (fwboot.efi): tag 12 with the system table, tag 17 last with
+ * room for the map, filled at ExitBootServices by mb2_efi_mmap_fill. */
+static void test_efi(void)
+{
+	struct plan p;
+	struct diag d;
+	const uint8_t *info;
+	rsdp_addr = 0;
+
+	/* under a BIOS: neither tag, and a required one is refused by name */
+	efi_systab_env = 0;
+	efi_cap_env = 0;
+	ok_eq(plan_acpi(0, 0, 0, &p, &d), 0);
+	ok(!find_tag(info_of(&p), MB2_TAG_EFI64, 0));
+	ok(!find_tag(info_of(&p), MB2_TAG_EFI_MMAP, 0));
+	ok(p.efi_mmap_tag == 0);
+	ok_eq(plan_acpi(W(17), 0, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot2: information request for tag 17 (EFI memory map) is required, but fwboot was not "
+		      "started by UEFI firmware (fwboot.efi gives it)");
+	ok_eq(plan_acpi(W(12), 0, &p, &d), -ST_BAD_IMAGE);
+	ok_eq(plan_acpi(W(12, 17), MB2_HT_OPTIONAL, &p, &d), 0);
+
+	/* under UEFI: both, tag 17 the last before the end tag */
+	efi_systab_env = 0x7f5ec018;
+	efi_cap_env = 1003;	/* rounded down to whole 8-byte units */
+	ok_eq(plan_acpi(W(12, 17), 0, &p, &d), 0);
+	info = info_of(&p);
+	const uint8_t *t12 = find_tag(info, MB2_TAG_EFI64, 0), *t17 = find_tag(info, MB2_TAG_EFI_MMAP, 0);
+	ok(t12 && t17);
+	if (!t12 || !t17)
+		return;
+	ok_eq(get_le32(t12 + 4), 16);
+	ok_eq(get_le64(t12 + 8), 0x7f5ec018);
+	ok_eq(get_le32(t17 + 4), 16 + 1000);
+	ok(p.efi_mmap_tag == t17 && p.efi_mmap_info == info);
+	ok_eq(p.efi_mmap_room, 1000);
+	ok_eq(get_le32(t17 + 16 + 1000), MB2_TAG_END);
+	ok_eq(get_le32(info), (uint32_t)(t17 - info) + 16 + 1000 + 8);
+
+	/* filled: the tag shrinks to three 48-byte descriptors, the end follows */
+	uint8_t desc[1200];
+	for (size_t i = 0; i < sizeof(desc); i++)
+		desc[i] = (uint8_t)(i * 7 + 1);
+	uint8_t *w = p.efi_mmap_tag;
+	ok_eq(mb2_efi_mmap_fill(p.efi_mmap_info, w, p.efi_mmap_room, desc, 144, 48, 1), 0);
+	ok_eq(get_le32(w + 4), 160);
+	ok_eq(get_le32(w + 8), 48);
+	ok_eq(get_le32(w + 12), 1);
+	ok(memcmp(w + 16, desc, 144) == 0);
+	ok_eq(get_le32(w + 160), MB2_TAG_END);
+	ok_eq(get_le32(w + 164), 8);
+	ok_eq(get_le32(info), (uint32_t)(w - info) + 168);
+	ok(find_tag(info, MB2_TAG_EFI_MMAP, 0) == w);
+	ok(find_tag(info, MB2_TAG_END, 0) == w + 160);
+	/* filled again (a stale map key): the whole room, not the last size;
+	 * an odd size puts the end tag on the next 8-byte boundary */
+	ok_eq(mb2_efi_mmap_fill(p.efi_mmap_info, w, p.efi_mmap_room, desc, 1000, 50, 1), 0);
+	ok_eq(get_le32(w + 4), 1016);
+	ok_eq(mb2_efi_mmap_fill(p.efi_mmap_info, w, p.efi_mmap_room, desc, 100, 50, 1), 0);
+	ok_eq(get_le32(w + 4), 116);
+	ok_eq(get_le32(w + 120), MB2_TAG_END);
+	ok_eq(get_le32(info), (uint32_t)(w - info) + 128);
+	/* more than the room: refused, nothing written */
+	ok_eq(get_le32(w + 4), 116);
+	ok_eq(mb2_efi_mmap_fill(p.efi_mmap_info, w, p.efi_mmap_room, desc, 1001, 7, 1), -1);
+	ok_eq(get_le32(w + 4), 116);
+	ok_eq(get_le32(w + 8), 50);
+	efi_systab_env = 0;
+	efi_cap_env = 0;
+}
+
 int main(void)
 {
 	test_header_search();
@@ -1132,5 +1208,6 @@ int main(void)
 	test_framebuffer();
 	test_many_modules();
 	test_probe_order();
+	test_efi();
 	return test_done("mb2");
 }

@@ -1,0 +1,297 @@
+/* Booting what fwboot.elf's own loaders boot (Multiboot 1 and 2, PVH,
+ * Linux through its 32-bit entry) under UEFI, the way GRUB EFI does: the
+ * EFI memory map as the planners' map, the RSDP and SMBIOS from the
+ * configuration table, the same pure planners and plan_prepare; then
+ * ExitBootServices, and kernel/load.c's plan_run in long mode (OVMF
+ * identity-maps memory; every target lies below 4 GiB) up to
+ * handoff_jump, which leaves long mode through efi_leave64
+ * (efi/leave64.S) into boot/trampoline.S. Everything that can fail fails
+ * before the first ExitBootServices call, with the firmware still there. */
+#include "memfn.h"
+#include "alloc.h"
+#include "byteorder.h"
+#include "inflate.h"	/* gzip_is_gzip */
+#include "console.h"
+#include "gunzip.h"
+#include "handoff.h"
+#include "image.h"
+#include "io.h"
+#include "load.h"
+#include "mb2.h"
+#include "memmap.h"
+#include "native.h"
+#include "platform.h"
+#include "stage.h"
+#include "status.h"
+#include "steps.h"
+#include "str.h"
+
+#define MAP_CAP 256	/* runs of the EFI map (merged by type) */
+#define CLAIM_CAP 64	/* the claim table grows on the heap beyond this */
+#define MAP_SLACK (16 * 64)	/* bytes the map may grow between the plan and ExitBootServices */
+#define EXIT_TRIES 4
+#define BELOW_4G 0xFFFFFFFFull
+
+/* bit sets of EFI memory types (efi_map_covers) */
+#define FREE_TYPES (1u << EFI_CONVENTIONAL_MEMORY)
+#define SELF_TYPES (1u << EFI_LOADER_CODE | 1u << EFI_LOADER_DATA | 1u << EFI_BOOT_SERVICES_CODE | \
+		    1u << EFI_BOOT_SERVICES_DATA)
+
+extern char efi_leave64[], efi_leave64_end[];
+
+static struct mem_region map_store[MAP_CAP], ram_store[MAP_CAP];
+static struct mem_claim claim_store[CLAIM_CAP];
+static struct mem_map mm;
+static uint8_t *map_buf;	/* GetMemoryMap's buffer, map_cap bytes */
+static uint64_t map_cap, map_size, map_key, desc_size;
+static uint32_t desc_version;
+static void *leave_page;	/* efi_leave64's copy: below 4 GiB, executable */
+
+static int guid_eq(const struct efi_guid *a, const struct efi_guid *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* The configuration table's entry for guid, or 0. */
+static uint64_t config_table(const struct efi_guid *guid)
+{
+	for (uint64_t i = 0; efi_st->configuration_table && i < efi_st->number_of_table_entries; i++)
+		if (guid_eq(&efi_st->configuration_table[i].guid, guid))
+			return (uint64_t)(uintptr_t)efi_st->configuration_table[i].table;
+	return 0;
+}
+
+/* The map buffer (sized once, with room for what the firmware adds while
+ * fwboot plans) and efi_leave64's page, both held until the hand-off. */
+static int get_buffers(struct diag *d)
+{
+	char es[48];
+	if (!leave_page) {
+		uint64_t a = BELOW_4G;
+		efi_status s = efi_st->boot_services->allocate_pages(EFI_ALLOCATE_MAX_ADDRESS, EFI_LOADER_CODE, 1, &a);
+		if (EFI_IS_ERROR(s))
+			return diag_fail(d, ST_NO_MEMORY, "efi: no code page below 4 GiB for leaving long mode (%s)",
+					 efi_status_str(s, es, sizeof(es)));
+		leave_page = (void *)(uintptr_t)a;
+		memcpy(leave_page, efi_leave64, (size_t)(efi_leave64_end - efi_leave64));
+	}
+	if (!map_buf) {
+		uint64_t size = 0, key, dsz;
+		uint32_t ver;
+		efi_status s = efi_st->boot_services->get_memory_map(&size, 0, &key, &dsz, &ver);
+		if (s != EFI_BUFFER_TOO_SMALL)
+			return diag_fail(d, ST_INTERNAL, "efi: GetMemoryMap does not give its size (%s)",
+					 efi_status_str(s, es, sizeof(es)));
+		map_cap = size * 2 + MAP_SLACK;	/* the buffer's own pages and a plan's worth of changes */
+		map_buf = efi_alloc_low(map_cap);
+		if (!map_buf)
+			return diag_fail(d, ST_NO_MEMORY, "efi: no %llu bytes for the memory map",
+					 (unsigned long long)map_cap);
+	}
+	return 0;
+}
+
+static efi_status read_map(void)
+{
+	map_size = map_cap;
+	return efi_st->boot_services->get_memory_map(&map_size, (struct efi_memory_descriptor *)map_buf, &map_key,
+						     &desc_size, &desc_version);
+}
+
+/* Every range the hand-off writes, checked against the map of this
+ * moment: what is written before the trampoline runs in conventional
+ * memory, what the trampoline moves into in RAM. 0, or the reason. */
+static int plan_still_fits(const struct plan *p, const struct stage_plan *sp, struct diag *d)
+{
+	const char *what = "the trampoline";
+	uint64_t at = sp->tramp, len = sp->tramp_size;
+	int ok = efi_map_covers(map_buf, map_size, desc_size, at, len, FREE_TYPES);
+	for (size_t i = 0; ok && i < p->nsegs; i++) {
+		const struct plan_seg *s = &p->segs[i];
+		if (!s->len)
+			continue;
+		what = s->what;
+		at = s->dst;
+		len = s->len;
+		ok = efi_map_covers(map_buf, map_size, desc_size, at, len, s->staged ? FREE_TYPES | SELF_TYPES : FREE_TYPES);
+		if (ok && s->staged && s->src != SRC_ZERO) {
+			at = sp->at[i];
+			ok = efi_map_covers(map_buf, map_size, desc_size, at, len, FREE_TYPES);
+		}
+	}
+	if (ok)
+		return 0;
+	return diag_fail(d, ST_NO_MEMORY, "efi: %s at 0x%llx-0x%llx is no longer free memory in the firmware's map "
+			 "at ExitBootServices (the firmware took it after fwboot planned)", what,
+			 (unsigned long long)at, (unsigned long long)(at + len - 1));
+}
+
+/* GetMemoryMap, check, fill tag 17, ExitBootServices; again on a stale
+ * map key. 0 once boot services are gone. Before the first
+ * ExitBootServices a failure returns (the firmware is still there); after
+ * it, only GetMemoryMap and ExitBootServices may be called, so a failure
+ * ends in panic on COM1. */
+static int exit_boot_services(struct plan *p, const struct stage_plan *sp, struct diag *d)
+{
+	char es[48];
+	log_info("efi: leaving boot services; the console is COM1 alone from here");
+	efi_console_leave_firmware();
+	for (int i = 0; i < EXIT_TRIES; i++) {
+		efi_status s = read_map();
+		int r = EFI_IS_ERROR(s) ? diag_fail(d, ST_INTERNAL, "efi: GetMemoryMap failed (%s)",
+						    efi_status_str(s, es, sizeof(es)))
+					: plan_still_fits(p, sp, d);
+		if (!r && p->efi_mmap_tag &&
+		    mb2_efi_mmap_fill(p->efi_mmap_info, p->efi_mmap_tag, p->efi_mmap_room, map_buf, map_size, (uint32_t)desc_size,
+				      desc_version))
+			r = diag_fail(d, ST_NO_MEMORY, "efi: the memory map grew to %llu bytes, more than the "
+				      "Multiboot 2 information left room for", (unsigned long long)map_size);
+		if (r && i == 0) {
+			efi_console_back_to_firmware();
+			return r;
+		}
+		if (r)
+			panic_diag(r, d);
+		s = efi_st->boot_services->exit_boot_services(efi_image, map_key);
+		if (s == EFI_SUCCESS) {
+			__asm__ volatile("cli");
+			log_info("efi: ExitBootServices done (map key 0x%llx, %llu descriptors of %llu bytes%s)",
+				 (unsigned long long)map_key, (unsigned long long)(map_size / desc_size),
+				 (unsigned long long)desc_size, i ? ", after a stale key" : "");
+			return 0;
+		}
+		if (i == 0 && s != EFI_INVALID_PARAMETER) {
+			efi_console_back_to_firmware();
+			return diag_fail(d, ST_INTERNAL, "efi: ExitBootServices failed (%s)", efi_status_str(s, es, sizeof(es)));
+		}
+		if (s != EFI_INVALID_PARAMETER)
+			panic(ST_INTERNAL, "efi: ExitBootServices failed (%s) after a stale map key",
+			      efi_status_str(s, es, sizeof(es)));
+		log_info("efi: ExitBootServices: the map changed (key 0x%llx is stale); reading it again",
+			 (unsigned long long)map_key);
+	}
+	panic(ST_INTERNAL, "efi: ExitBootServices refused %d fresh memory maps", EXIT_TRIES);
+}
+
+static void log_map(void)
+{
+	for (size_t i = 0; i < mm.nmap; i++)
+		log_info("memory: 0x%010llx-0x%010llx type %u", (unsigned long long)mm.map[i].start,
+			 (unsigned long long)mm.map[i].end - 1, mm.map[i].type);
+}
+
+int efi_native_boot(const struct boot_request *req, struct diag *d)
+{
+	static const struct efi_guid acpi20 = EFI_ACPI_20_TABLE_GUID, acpi10 = EFI_ACPI_10_TABLE_GUID,
+				     smbios3 = EFI_SMBIOS3_TABLE_GUID, smbios2 = EFI_SMBIOS_TABLE_GUID;
+	char es[48];
+	int r = get_buffers(d);
+	if (r)
+		return r;
+	efi_status s = read_map();
+	if (EFI_IS_ERROR(s))
+		return diag_fail(d, ST_INTERNAL, "efi: GetMemoryMap failed (%s)", efi_status_str(s, es, sizeof(es)));
+	mem_init(&mm, map_store, MAP_CAP, ram_store, MAP_CAP, claim_store, CLAIM_CAP);
+	r = efi_map_read(map_buf, map_size, desc_size, &mm, d);
+	if (r)
+		return r;
+	log_info("efi: memory map: %llu descriptors, %zu runs by type (boot services and loader memory count "
+		 "as fwboot's until the hand-off)", (unsigned long long)(map_size / desc_size), mm.nmap);
+	log_map();
+
+	struct boot_env env;
+	memset(&env, 0, sizeof(env));
+	env.mem = &mm;
+	env.rsdp = config_table(&acpi20);
+	if (!env.rsdp)
+		env.rsdp = config_table(&acpi10);
+	env.smbios = config_table(&smbios3);
+	if (!env.smbios)
+		env.smbios = config_table(&smbios2);
+	env.efi_systab = (uint64_t)(uintptr_t)efi_st;
+	env.efi_mmap_cap = (uint32_t)map_cap;
+	log_info("acpi: RSDP at 0x%llx, SMBIOS at 0x%llx (the EFI configuration table)",
+		 (unsigned long long)env.rsdp, (unsigned long long)env.smbios);
+
+	const struct file *k = req->kernel;
+	size_t n = k->size < IMAGE_HEADER_WINDOW ? (size_t)k->size : IMAGE_HEADER_WINDOW;
+	uint8_t *hdr = zalloc(n ? n : 1);
+	if (!hdr)
+		return diag_fail(d, ST_NO_MEMORY, "image: no memory for a %zu-byte header window", n);
+	r = file_read(k, 0, hdr, n);
+	if (r)
+		return diag_fail(d, -r, "image: cannot read the start of %s", k->name);
+	struct plan p;
+	memset(&p, 0, sizeof(p));
+	r = image_plan(req, hdr, n, &env, &p, d);
+	if (r)
+		return r;
+	if (p.note[0])
+		log_info("%s", p.note);
+	log_info("image: %s is %s, %zu segments, entry 0x%x", k->name, p.format, p.nsegs, p.entry);
+	if (p.mode == ENTRY_REAL16)
+		return diag_fail(d, ST_UEFI_UNSUPPORTED, "image: %s: %s runs real-mode setup code, which needs a BIOS: "
+				 "not possible under UEFI (use entry=32)", k->name, p.format);
+	steps_mark(STEP_PLAN);
+	struct stage_plan sp;
+	r = plan_prepare(&p, &mm, &sp, d);
+	if (r)
+		return r;
+	efi_steps_calibrate();
+	r = exit_boot_services(&p, &sp, d);
+	if (r)
+		return r;
+	steps_mark(STEP_HANDOFF);	/* ExitBootServices */
+	r = plan_run(&p, &sp, d);
+	panic_diag(r, d);	/* boot services are gone: nowhere to return to */
+}
+
+int efi_gunzip(const struct boot_request *req, struct boot_request *out, void **pages, struct diag *d)
+{
+	const struct file *k = req->kernel;
+	uint8_t magic[3], tail[4];
+	*out = *req;
+	*pages = 0;
+	if (k->size < sizeof(magic))
+		return 0;
+	int r = file_read(k, 0, magic, sizeof(magic));
+	if (r)
+		return diag_fail(d, -r, "gzip: cannot read the start of %s", k->name);
+	if (!gzip_is_gzip(magic, sizeof(magic)))
+		return 0;
+	if (k->size < 18 || k->size >= MEM_4G)
+		return gunzip_kernel(req, &mm, out, d);	/* too short or too large: its own answer */
+	r = file_read(k, k->size - 4, tail, 4);
+	if (r)
+		return diag_fail(d, -r, "gzip: cannot read the end of %s", k->name);
+	/* ISIZE is the last member's size: room for it and some, and the
+	 * compressed copy; a file that inflates to more is refused by name */
+	uint64_t in = (k->size + 4095) & ~4095ull, room = ((uint64_t)get_le32(tail) + 0x10000 + 4095) & ~4095ull;
+	uint8_t *buf = efi_alloc_low(in + room);
+	if (!buf)
+		return diag_fail(d, ST_NO_MEMORY, "gzip: the firmware has no %llu bytes below 4 GiB to inflate %s in",
+				 (unsigned long long)(in + room), k->name);
+	static struct mem_region one[1], one_ram[1];
+	static struct mem_claim few[4];
+	struct mem_map box;	/* the pages fwboot.efi owns are all gunzip_kernel may use */
+	mem_init(&box, one, 1, one_ram, 1, few, 4);
+	mem_add(&box, (uint64_t)(uintptr_t)buf, in + room, MEM_AVAILABLE);
+	mem_finish(&box);
+	r = (uintptr_t)buf < MEM_LOW_END ? diag_fail(d, ST_NO_MEMORY, "gzip: the firmware's pages for %s lie "
+						      "below 1 MiB", k->name)
+					 : gunzip_kernel(req, &box, out, d);
+	if (r) {
+		efi_free_low(buf);
+		return r;
+	}
+	*pages = buf;
+	return 0;
+}
+
+/* Long mode off, paging off, into the trampoline: efi_leave64's copy. */
+void handoff_jump(uint64_t tramp, struct tramp_params *pa)
+{
+	void (EFIAPI *leave)(struct tramp_params *, uint64_t) = (void (EFIAPI *)(struct tramp_params *, uint64_t))leave_page;
+	leave(pa, tramp);
+	cpu_halt_forever();
+}
