@@ -8,6 +8,7 @@
 #include "boot.h"
 #include "cmdline.h"
 #include "console.h"
+#include "devpath.h"
 #include "cpio.h"
 #include "fmt.h"
 #include "fw_cfg.h"
@@ -202,6 +203,8 @@ static int boot_named(const struct boot_request *req, struct diag *d)
 
 /* The load options as fwboot's command line (ASCII, in a static buffer:
  * read before the heap, so the first line already knows quiet/verbose). */
+static char image_file[256];	/* "" when fwboot.efi came from no file */
+
 static char *read_load_options(void)
 {
 	static char cl[CMDLINE_MAX + 1];
@@ -217,6 +220,11 @@ static char *read_load_options(void)
 	log_verbose("efi: fwboot.efi at 0x%llx (%llu bytes), %u bytes of load options",
 		    (unsigned long long)(uintptr_t)li->image_base, (unsigned long long)li->image_size,
 		    li->load_options_size);
+	/* the file fwboot.efi was loaded from: the shell puts its path first */
+	if (efi_devpath_file(li->file_path, 4096, image_file, sizeof(image_file)))
+		log_verbose("efi: loaded from the file %s", image_file);
+	else
+		image_file[0] = 0;
 	return cl;
 }
 
@@ -245,8 +253,12 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
 	setup_heap();
 	log_info("cmdline: \"%s\"", cl);
 	struct cmdline c;
-	/* OVMF's -kernel passes -append alone; a shell puts the image's path first */
-	int r = cmdline_parse_from(cl, CMDLINE_PATH_GUESS, &c, &d);
+	/* The EFI shell puts the image's path first; GRUB's chainloader, OVMF's
+	 * -kernel and boot entries pass the options alone. So the first word is
+	 * a path only when it names the file fwboot.efi was loaded from:
+	 * "chainloader /boot/fwboot.efi foo" is an unknown option, not a path. */
+	int r = cmdline_parse_from(cl, efi_names_image(cl, image_file[0] ? image_file : 0) ? CMDLINE_PATH_FIRST
+			: CMDLINE_PATH_NONE, &c, &d);
 	if (r)
 		panic_diag(r, &d);
 	steps_mark(STEP_SETUP);

@@ -16,7 +16,7 @@ import subprocess
 
 from harness import (BUILD, FWBOOT, MBTEST_DONE, ROOT, boot, expect, expect_eq, expect_status, fail, kernel,
                      parse_mbtest, random_file, tmpdir, write_file)
-from test_efi import (EFIOPTS_DONE, FWBOOT_EFI, OVMF, ST_NOT_FOUND, app, efiopts, expect_line, need_efi)
+from test_efi import (EFIOPTS_DONE, FWBOOT_EFI, OVMF, ST_CMDLINE, ST_NOT_FOUND, app, efiopts, expect_line, need_efi)
 
 ISO_CACHE = os.path.join(BUILD, 'test-isos')
 GRUB_EFI = '/usr/lib/grub/x86_64-efi'
@@ -137,6 +137,17 @@ def test_grub_efi_failure_gives_fwboot_status():
     expect_status(r, ST_NOT_FOUND)
     expect_line(r, 'fwboot: cmdline: "name=opt/fwboot/nope"')
     expect_line(r, 'fwboot: open: no fw_cfg file "opt/fwboot/nope" (see the directory above) [status 4]')
+    # GRUB passes no path: a stray first word is an unknown option, not
+    # taken for fwboot.efi's own path (only a word naming the file it was
+    # loaded from is, as the EFI shell passes it)
+    r = ovmf_boot(files={'opt/fwboot/app': app()},
+                  cdrom=efi_iso('chainloader /boot/fwboot.efi stray name=opt/fwboot/app'))
+    expect_status(r, ST_CMDLINE)
+    expect_line(r, 'fwboot: cmdline: unknown option "stray" (known: ')
+    r = ovmf_boot(files={'opt/fwboot/app': app()},
+                  cdrom=efi_iso('chainloader /boot/fwboot.efi /boot/FWBOOT.EFI name=opt/fwboot/app -- x'))
+    expect_status(r, EFIOPTS_DONE)
+    expect_eq(efiopts(r)['options'], '"x"', 'load options after a first word naming fwboot.efi')
 
 
 def test_efi_shell_startup_script_passes_arguments():
