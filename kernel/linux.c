@@ -354,7 +354,17 @@ static uint64_t mem_option(const char *args)
  * header (memdisk, grub.lkrn: 2.03), need their setup code to run. */
 #define LINUX_32BIT_PROMISED 0x0207
 
-static int choose_entry(const struct boot_request *req, const struct linux_header *h,
+/* Without BIOS services the setup code would call empty interrupt vectors
+ * and hang: refuse it by name. */
+static int no_bios(const char *why, struct diag *d)
+{
+	return diag_fail(d, ST_BAD_IMAGE,
+			 "linux: %s the image's real-mode setup code, which calls the BIOS (INT 10h, 15h, 16h), "
+			 "and this machine has no BIOS services (no interrupt vector points into a BIOS ROM, as under microvm's qboot)%s",
+			 why, str_eq(why, "entry=16 runs") ? ": use entry=32" : "");
+}
+
+static int choose_entry(const struct boot_request *req, const struct linux_header *h, int bios,
 			enum linux_entry *e, struct diag *d)
 {
 	/* iPXE's ipxe.lkrn, for one, has code32_start 0: only its setup code knows the way in */
@@ -365,8 +375,10 @@ static int choose_entry(const struct boot_request *req, const struct linux_heade
 		int promised32 = can32 && h->version >= LINUX_32BIT_PROMISED;
 		enum linux_entry other = LINUX_DEFAULT_ENTRY == LINUX_ENTRY_32 ? LINUX_ENTRY_16 : LINUX_ENTRY_32;
 		*e = (LINUX_DEFAULT_ENTRY == LINUX_ENTRY_32 ? promised32 : can16) ? LINUX_DEFAULT_ENTRY : other;
-		if (*e == LINUX_ENTRY_16 && !can16 && can32)
-			*e = LINUX_ENTRY_32;	/* a setup too big to run: the 32-bit entry is all there is */
+		if (*e == LINUX_ENTRY_16 && (!can16 || !bios) && can32)
+			*e = LINUX_ENTRY_32;	/* a setup too big to run, or no BIOS: the 32-bit entry is all there is */
+		if (*e == LINUX_ENTRY_16 && !bios)
+			return no_bios("its only way in is", d);
 		if (!(*e == LINUX_ENTRY_32 ? can32 : can16))
 			return diag_fail(d, ST_BAD_IMAGE,
 					 "linux: neither entry works: code32_start 0x%x lies outside the kernel, setup code is %u bytes",
@@ -387,6 +399,8 @@ static int choose_entry(const struct boot_request *req, const struct linux_heade
 			return diag_fail(d, ST_BAD_IMAGE,
 					 "linux: setup code is %u bytes, more than the %u the 16-bit entry can run (use entry=32)",
 					 h->setup_size, LINUX_RM_SETUP_MAX);
+		if (!bios)
+			return no_bios("entry=16 runs", d);
 		*e = LINUX_ENTRY_16;
 		return 0;
 	}
@@ -622,7 +636,7 @@ int linux_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	if (r)
 		return r;
 	enum linux_entry entry;
-	r = choose_entry(req, &h, &entry, d);
+	r = choose_entry(req, &h, !env->no_bios, &entry, d);
 	if (r)
 		return r;
 	size_t cl = str_len(req->args);

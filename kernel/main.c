@@ -58,6 +58,23 @@ static uint32_t heap_probe(uint64_t lo, uint64_t hi, uint32_t max, uint32_t min,
 	return 0;
 }
 
+/* Real-mode BIOS services: the interrupt vectors a Linux setup code calls
+ * (INT 10h, 15h, 16h at 0x40, 0x54, 0x58) point into the BIOS ROM area
+ * (0xC0000-0xFFFFF). qboot (microvm) leaves the table empty, and its PVH
+ * start puts the ELF header there. */
+static int bios_vectors_set(void)
+{
+	const volatile uint32_t *ivt;
+	__asm__("" : "=r"(ivt) : "0"(0x40));	/* an address the compiler cannot see as out of bounds */
+	static const uint8_t at[] = { 0, 5, 6 };
+	for (size_t i = 0; i < sizeof(at); i++) {
+		uint32_t v = ivt[at[i]], lin = (v >> 16) * 16 + (v & 0xffff);
+		if (lin < 0xC0000 || lin >= 0x100000)
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * The heap: high memory (top down, up to HEAP_MAX) on a machine with room
  * to spare; on a small one (less than HEAP_ROOMY above 1 MiB) conventional
@@ -397,6 +414,7 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	if (li.rsdp)	/* only then: on pc the screen's 25 rows hold fwboot's whole log */
 		log_info("acpi: RSDP at 0x%llx, named by the loader", (unsigned long long)li.rsdp);
 	env.smbios = smbios_find_entry();
+	env.no_bios = !bios_vectors_set();
 
 	size_t len = str_len(li.cmdline);
 	char *cl = zalloc(len + 1);

@@ -228,6 +228,23 @@ def test_failures_both_starts():
         fwboot_line(r, 'fwboot: image: ')
 
 
+def test_real_mode_setup_refused_without_bios():
+    """qboot leaves the interrupt vectors empty: a Linux setup code would
+    call nothing and hang. entry=16, and ipxe.lkrn (its setup code is its
+    only way in), are refused by name (status 5), either way in; under
+    SeaBIOS the same boots go on (test_linux)."""
+    from test_linux import debian
+    files = debian()
+    for start in STARTS:
+        r = boot_microvm(start, files={K: files['vmlinuz']}, append='name=%s entry=16 -- console=ttyS0' % K)
+        expect_status(r, ST_BAD_IMAGE)
+        fwboot_line(r, 'fwboot: linux: entry=16 runs the image\'s real-mode setup code, which calls the BIOS '
+                    '(INT 10h, 15h, 16h), and this machine has no BIOS services')
+    r = boot_microvm('multiboot', files={K: files['ipxe']}, append='name=' + K)
+    expect_status(r, ST_BAD_IMAGE)
+    fwboot_line(r, 'fwboot: linux: its only way in is the image\'s real-mode setup code')
+
+
 def test_virtio_mmio_words_reach_the_payload():
     """acpi=off: QEMU appends virtio_mmio.device= words to the command line
     qboot passes on the PVH start; after '--' they are the payload's."""

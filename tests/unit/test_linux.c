@@ -84,10 +84,11 @@ static struct boot_request request(const uint8_t *img, size_t size, const char *
 }
 
 static const struct video_caps *video_env;	/* what the planner sees as env->video */
+static int no_bios_env;				/* env->no_bios */
 
 static int plan_with(const struct boot_request *r, struct plan *p, struct diag *d, uint64_t rsdp)
 {
-	struct boot_env env = { &mm, rsdp, 0, video_env, 0, 0 };
+	struct boot_env env = { &mm, rsdp, 0, video_env, 0, 0, no_bios_env };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	size_t n = r->kernel->size < IMAGE_HEADER_WINDOW ? r->kernel->size : IMAGE_HEADER_WINDOW;
@@ -764,6 +765,42 @@ static void test_screen_info(void)
 	free(b);
 }
 
+/* No BIOS services (microvm's qboot leaves the interrupt vectors empty):
+ * the setup code cannot run. A kernel with a 32-bit entry takes it even
+ * where its protocol does not promise it; entry=16, or an image whose setup
+ * code is its only way in (ipxe.lkrn), is refused by name. */
+static void test_no_bios(void)
+{
+	struct plan p;
+	struct diag d;
+	size_t size = 0x10000;
+	no_bios_env = 1;
+	uint8_t *b = make_bzimage(size, 0x0203);
+	b[LH_JUMP + 1] = 0x32;
+	struct boot_request r = request(b, size, "", 1, 0);
+	map_qemu(512 * MiB);
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	ok_eq(p.mode, ENTRY_FLAT32);
+	r.entry = "16";
+	map_qemu(512 * MiB);
+	ok_eq(plan_with(&r, &p, &d, 0), -ST_BAD_IMAGE);
+	ok_str(d.msg, "linux: entry=16 runs the image's real-mode setup code, which calls the BIOS (INT 10h, 15h, "
+	       "16h), and this machine has no BIOS services (no interrupt vector points into a BIOS ROM, as under "
+	       "microvm's qboot): use entry=32");
+	free(b);
+	b = make_bzimage(0x8000, 0x0207);
+	b[LH_JUMP + 1] = 0x65;
+	put_le32(b + LH_CODE32_START, 0);
+	r = request(b, 0x8000, "", 0, 0);
+	map_qemu(512 * MiB);
+	ok_eq(plan_with(&r, &p, &d, 0), -ST_BAD_IMAGE);
+	ok_str(d.msg, "linux: its only way in is the image's real-mode setup code, which calls the BIOS (INT 10h, "
+	       "15h, 16h), and this machine has no BIOS services (no interrupt vector points into a BIOS ROM, as "
+	       "under microvm's qboot)");
+	free(b);
+	no_bios_env = 0;
+}
+
 int main(void)
 {
 	test_parse();
@@ -776,5 +813,6 @@ int main(void)
 	test_e820_limit();
 	test_default_entry();
 	test_screen_info();
+	test_no_bios();
 	return test_done("linux");
 }

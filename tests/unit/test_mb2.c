@@ -129,7 +129,7 @@ static uint32_t efi_cap_env;			/* ... as env->efi_mmap_cap */
 
 static int plan_with(struct boot_request *req, struct plan *p, struct diag *d, int reset)
 {
-	struct boot_env env = { &mm, rsdp_addr, 0, video_env, efi_systab_env, efi_cap_env };
+	struct boot_env env = { &mm, rsdp_addr, 0, video_env, efi_systab_env, efi_cap_env, 0 };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	if (reset)
@@ -1093,7 +1093,7 @@ static void test_probe_order(void)
 	put_le32(k + 0x408, 0u - MB1_HEADER_MAGIC - MB1_HF_MEMORY_INFO);
 	struct file kf = file_of("opt/both", k, len);
 	struct boot_request req = { .kernel = &kf, .args = "", .mods = 0, .nmods = 0, .loader_name = "fwboot" };
-	struct boot_env env = { &mm, 0, 0, 0, 0, 0 };
+	struct boot_env env = { &mm, 0, 0, 0, 0, 0, 0 };
 
 	reset_mem();
 	memset(&p, 0, sizeof(p));
