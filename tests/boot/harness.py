@@ -491,7 +491,7 @@ class _Qmp:
 
 
 def boot_screen(files=None, append=None, until=(), extra=(), mem='256M', timeout=DEFAULT_TIMEOUT,
-                cdrom=None, vga_text=False, kernel_path=None, grab_screen=True):
+                cdrom=None, vga_text=False, kernel_path=None, grab_screen=True, disk=None):
     """Boot like boot() with a display (give it in extra, e.g. -vga std) and
     a QMP socket; once the console shows one of the strings in until (the
     guest has drawn and waits), read the screen (r.screen, a Screen) and,
@@ -500,7 +500,8 @@ def boot_screen(files=None, append=None, until=(), extra=(), mem='256M', timeout
     r.screen is None. The timeout guards a hang only. until may also be a
     function of the console text (true: seen). grab_screen=False only waits for
     until and quits (a guest that never exits, with no display);
-    kernel_path boots that instead of fwboot.elf."""
+    kernel_path boots that instead of fwboot.elf; cdrom and disk as for
+    boot()."""
     import time
     d = tempfile.mkdtemp(prefix='fwboot-qmp-')
     try:
