@@ -102,7 +102,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/host/%,$(UNIT_SRCS))
 
-$(B)/host/%: tests/unit/%.c $(PURE_SRCS) tests/unit/host.c tests/unit/plan_check.c tests/unit/test.h tests/unit/fixture.h $(wildcard include/*.h kernel/*.h tests/unit/*.h)
+$(B)/host/%: tests/unit/%.c $(PURE_SRCS) tests/unit/host.c tests/unit/plan_check.c tests/unit/test.h tests/unit/fixture.h $(wildcard include/*.h kernel/*.h tests/unit/*.h efi/*.c efi/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(PURE_SRCS) tests/unit/host.c tests/unit/plan_check.c $(if $(findstring inflate,$*),-lz)
 

@@ -2,6 +2,7 @@
  * options against it (efi/devpath.h). */
 #include "byteorder.h"
 #include "devpath.h"
+#include "str.h"
 
 #define DP_END 0x7f
 #define DP_MEDIA 4
@@ -23,7 +24,11 @@ int efi_devpath_file(const void *path, size_t limit, char *buf, size_t cap)
 		if (p[0] == DP_END)
 			return found;
 		if (p[0] == DP_MEDIA && p[1] == DP_MEDIA_FILE) {
-			size_t n = 0;
+			/* a path may come in pieces, one node each (GRUB's
+			 * chainloader makes "\\boot" then "fwboot.efi"): joined */
+			size_t n = found ? str_len(buf) : 0;
+			if (n && buf[n - 1] != '\\' && len >= 6 && get_le16(p + 4) != '\\' && n + 1 < cap)
+				buf[n++] = '\\';
 			for (size_t i = 4; i + 1 < len; i += 2) {
 				uint16_t c = get_le16(p + i);
 				if (!c)
@@ -33,6 +38,8 @@ int efi_devpath_file(const void *path, size_t limit, char *buf, size_t cap)
 			}
 			buf[n] = 0;
 			found = n > 0;
+		} else {
+			found = 0;	/* only the file nodes after the last other node name the file */
 		}
 		p += len;
 		limit -= len;
@@ -45,38 +52,42 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* The file name of a path (after the last \, / or :) up to a blank, its
- * length without a ".efi" suffix in *n. */
-static const char *image_base(const char *p, size_t *n)
+/* A path as FAT compares it, into out (cap bytes): up to the first blank,
+ * without a volume ("fs0:"), "/" as "\\", lower case, without a ".efi"
+ * suffix. Its length, or 0 when empty or too long. */
+static size_t normalize(const char *p, char *out, size_t cap)
 {
-	const char *b = p;
-	for (; *p && !is_blank(*p); p++)
-		if (*p == '\\' || *p == '/' || *p == ':')
-			b = p + 1;
-	size_t l = (size_t)(p - b);
-	if (l > 4 && b[l - 4] == '.' && (b[l - 3] | 0x20) == 'e' && (b[l - 2] | 0x20) == 'f' && (b[l - 1] | 0x20) == 'i')
-		l -= 4;
-	*n = l;
-	return b;
-}
-
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+	const char *start = p;
+	for (const char *q = p; *q && !is_blank(*q); q++)
+		if (*q == ':')
+			start = q + 1;
+	size_t n = 0;
+	for (p = start; *p && !is_blank(*p); p++) {
+		if (n + 1 >= cap)
+			return 0;
+		char c = *p == '/' ? '\\' : *p;
+		out[n++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+	}
+	if (n > 4 && out[n - 4] == '.' && out[n - 3] == 'e' && out[n - 2] == 'f' && out[n - 1] == 'i')
+		n -= 4;
+	out[n] = 0;
+	return n;
 }
 
 int efi_names_image(const char *word, const char *image_path)
 {
+	char w[256], i[256];
 	if (!word || !image_path)
 		return 0;
 	while (is_blank(*word))
 		word++;
-	size_t wn, in;
-	const char *w = image_base(word, &wn), *i = image_base(image_path, &in);
-	if (!wn || wn != in)
+	size_t wn = normalize(word, w, sizeof(w)), in = normalize(image_path, i, sizeof(i));
+	if (!wn || wn > in || w[wn - 1] == '\\')
 		return 0;
+	/* the word is the image's path, or its tail from a directory on (the
+	 * shell's current directory or its search path found the rest) */
 	for (size_t k = 0; k < wn; k++)
-		if (lower(w[k]) != lower(i[k]))
+		if (w[k] != i[in - wn + k])
 			return 0;
-	return 1;
+	return wn == in || (w[0] != '\\' && i[in - wn - 1] == '\\');	/* a rooted word is the whole path */
 }

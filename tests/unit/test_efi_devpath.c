@@ -42,13 +42,27 @@ int main(void)
 	node(0x7f, 0xff, 0, 0);
 	ok(efi_devpath_file(dp, dn, buf, sizeof(buf)));
 	ok_str(buf, "\\EFI\\BOOT\\BOOTX64.EFI");
-	/* two file nodes: the last names the file */
+	/* a path in pieces (GRUB's chainloader), joined */
 	dn = 0;
-	file_node("\\EFI");
+	node(4, 1, hd, sizeof(hd));
+	file_node("\\boot");
 	file_node("fwboot.efi");
 	node(0x7f, 0xff, 0, 0);
 	ok(efi_devpath_file(dp, dn, buf, sizeof(buf)));
-	ok_str(buf, "fwboot.efi");
+	ok_str(buf, "\\boot\\fwboot.efi");
+	ok(efi_names_image("/boot/FWBOOT.EFI", buf));
+	dn = 0;
+	file_node("\\EFI\\");
+	file_node("\\x.efi");
+	node(0x7f, 0xff, 0, 0);
+	ok(efi_devpath_file(dp, dn, buf, sizeof(buf)));
+	ok_str(buf, "\\EFI\\\\x.efi");	/* both sides had one: kept as given */
+	/* a file node before another kind of node does not count */
+	dn = 0;
+	file_node("\\old");
+	node(4, 1, hd, sizeof(hd));
+	node(0x7f, 0xff, 0, 0);
+	ok(!efi_devpath_file(dp, dn, buf, sizeof(buf)));
 	/* cut to fit, non-ASCII as '?' */
 	dn = 0;
 	{
@@ -87,5 +101,12 @@ int main(void)
 	ok(!efi_names_image("fwboot.efi", 0));		/* loaded from no file */
 	ok(!efi_names_image("", "\\fwboot.efi"));
 	ok(!efi_names_image("fs0:\\", "\\"));
+	/* OVMF's -kernel: the image is the file "kernel" of its fw_cfg file system */
+	ok(!efi_names_image("name=opt/fwboot/kernel initrd=x", "kernel"));
+	ok(efi_names_image("kernel", "kernel"));
+	ok(efi_names_image("EFI\\fwboot.efi", "\\EFI\\fwboot.efi"));	/* relative to the shell's directory */
+	ok(!efi_names_image("FI\\fwboot.efi", "\\EFI\\fwboot.efi"));	/* not from a directory on */
+	ok(!efi_names_image("\\boot\\fwboot.efi", "\\EFI\\boot\\fwboot.efi"));	/* rooted elsewhere */
+	ok(!efi_names_image("/boot/", "\\boot\\fwboot.efi"));
 	return test_done("efi_devpath");
 }
