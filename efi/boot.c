@@ -96,8 +96,11 @@ static int boot_efi_image(const struct boot_request *req, uint16_t machine, stru
 	efi_handle child = 0;
 	efi_status s = efi_st->boot_services->load_image(0, efi_image, 0, buf, k->size, &child);
 	efi_free_low(buf);
+	if (s == EFI_SECURITY_VIOLATION || s == EFI_ACCESS_DENIED)	/* Secure Boot: unsigned, or not trusted */
+		return diag_fail(d, ST_PIN, "image: %s: the firmware's Secure Boot refused it (LoadImage: %s); "
+				 "sign it with a key the firmware trusts", k->name, efi_status_str(s, es, sizeof(es)));
 	if (EFI_IS_ERROR(s))
-		return diag_fail(d, s == EFI_SECURITY_VIOLATION ? ST_PIN : ST_BAD_IMAGE,
+		return diag_fail(d, ST_BAD_IMAGE,
 				 "image: %s is not a bootable image (the firmware's LoadImage refused it: %s)",
 				 k->name, efi_status_str(s, es, sizeof(es)));
 	struct efi_loaded_image *li = 0;

@@ -33,6 +33,7 @@ typedef uint16_t efi_char16;	/* UCS-2 */
 #define EFI_NOT_FOUND EFI_ERR(14)
 #define EFI_ABORTED EFI_ERR(21)
 #define EFI_PROTOCOL_ERROR EFI_ERR(24)
+#define EFI_ACCESS_DENIED EFI_ERR(15)
 #define EFI_SECURITY_VIOLATION EFI_ERR(26)
 #define EFI_IS_ERROR(s) (((s) >> 63) != 0)
 
