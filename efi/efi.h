@@ -157,8 +157,42 @@ struct efi_boot_services {
 	void *connect_controller, *disconnect_controller;
 	efi_status (EFIAPI *open_protocol)(efi_handle h, const struct efi_guid *proto, void **iface,
 					   efi_handle agent, efi_handle controller, uint32_t attributes);
-	/* CloseProtocol and the rest are not used */
+	void *close_protocol, *open_protocol_information, *protocols_per_handle, *locate_handle_buffer;
+	efi_status (EFIAPI *locate_protocol)(const struct efi_guid *proto, void *registration, void **iface);
+	/* the rest are not used */
 };
+
+/* 12.9: the Graphics Output Protocol */
+#define EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID \
+	{ 0x9042a9de, 0x23dc, 0x4a38, { 0x96, 0xfb, 0x7a, 0xde, 0xd0, 0x80, 0x51, 0x6a } }
+enum efi_gop_pixel_format {
+	EFI_GOP_RGBX8 = 0,	/* PixelRedGreenBlueReserved8BitPerColor: red in byte 0 */
+	EFI_GOP_BGRX8 = 1,	/* PixelBlueGreenRedReserved8BitPerColor: blue in byte 0 */
+	EFI_GOP_BITMASK = 2,	/* PixelBitMask: the masks say */
+	EFI_GOP_BLT_ONLY = 3,	/* no framebuffer */
+};
+struct efi_gop_mode_info {
+	uint32_t version, width, height;
+	enum efi_gop_pixel_format format;
+	uint32_t red_mask, green_mask, blue_mask, reserved_mask;
+	uint32_t pixels_per_scan_line;
+};
+struct efi_gop_mode {
+	uint32_t max_mode, mode;
+	struct efi_gop_mode_info *info;
+	uint64_t size_of_info;
+	uint64_t fb_base, fb_size;
+};
+struct efi_gop {
+	efi_status (EFIAPI *query_mode)(struct efi_gop *self, uint32_t mode, uint64_t *size,
+					struct efi_gop_mode_info **info);
+	efi_status (EFIAPI *set_mode)(struct efi_gop *self, uint32_t mode);
+	void *blt;
+	struct efi_gop_mode *mode;
+};
+_Static_assert(offsetof(struct efi_gop_mode_info, pixels_per_scan_line) == 32, "PixelsPerScanLine");
+_Static_assert(offsetof(struct efi_gop_mode, fb_base) == 24, "FrameBufferBase");
+_Static_assert(offsetof(struct efi_gop, mode) == 24, "Mode");
 
 /* 8.2: variable services (GetVariable: where the firmware sends ConOut) */
 struct efi_runtime_services {
@@ -236,6 +270,7 @@ _Static_assert(sizeof(struct efi_configuration_table) == 24, "EFI_CONFIGURATION_
 _Static_assert(offsetof(struct efi_system_table, configuration_table) == 112, "ConfigurationTable");
 _Static_assert(offsetof(struct efi_boot_services, stall) == 248, "Stall");
 _Static_assert(offsetof(struct efi_boot_services, open_protocol) == 280, "OpenProtocol");
+_Static_assert(offsetof(struct efi_boot_services, locate_protocol) == 320, "LocateProtocol");
 _Static_assert(offsetof(struct efi_loaded_image, load_options_size) == 48, "LoadOptionsSize");
 _Static_assert(offsetof(struct efi_loaded_image, load_options) == 56, "LoadOptions");
 _Static_assert(offsetof(struct efi_loaded_image, image_base) == 64, "ImageBase");

@@ -31,7 +31,7 @@ EFI_CFLAGS = -std=gnu11 -O2 -ffreestanding -nostdinc -isystem $(shell $(EFI_CC) 
 EFI_LDFLAGS := -nostdlib -Wl,--subsystem,10 -Wl,--enable-reloc-section -Wl,--dynamicbase \
 	-Wl,--no-insert-timestamp -e efi_main
 
-EFI_PLATFORM_SRCS := efi/main.c efi/boot.c efi/native.c efi/memmap.c efi/devpath.c efi/initrd.c efi/console.c efi/fw_cfg.c \
+EFI_PLATFORM_SRCS := efi/main.c efi/boot.c efi/native.c efi/memmap.c efi/devpath.c efi/gop.c efi/initrd.c efi/console.c efi/fw_cfg.c \
 	efi/platform.c efi/mem.c efi/leave64.S kernel/heap.c kernel/file.c kernel/load.c
 EFI_SRCS := $(EFI_PLATFORM_SRCS) $(PURE_SRCS)
 EFI_OBJS := $(patsubst %,$(B)/efi/%.o,$(EFI_SRCS))

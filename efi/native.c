@@ -20,6 +20,7 @@
 #include "mb2.h"
 #include "memmap.h"
 #include "native.h"
+#include "gop.h"
 #include "platform.h"
 #include "stage.h"
 #include "status.h"
@@ -136,6 +137,15 @@ static int exit_boot_services(struct plan *p, const struct stage_plan *sp, struc
 	char es[48];
 	log_info("efi: leaving boot services; the console is COM1 alone from here");
 	efi_console_leave_firmware();
+	/* the payload's graphics mode: GOP is a boot service, and the
+	 * firmware's console no longer draws on the screen */
+	if (p->set_video) {
+		int r = efi_gop_set(&p->video, d);
+		if (r) {
+			efi_console_back_to_firmware();
+			return r;
+		}
+	}
 	for (int i = 0; i < EXIT_TRIES; i++) {
 		efi_status s = read_map();
 		int r = EFI_IS_ERROR(s) ? diag_fail(d, ST_INTERNAL, "efi: GetMemoryMap failed (%s)",
@@ -208,6 +218,13 @@ int efi_native_boot(const struct boot_request *req, struct diag *d)
 	env.smbios = config_table(&smbios3);
 	if (!env.smbios)
 		env.smbios = config_table(&smbios2);
+	static struct video_caps display;
+	efi_gop_probe(&display);
+	env.video = &display;
+	{
+		char vs[160];
+		log_info("video: %s", video_caps_str(&display, vs, sizeof(vs)));
+	}
 	env.efi_systab = (uint64_t)(uintptr_t)efi_st;
 	env.efi_mmap_cap = (uint32_t)map_cap;
 	log_info("acpi: RSDP at 0x%llx, SMBIOS at 0x%llx (the EFI configuration table)",

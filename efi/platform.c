@@ -6,6 +6,7 @@
 #include "status.h"
 #include "steps.h"
 #include "video.h"
+#include "gop.h"
 
 efi_handle efi_image;
 struct efi_system_table *efi_st;
@@ -116,13 +117,15 @@ int efi_options_to_ascii(const efi_char16 *opt, uint32_t bytes, char *buf, size_
 	return 0;
 }
 
-/* fwboot.efi sets no graphics mode: the planners see no display (GOP is
- * not used), so no plan asks for one. */
+/* The payload's mode was set through GOP before ExitBootServices
+ * (efi/native.c): here, after it, only check that it is that mode. */
 int video_set(const struct video_caps *c, const struct video_mode *m, struct diag *d)
 {
 	(void)c;
-	(void)m;
-	return diag_fail(d, ST_UEFI_UNSUPPORTED, "video: fwboot.efi sets no graphics modes");
+	if (efi_gop_is_set(m))
+		return 0;
+	return diag_fail(d, ST_INTERNAL, "video: %ux%ux%u was not set before ExitBootServices", m->width, m->height,
+			 m->bpp);
 }
 
 /* The verbose "time:" line, as fwboot.elf's kernel/timer.c: the TSC

@@ -15,6 +15,7 @@ enum video_kind {
 	VIDEO_NONE,		/* no display fwboot can drive */
 	VIDEO_BOCHS_PORTS,	/* DISPI through ports 0x1CE/0x1CF (a VGA) */
 	VIDEO_BOCHS_MMIO,	/* DISPI in BAR2 + 0x500 (no VGA ports) */
+	VIDEO_MODE_LIST,	/* only the listed modes (UEFI's GOP: fwboot.efi sets them) */
 };
 
 /* Bits of video_caps.depths: the RGB depths a display can show. */
@@ -34,6 +35,8 @@ struct video_caps {
 	uint32_t max_width, max_height;
 	uint32_t depths;	/* VIDEO_DEPTH_* */
 	uint8_t cursor_x, cursor_y;	/* the BIOS text cursor (for Linux's screen_info) */
+	const struct video_mode *modes;	/* VIDEO_MODE_LIST: the modes there are */
+	uint32_t nmodes;
 };
 
 /* A kernel's wish: 0 in a field means no preference. */
@@ -55,7 +58,10 @@ struct video_mode {
 #define VIDEO_MIN_SIDE 64		/* bochs-display shows nothing smaller */
 
 /*
- * The mode closest to r that caps can show: the supported depth nearest
+ * The mode closest to r that caps can show. From a list (VIDEO_MODE_LIST):
+ * the listed mode of the asked size (at the depth nearest the one asked,
+ * ties up), else the largest no larger (by area), else the smallest. Else:
+ * the supported depth nearest
  * to the one asked (ties go up), the width and height clamped to
  * [64, max] (the width down to a multiple of 8, as QEMU rounds it); when
  * the video memory is too small, that size at a lower depth, else the

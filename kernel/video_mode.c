@@ -55,11 +55,39 @@ static int nearest_depth(uint32_t depths_mask, uint32_t want)
 	return best;
 }
 
+/* VIDEO_MODE_LIST (video.h): rank every listed mode by size class (the
+ * asked size, else no larger, else larger), size within it (larger first
+ * when no larger, smaller first when larger) and depth (nearer, ties up). */
+static int choose_listed(const struct video_caps *c, uint32_t w, uint32_t h, uint32_t bpp, struct video_mode *m,
+			 struct diag *d)
+{
+	const struct video_mode *best = 0;
+	uint64_t best_key = 0;
+	for (uint32_t i = 0; i < c->nmodes; i++) {
+		const struct video_mode *x = &c->modes[i];
+		uint64_t area = (uint64_t)x->width * x->height & 0x3fffffff;
+		uint64_t size = x->width == w && x->height == h ? 3ULL << 30
+				: x->width <= w && x->height <= h ? 2ULL << 30 | area : 0x3fffffff - area;
+		uint32_t dd = x->bpp > bpp ? 2 * (x->bpp - bpp) : 2 * (bpp - x->bpp) + 1;
+		uint64_t key = size << 16 | (0xffff - (dd & 0xffff));
+		if (!best || key > best_key)
+			best = x, best_key = key;
+	}
+	if (!best)
+		return diag_fail(d, ST_BAD_IMAGE, "video: %s lists no mode with a framebuffer", c->name);
+	*m = *best;
+	return 0;
+}
+
 int video_choose(const struct video_caps *caps, const struct video_request *r, struct video_mode *m,
 		 struct diag *d)
 {
 	if (caps->kind == VIDEO_NONE)
 		return diag_fail(d, ST_BAD_IMAGE, "video: no display (no Bochs-compatible VGA on PCI)");
+	if (caps->kind == VIDEO_MODE_LIST)
+		return choose_listed(caps, r->width ? r->width : VIDEO_DEFAULT_WIDTH,
+				     r->height ? r->height : VIDEO_DEFAULT_HEIGHT, r->depth ? r->depth : VIDEO_DEFAULT_DEPTH,
+				     m, d);
 	if (caps->max_width < VIDEO_MIN_SIDE || caps->max_height < VIDEO_MIN_SIDE)
 		return diag_fail(d, ST_BAD_IMAGE, "video: %s reports a largest mode of %ux%u", caps->name,
 				 caps->max_width, caps->max_height);

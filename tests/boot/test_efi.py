@@ -480,3 +480,27 @@ def test_efi_debian_kernel_through_the_32bit_protocol():
            'the kernel found the RSDP fwboot.efi passed (%#x)' % rsdp)
     expect(MARKER in lines, 'no %s line: /init did not run' % MARKER)
     expect_eq([l for l in lines if l.startswith('CMDLINE<')], ['CMDLINE<%s>' % args], '/proc/cmdline')
+
+
+def test_efi_gop_framebuffer():
+    """Under OVMF with a display (-vga std) a kernel's framebuffer request
+    gets a GOP mode, set before ExitBootServices: fbtest is told the mode,
+    draws its pattern through the framebuffer, and the screen (QMP
+    screendump) shows it pixel for pixel. A required 800x600x32 (Multiboot 2
+    tag 5) gets that mode; no preference gets 1024x768x32; Multiboot 1's
+    640x480x16 gets 640x480 at GOP's only depth, 32."""
+    from test_video import DRAWN, RGB32, check_fb
+    need_efi()
+    for name, want in (('fbtest-mb2.elf', (800, 600)), ('fbtest-mb2any.elf', (1024, 768)),
+                       ('fbtest-mb1-16.elf', (640, 480))):
+        r = harness.boot_screen(kernel_path=FWBOOT_EFI, files={'opt/fwboot/kernel': kernel(name)},
+                                append='name=opt/fwboot/kernel', until=DRAWN,
+                                extra=['-bios', OVMF, '-vga', 'std'])
+        expect('fwboot: video: UEFI GOP: up to ' in r.console, '%s: no GOP display logged' % name)
+        check_fb(r, want[0], want[1], 32, RGB32)
+        expect('setting %dx%dx32' % want in r.console, '%s: the mode line is missing' % name)
+    # no display: a required framebuffer is refused by name before ExitBootServices
+    r = efi_boot(files={'opt/fwboot/kernel': kernel('fbtest-mb2.elf')}, append='name=opt/fwboot/kernel')
+    expect_status(r, ST_BAD_IMAGE)
+    expect('fwboot: video: no display fwboot can drive' in r.console, 'the missing display is not logged')
+    expect('ExitBootServices done' not in r.console, 'boot services were left for a refused kernel')

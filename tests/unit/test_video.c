@@ -118,5 +118,38 @@ int main(void)
 	video_put_fb(fb, 0);
 	ok(fb[0] == 0 && fb[1] == 0x80 && fb[2] == 0x0b && fb[8] == 160 && fb[12] == 80 && fb[16] == 25);
 	ok(fb[20] == 16 && fb[21] == VIDEO_FB_TYPE_EGA_TEXT && fb[24] == 0);
+	/* a fixed list (UEFI's GOP): the asked size, else the largest no larger, else the smallest */
+	{
+		static const struct video_mode gop[] = {
+			{ 0x80000000, 640 * 4, 640, 480, 32, 16, 8, 8, 8, 0, 8, 640 * 480 * 4 },
+			{ 0x80000000, 800 * 4, 800, 600, 32, 16, 8, 8, 8, 0, 8, 800 * 600 * 4 },
+			{ 0x80000000, 1024 * 4, 1024, 768, 32, 16, 8, 8, 8, 0, 8, 1024 * 768 * 4 },
+			{ 0x80000000, 1280 * 2, 1280, 1024, 16, 11, 5, 5, 6, 0, 5, 1280 * 1024 * 2 },
+			{ 0x80000000, 1280 * 4, 1280, 1024, 32, 16, 8, 8, 8, 0, 8, 1280 * 1024 * 4 },
+		};
+		struct video_caps l = { .kind = VIDEO_MODE_LIST, .name = "GOP", .modes = gop, .nmodes = 5 };
+		ok_eq(choose(&l, 800, 600, 32, &m, &d), 0);
+		MODE(m, 800, 600, 32);
+		ok_eq(m.pitch, 3200);
+		ok_eq(m.addr, 0x80000000);
+		ok_eq(choose(&l, 0, 0, 0, &m, &d), 0);		/* no preference: 1024x768x32 */
+		MODE(m, 1024, 768, 32);
+		ok_eq(choose(&l, 640, 480, 16, &m, &d), 0);	/* no 16-bit 640x480: the size wins */
+		MODE(m, 640, 480, 32);
+		ok_eq(choose(&l, 1280, 1024, 16, &m, &d), 0);	/* both depths: the one asked */
+		MODE(m, 1280, 1024, 16);
+		ok_eq(choose(&l, 1280, 1024, 24, &m, &d), 0);	/* 24 is as near 16 as 32: ties up */
+		MODE(m, 1280, 1024, 32);
+		ok_eq(choose(&l, 1000, 700, 32, &m, &d), 0);	/* the largest no larger */
+		MODE(m, 800, 600, 32);
+		ok_eq(choose(&l, 320, 200, 32, &m, &d), 0);	/* nothing that small: the smallest */
+		MODE(m, 640, 480, 32);
+		ok_eq(choose(&l, 4000, 3000, 32, &m, &d), 0);
+		MODE(m, 1280, 1024, 32);
+		l.nmodes = 0;
+		ok_eq(choose(&l, 800, 600, 32, &m, &d), -ST_BAD_IMAGE);
+		ok_str(d.msg, "video: GOP lists no mode with a framebuffer");
+	}
+
 	return test_done("video");
 }
