@@ -63,8 +63,10 @@ all: $(B)/fwboot.elf $(B)/fwboot-pvh.elf
 
 # The loadable image (text + rodata + data) may not grow past this without
 # a decision: raise it in the commit that needs the room, and say why
-# (104 KiB: the image was 96603 bytes when the budget was set).
-SIZE_BUDGET := 106496
+# (104 KiB: the image was 96603 bytes when the budget was set; 106 KiB
+# since Multiboot 2's UEFI paths, boot services kept or left, which live in
+# the shared planner and so in fwboot.elf too: 106939 bytes then).
+SIZE_BUDGET := 108544
 
 $(B)/fwboot.elf: $(OBJS) linker.ld tools/check-header.sh tools/check-size.sh
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) -lgcc

@@ -190,6 +190,95 @@ static void log_map(void)
 			 (unsigned long long)mm.map[i].end - 1, mm.map[i].type);
 }
 
+/* Multiboot 2 with boot services kept (header tags 7 and 9): no staging,
+ * every target page taken from the firmware (AllocatePages at its address,
+ * so nothing else gets it while the firmware runs), the loads, then the
+ * EFI amd64 entry in long mode with EAX the magic and RBX the information
+ * block. Fails cleanly, with what it took given back, until the jump. */
+static uint64_t *run_start, *run_pages;	/* the page runs taken, for giving them back */
+static size_t nruns;
+
+static void keep_bs_release(void)
+{
+	while (nruns) {
+		nruns--;
+		efi_st->boot_services->free_pages(run_start[nruns], run_pages[nruns]);
+	}
+}
+
+/* Every target of p, page-rounded, sorted and merged, taken from the firmware. */
+static int keep_bs_take(const struct plan *p, struct diag *d)
+{
+	char es[48];
+	nruns = 0;
+	uint64_t *start = zalloc((p->nsegs + 1) * sizeof(*start)), *end = zalloc((p->nsegs + 1) * sizeof(*end));
+	run_start = zalloc((p->nsegs + 1) * sizeof(*run_start));
+	run_pages = zalloc((p->nsegs + 1) * sizeof(*run_pages));
+	if (!start || !end || !run_start || !run_pages)
+		return diag_fail(d, ST_NO_MEMORY, "efi: no memory for %zu page runs", p->nsegs);
+	size_t n = 0;
+	for (size_t i = 0; i < p->nsegs; i++) {
+		const struct plan_seg *s = &p->segs[i];
+		if (!s->len)
+			continue;
+		uint64_t a = s->dst & ~0xfffULL, e = (s->dst + s->len + 0xfff) & ~0xfffULL;
+		size_t k = n++;
+		for (; k && start[k - 1] > a; k--) {	/* insertion sort by start */
+			start[k] = start[k - 1];
+			end[k] = end[k - 1];
+		}
+		start[k] = a;
+		end[k] = e;
+	}
+	size_t m = 0;	/* merge overlapping and touching runs */
+	for (size_t i = 0; i < n; i++) {
+		if (m && start[i] <= end[m - 1]) {
+			if (end[i] > end[m - 1])
+				end[m - 1] = end[i];
+			continue;
+		}
+		start[m] = start[i];
+		end[m++] = end[i];
+	}
+	for (size_t i = 0; i < m; i++) {
+		uint64_t at = start[i], pages = (end[i] - start[i]) / 4096;
+		efi_status st = efi_st->boot_services->allocate_pages(EFI_ALLOCATE_ADDRESS, EFI_LOADER_DATA, pages, &at);
+		if (EFI_IS_ERROR(st)) {
+			keep_bs_release();
+			return diag_fail(d, ST_NO_MEMORY, "efi: the firmware will not give 0x%llx-0x%llx (%s): with boot "
+					 "services kept it still uses that memory", (unsigned long long)start[i],
+					 (unsigned long long)end[i] - 1, efi_status_str(st, es, sizeof(es)));
+		}
+		run_start[nruns] = start[i];
+		run_pages[nruns++] = pages;
+	}
+	return 0;
+}
+
+static int keep_bs_boot(struct plan *p, const struct stage_plan *sp, struct diag *d)
+{
+	if (sp->nmoves)
+		return diag_fail(d, ST_NO_MEMORY, "%s: with boot services kept every byte must go straight to free "
+				 "memory, but %zu move%s would have to wait for the firmware to be gone (the kernel "
+				 "overlaps memory the firmware or fwboot.efi use)", p->format, sp->nmoves,
+				 sp->nmoves == 1 ? "" : "s");
+	int r = keep_bs_take(p, d);
+	if (!r && p->set_video)
+		r = efi_gop_set(&p->video, d);
+	if (!r)
+		r = plan_load(p, sp, d);
+	if (r) {
+		keep_bs_release();
+		return r;
+	}
+	log_notice("boot: %s EFI amd64 entry 0x%x in long mode, boot services kept (eax 0x%x rbx 0x%x)", p->format,
+		   p->entry, p->regs.eax, p->regs.ebx);
+	steps_report();
+	__asm__ volatile("jmp *%2" : : "a"(p->regs.eax), "b"((uint64_t)p->regs.ebx), "c"((uint64_t)p->entry)
+			 : "memory");
+	__builtin_unreachable();
+}
+
 int efi_native_boot(const struct boot_request *req, struct diag *d)
 {
 	static const struct efi_guid acpi20 = EFI_ACPI_20_TABLE_GUID, acpi10 = EFI_ACPI_10_TABLE_GUID,
@@ -226,6 +315,7 @@ int efi_native_boot(const struct boot_request *req, struct diag *d)
 		log_info("video: %s", video_caps_str(&display, vs, sizeof(vs)));
 	}
 	env.efi_systab = (uint64_t)(uintptr_t)efi_st;
+	env.efi_image = (uint64_t)(uintptr_t)efi_image;
 	env.efi_mmap_cap = (uint32_t)map_cap;
 	log_info("acpi: RSDP at 0x%llx, SMBIOS at 0x%llx (the EFI configuration table)",
 		 (unsigned long long)env.rsdp, (unsigned long long)env.smbios);
@@ -255,6 +345,8 @@ int efi_native_boot(const struct boot_request *req, struct diag *d)
 	if (r)
 		return r;
 	efi_steps_calibrate();
+	if (p.efi_keep_bs)
+		return keep_bs_boot(&p, &sp, d);
 	r = exit_boot_services(&p, &sp, d);
 	if (r)
 		return r;

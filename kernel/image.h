@@ -21,6 +21,7 @@ struct boot_env {
 	/* UEFI (fwboot.efi), after ExitBootServices; 0 under a BIOS */
 	uint64_t efi_systab;	/* the EFI system table */
 	uint32_t efi_mmap_cap;	/* bytes the EFI memory map may take at ExitBootServices */
+	uint64_t efi_image;	/* fwboot.efi's image handle: boot services can be kept (tag 20) */
 	/* fwboot.elf: no real-mode BIOS services (the interrupt vectors do
 	 * not point into a BIOS ROM, as under microvm's qboot): a Linux setup
 	 * code cannot run */

@@ -74,10 +74,9 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
 	return r ? r : plan_run(p, &sp, d);
 }
 
-int plan_run(struct plan *p, const struct stage_plan *spp, struct diag *d)
+int plan_load(struct plan *p, const struct stage_plan *spp, struct diag *d)
 {
 	const struct stage_plan sp = *spp;
-	size_t code = (size_t)(tramp_end - tramp_start);
 	int r;
 
 	/* 2. move the bytes: straight to the final address unless staged */
@@ -111,6 +110,16 @@ int plan_run(struct plan *p, const struct stage_plan *spp, struct diag *d)
 	}
 
 	steps_mark(STEP_LOAD);
+	return 0;
+}
+
+int plan_run(struct plan *p, const struct stage_plan *spp, struct diag *d)
+{
+	const struct stage_plan sp = *spp;
+	size_t code = (size_t)(tramp_end - tramp_start);
+	int r = plan_load(p, spp, d);
+	if (r)
+		return r;
 
 	/* 3. the trampoline, its params and the staged moves, in stage.c's order */
 	uint64_t t = sp.tramp;

@@ -16,7 +16,11 @@ int plan_execute(struct plan *p, struct mem_map *m, struct diag *d);
  * nothing is written yet, so a failure here is clean. */
 int plan_prepare(struct plan *p, struct mem_map *m, struct stage_plan *sp, struct diag *d);
 
-/* Load every segment, set up the trampoline and jump (handoff_jump). */
+/* Load every segment (staged ones to their staging copies) and set the
+ * payload's graphics mode. */
+int plan_load(struct plan *p, const struct stage_plan *sp, struct diag *d);
+
+/* plan_load, then set up the trampoline and jump (handoff_jump). */
 int plan_run(struct plan *p, const struct stage_plan *sp, struct diag *d);
 
 #endif

@@ -93,6 +93,8 @@ static int info_supported(uint32_t type)
 	case MB2_TAG_FRAMEBUFFER:	/* mb2_plan checks there is a screen */
 	case MB2_TAG_EFI64:		/* and that fwboot runs under UEFI */
 	case MB2_TAG_EFI_MMAP:
+	case MB2_TAG_EFI_BS:		/* and that boot services are kept */
+	case MB2_TAG_EFI64_IH:
 		return 1;
 	}
 	return 0;
@@ -184,9 +186,16 @@ static int take_tag(struct mb2_header *h, const uint8_t *t, uint32_t type, int o
 	case MB2_HTAG_MODULE_ALIGN:
 		h->module_align = 1;	/* modules are always page-aligned */
 		return 0;
+	case MB2_HTAG_EFI_BS:	/* mb2_plan decides, knowing the platform */
+		h->efi_bs = 1;
+		h->efi_bs_required = !optional;
+		return 0;
+	case MB2_HTAG_ENTRY_EFI64:	/* used only with boot services kept (tag 7, 3.1.7-8) */
+		h->has_efi64 = 1;
+		h->efi64_entry = get_le32(t + MB2_HT_ENTRY_ADDR);
+		return 0;
 	case MB2_HTAG_ENTRY_EFI32:
-	case MB2_HTAG_ENTRY_EFI64:
-		return 0;	/* used only with boot services kept (tag 7): ignored otherwise (3.1.7-8) */
+		return 0;	/* a 32-bit firmware's: never fwboot's */
 	case MB2_HTAG_RELOCATABLE:
 		h->has_reloc = 1;
 		h->min_addr = get_le32(t + MB2_HT_MIN_ADDR);
@@ -267,8 +276,8 @@ int mb2_parse_header(const uint8_t *hdr, size_t len, struct mb2_header *h, struc
 			return diag_fail(d, ST_BAD_IMAGE,
 					 "multiboot2: header tag %u at offset 0x%zx has size %u (%zu bytes left in the header)",
 					 type, t, size, end - t);
-		if (type == MB2_HTAG_END)
-			return 0;
+		if (type == MB2_HTAG_END)	/* boot services kept only with a way in under them */
+			return h->efi_bs_required && !h->has_efi64 ? refuse_tag(MB2_HTAG_EFI_BS, d) : 0;
 		int r = take_tag(h, hdr + t, type, flags & MB2_HT_OPTIONAL, size, &seen, d);
 		if (r)
 			return r;
@@ -504,6 +513,7 @@ struct mb2_info_parts {
 	int fb_text;			/* no graphics: report the EGA text screen */
 	uint64_t efi_systab;		/* tag 12 when nonzero */
 	uint32_t efi_mmap_cap;		/* tag 17 with room for this many bytes when nonzero */
+	uint64_t efi_image;		/* boot services kept: tags 18 and 20 (no 4, no 17) */
 };
 
 /* Start a tag at *pos (b NULL: only count); returns where it starts. */
@@ -555,10 +565,12 @@ static uint64_t build_info(uint8_t *b, const struct boot_request *req, const str
 				memcpy(b + at + sizeof(struct mb2_tag_elf_sections), ip->secs->table, (size_t)n);
 		}
 	}
-	at = tag_at(b, &pos, MB2_TAG_BASIC_MEMINFO, sizeof(struct mb2_tag_basic_meminfo));
-	if (b) {
-		put_le32(b + at + 8, ip->mem_lower);
-		put_le32(b + at + 12, ip->mem_upper);
+	if (!ip->efi_image) {	/* with boot services kept memory is the firmware's to report */
+		at = tag_at(b, &pos, MB2_TAG_BASIC_MEMINFO, sizeof(struct mb2_tag_basic_meminfo));
+		if (b) {
+			put_le32(b + at + 8, ip->mem_lower);
+			put_le32(b + at + 12, ip->mem_upper);
+		}
 	}
 	at = tag_at(b, &pos, MB2_TAG_MMAP,
 		    sizeof(struct mb2_tag_mmap) + (uint64_t)m->nmap * sizeof(struct mb2_mmap_entry));
@@ -606,6 +618,12 @@ static uint64_t build_info(uint8_t *b, const struct boot_request *req, const str
 		at = tag_at(b, &pos, MB2_TAG_EFI64, 16);
 		if (b)
 			put_le64(b + at + 8, ip->efi_systab);
+	}
+	if (ip->efi_image) {
+		tag_at(b, &pos, MB2_TAG_EFI_BS, sizeof(struct mb2_tag));
+		at = tag_at(b, &pos, MB2_TAG_EFI64_IH, 16);
+		if (b)
+			put_le64(b + at + 8, ip->efi_image);
 	}
 	/* last: filled at ExitBootServices (mb2_efi_mmap_fill), which
 	 * shrinks it to the map and moves the end tag after it */
@@ -709,13 +727,25 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		ip.smbios_table = (const uint8_t *)(uintptr_t)smbios_table;
 	else
 		ip.smbios_len = 0;
+	/* tags 7 and 9 under UEFI: boot services stay, as under GRUB (which
+	 * keeps them for tag 7 alone, and then enters 32-bit code in long mode) */
+	int keep_bs = h.efi_bs && h.has_efi64 && env->efi_image;
+	if (h.efi_bs_required && !keep_bs)
+		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: header tag 7 (EFI boot services) is required, but fwboot "
+				 "was not started by UEFI firmware (fwboot.efi keeps boot services)");
 	ip.efi_systab = env->efi_systab;
-	ip.efi_mmap_cap = env->efi_systab ? env->efi_mmap_cap & ~7u : 0;
-	for (uint32_t t = MB2_TAG_EFI64; t <= MB2_TAG_EFI_MMAP; t += MB2_TAG_EFI_MMAP - MB2_TAG_EFI64)
-		if ((h.required >> t & 1) && !(t == MB2_TAG_EFI64 ? ip.efi_systab : ip.efi_mmap_cap))
+	ip.efi_mmap_cap = env->efi_systab && !keep_bs ? env->efi_mmap_cap & ~7u : 0;
+	ip.efi_image = keep_bs ? env->efi_image : 0;
+	static const uint8_t efi_tags[] = { MB2_TAG_EFI64, MB2_TAG_EFI_MMAP, MB2_TAG_EFI_BS, MB2_TAG_EFI64_IH };
+	for (size_t i = 0; i < sizeof(efi_tags); i++) {
+		uint32_t t = efi_tags[i];
+		if ((h.required >> t & 1) && !(t == MB2_TAG_EFI64 ? ip.efi_systab : t == MB2_TAG_EFI_MMAP ? ip.efi_mmap_cap
+									 : ip.efi_image))
 			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: information request for tag %u (%s) is required, "
-					 "but fwboot was not started by UEFI firmware (fwboot.efi gives it)", t,
-					 mb2_info_tag_name(t));
+					 "but fwboot gives it only under UEFI (fwboot.efi)%s", t, mb2_info_tag_name(t),
+					 t == MB2_TAG_EFI64 ? "" : t == MB2_TAG_EFI_MMAP ? ", boot services left"
+					 : ", boot services kept (header tags 7 and 9)");
+	}
 	if ((h.required >> MB2_TAG_SMBIOS & 1) && !ip.smbios_len)
 		return diag_fail(d, ST_BAD_IMAGE,
 				 "multiboot2: information request for tag 13 (SMBIOS tables) is required, but fwboot found no SMBIOS entry point");
@@ -736,6 +766,15 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	if (r)
 		return r;
 	uint64_t entry = im.entry + shift;
+	if (keep_bs) {	/* the EFI amd64 entry, which moves with the image */
+		entry = h.efi64_entry + shift;
+		int in = 0;
+		for (size_t i = 0; i < im.nseg; i++)
+			in |= h.efi64_entry >= im.seg[i].dst && h.efi64_entry - im.seg[i].dst < im.seg[i].filesz;
+		if (!in)
+			return diag_fail(d, ST_BAD_IMAGE, "multiboot2: EFI amd64 entry 0x%x (header tag 9) lies outside "
+					 "the loaded bytes", h.efi64_entry);
+	}
 	if (entry >= MEM_4G)
 		return diag_fail(d, ST_BAD_IMAGE, "multiboot2: entry 0x%llx lies above 4 GiB", (unsigned long long)entry);
 
@@ -787,6 +826,7 @@ int mb2_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	}
 	p->mode = ENTRY_FLAT32;
 	p->entry = (uint32_t)entry;
+	p->efi_keep_bs = keep_bs;
 	p->regs.eax = MB2_BOOTLOADER_MAGIC;
 	p->regs.ebx = (uint32_t)at;
 	p->format = "multiboot2";

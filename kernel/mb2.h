@@ -21,6 +21,9 @@ struct mb2_header {
 	uint32_t required;	/* bit t: asked for without the optional flag */
 	uint32_t skipped;	/* magics before it whose checksum failed */
 	uint32_t skip_off, skip_sum;	/* the first of them */
+	int efi_bs, efi_bs_required;	/* tag 7: keep boot services (optional or not) */
+	int has_efi64;			/* tag 9: the EFI amd64 entry */
+	uint32_t efi64_entry;
 };
 
 /*

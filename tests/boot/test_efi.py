@@ -125,8 +125,9 @@ def test_efi_script_bundle_port_io_and_refusals():
         truncated = f.read()[:1024]     # PE headers, sections missing: LoadImage refuses it
     files = {
         'opt/fwboot/far': far_mb1(d),
-        # Multiboot 2 asking to keep boot services (tag 7, required) at an EFI amd64 entry (9)
-        'opt/fwboot/efibs': _flat_mb2(d, 'efibs.bin', [(7, 0, b''), (9, 0, struct.pack('<I', 0x100100))]),
+        # Multiboot 2 asking to keep boot services (tag 7, required) with no EFI amd64 entry (9)
+        # to enter under them (test_efi_multiboot2_boot_services_kept boots one that has it)
+        'opt/fwboot/efibs': _flat_mb2(d, 'efibs.bin', [(7, 0, b'')]),
         'opt/fwboot/junk': random_file(d, 'junk', 5000, seed=7),
         'opt/fwboot/trunc': write_file(d, 'trunc', truncated),
         'opt/fwboot/set.cpio': make_cpio(d, 'set.cpio', {'app.efi': app()}),
@@ -504,3 +505,45 @@ def test_efi_gop_framebuffer():
     expect_status(r, ST_BAD_IMAGE)
     expect('fwboot: video: no display fwboot can drive' in r.console, 'the missing display is not logged')
     expect('ExitBootServices done' not in r.console, 'boot services were left for a refused kernel')
+
+
+def test_efi_multiboot2_boot_services_kept():
+    """mb2efi64 (64-bit, relocatable) asks to keep boot services (tag 7,
+    required) and gives an EFI amd64 entry (tag 9), as GRUB EFI boots such
+    kernels: fwboot.efi takes every target page from the firmware, loads
+    the image, its module and the information block, and enters in long
+    mode with the firmware running. The kernel gets tags 12, 18 and 20 and
+    no 17 or 4, allocates and frees pool memory and prints through ConOut.
+    Under SeaBIOS the same kernel is refused by name."""
+    need_efi()
+    d = tmpdir()
+    m = random_file(d, 'm', 7001, seed=77)
+    k = kernel('mb2efi64.elf')
+    files = {'opt/fwboot/kernel': k, 'opt/fwboot/m': m}
+    r = efi_boot(files=files, append='name=opt/fwboot/kernel initrd=opt/fwboot/m -- a "b c"')
+    expect_status(r, exit_status(0x40))
+    expect_line(r, 'fwboot: boot: multiboot2 EFI amd64 entry 0x')
+    expect('ExitBootServices' not in r.console, 'boot services were left')
+    lines = {}
+    for line in r.console.splitlines():
+        if line.startswith('mb2efi64: '):
+            word, _, rest = line[len('mb2efi64: '):].partition(' ')
+            lines.setdefault(word, []).append(rest)
+    expect_eq(lines.get('cmdline'), ['"opt/fwboot/kernel a \\"b c\\""'], 'command line')
+    mods = lines.get('module', [])
+    expect(len(mods) == 1 and 'crc32=0x%08x' % harness.crc32_file(m) in mods[0] and 'string="opt/fwboot/m"' in mods[0],
+           'module: %r' % mods)
+    tags = int(lines['tags'][0], 16)
+    for t in (1, 2, 3, 6, 12, 18, 20, 21):
+        expect(tags >> t & 1, 'tag %d missing (tags 0x%x)' % (t, tags))
+    for t in (4, 17):
+        expect(not tags >> t & 1, 'tag %d given with boot services kept (tags 0x%x)' % (t, tags))
+    expect(int(lines['image_handle'][0], 16) != 0, 'a null image handle')
+    expect_eq(lines.get('allocate_pool'), ['status=0x0 free_pool status=0x0'], 'boot services calls')
+    expect_eq(lines.get('output_string'), ['status=0x0'], 'ConOut call')
+    expect('mb2efi64 conout: boot services kept' in r.console, 'the ConOut line did not reach the serial console')
+    # SeaBIOS: nobody can keep boot services there
+    r = boot(files=files, append='name=opt/fwboot/kernel')
+    expect_status(r, ST_BAD_IMAGE)
+    expect_line(r, 'multiboot2: header tag 7 (EFI boot services) is required, but fwboot was not started by UEFI '
+                'firmware (fwboot.efi keeps boot services)')

@@ -24,7 +24,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	static const struct video_caps vga = { .kind = VIDEO_BOCHS_PORTS, .name = "fuzz VGA", .vga_text = 1,
 					       .fb_base = 0xfd000000, .vram = 16 << 20, .max_width = 16000,
 					       .max_height = 12000, .depths = 0xf };
-	struct boot_env env = { &mm, 0, 0, size & 2 ? &vga : 0 };
+	struct boot_env env = { .mem = &mm, .rsdp = 0, .smbios = 0, .video = size & 2 ? &vga : 0 };
 	struct plan p;
 	struct diag d;
 	memset(&p, 0, sizeof(p));

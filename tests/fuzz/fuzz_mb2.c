@@ -32,15 +32,18 @@ int fuzz_one(const uint8_t *data, size_t size)
 					       .max_height = 12000, .depths = 0xf };
 	/* a quarter also as under UEFI: tags 12 and 17, the latter filled as at ExitBootServices */
 	int efi = (size & 24) == 24;
-	struct boot_env env = { &mm, size & 1 ? (uintptr_t)rsdp : 0, 0, size & 2 ? &vga : 0,
-				efi ? 0x7f5ec018 : 0, efi ? 48 * 40 + (size & 7) : 0 };
+	/* and half of those before ExitBootServices, where tags 7 and 9 keep boot services */
+	struct boot_env env = { .mem = &mm, .rsdp = size & 1 ? (uintptr_t)rsdp : 0, .video = size & 2 ? &vga : 0,
+				.efi_systab = efi ? 0x7f5ec018 : 0, .efi_mmap_cap = efi ? 48 * 40 + (size & 7) : 0,
+				.efi_image = efi && (size & 32) ? 0x7e5d3a18 : 0 };
 	struct plan p;
 	struct diag d;
 	memset(&p, 0, sizeof(p));
 	size_t n = size < IMAGE_HEADER_WINDOW ? size : IMAGE_HEADER_WINDOW;
 	if (mb2_plan(&req, data, n, &env, &p, &d) == 0) {
-		if (efi != (p.efi_mmap_tag != 0) ||
-		    (efi && mb2_efi_mmap_fill(p.efi_mmap_info, p.efi_mmap_tag, p.efi_mmap_room, data,
+		/* boot services kept: only with the image handle, and then no tag 17 */
+		if ((p.efi_keep_bs && !env.efi_image) || efi != (p.efi_mmap_tag != 0 || p.efi_keep_bs) ||
+		    (efi && !p.efi_keep_bs && mb2_efi_mmap_fill(p.efi_mmap_info, p.efi_mmap_tag, p.efi_mmap_room, data,
 					      size < p.efi_mmap_room ? size : p.efi_mmap_room, 48, 1)))
 			abort();	/* the tag is there exactly under UEFI, with the room asked for */
 		plan_check_or_abort(&p, &mm, &req);

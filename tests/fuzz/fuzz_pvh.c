@@ -20,7 +20,7 @@ int fuzz_one(const uint8_t *data, size_t size)
 	struct boot_module mods[2] = { { &mod, "" }, { &mod, "x y" } };
 	struct boot_request req = { .kernel = &k, .args = "args", .mods = mods, .nmods = 2,
 				    .loader_name = "fwboot fuzz" };
-	struct boot_env env = { &mm, 0xf5a40, 0, 0 };
+	struct boot_env env = { .mem = &mm, .rsdp = 0xf5a40, .smbios = 0, .video = 0 };
 	struct plan p;
 	struct diag d;
 	memset(&p, 0, sizeof(p));

@@ -200,3 +200,23 @@ $(K2)/obj2/sha/mem.o: lib/mem.c $(K2_DEPS)
 	$(CC) $(PVHTEST_CFLAGS) -Iinclude -c -o $@ $<
 $(SHATEST): $(SHATEST_OBJS) $(K2SRC)/mb2test.ld
 	$(LD) $(K2_LDFLAGS) --defsym=KTEST_BASE=0x100000 -o $@ $(SHATEST_OBJS)
+
+# ---- mb2efi64: a 64-bit Multiboot 2 kernel that keeps EFI boot services
+# (tags 7 and 9; fwboot.efi enters it in long mode), built with the host's
+# x86-64 gcc, position-independent ----
+MB2EFI64 := $(K2)/mb2efi64.elf
+MB2EFI64_CFLAGS := -std=gnu11 -O2 -m64 -ffreestanding -nostdinc -isystem $(shell $(HOSTCC) -print-file-name=include) \
+	-nostdlib -fpie -fvisibility=hidden -fno-jump-tables -mno-red-zone -mgeneral-regs-only \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin -Wall -Wextra -Werror
+TEST_KERNELS += $(MB2EFI64)
+kernels: $(MB2EFI64)
+
+$(K2)/obj2/efi64/mb2efi64.o: $(K2SRC)/mb2efi64.c $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(MB2EFI64_CFLAGS) -c -o $@ $<
+$(K2)/obj2/efi64/mb2efi64e.o: $(K2SRC)/mb2efi64.S $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -m64 -c -o $@ $<
+$(MB2EFI64): $(K2)/obj2/efi64/mb2efi64e.o $(K2)/obj2/efi64/mb2efi64.o $(K2SRC)/mb2efi64.ld
+	ld -m elf_x86_64 -nostdlib -static --build-id=none -z max-page-size=0x1000 -z noexecstack \
+		--no-warn-rwx-segments -T $(K2SRC)/mb2efi64.ld -o $@ $(filter %.o,$^)

@@ -111,7 +111,7 @@ static int plan_it(int mb2, const uint8_t *img, size_t len, struct plan *p, stru
 {
 	static struct file kf;
 	static struct boot_request req;
-	struct boot_env env = { &mm, 0, 0, 0, 0, 0, 0 };
+	struct boot_env env = { .mem = &mm, .rsdp = 0, .smbios = 0, .video = 0, .efi_systab = 0, .efi_mmap_cap = 0, .no_bios = 0 };
 	kf = (struct file){ "opt/fwboot/kernel", 0, 0, len, img };
 	req = (struct boot_request){ &kf, "", 0, 0, 0, "fwboot 0.1.0", 0 };
 	memset(p, 0, sizeof(*p));

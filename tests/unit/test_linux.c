@@ -88,7 +88,7 @@ static int no_bios_env;				/* env->no_bios */
 
 static int plan_with(const struct boot_request *r, struct plan *p, struct diag *d, uint64_t rsdp)
 {
-	struct boot_env env = { &mm, rsdp, 0, video_env, 0, 0, no_bios_env };
+	struct boot_env env = { .mem = &mm, .rsdp = rsdp, .smbios = 0, .video = video_env, .efi_systab = 0, .efi_mmap_cap = 0, .no_bios = no_bios_env };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	size_t n = r->kernel->size < IMAGE_HEADER_WINDOW ? r->kernel->size : IMAGE_HEADER_WINDOW;

@@ -58,7 +58,7 @@ static const struct video_caps *video_env;	/* what the planner sees as env->vide
 
 static int plan(struct boot_request *req, struct plan *p, struct diag *d)
 {
-	struct boot_env env = { &mm, 0, 0, video_env, 0, 0, 0 };
+	struct boot_env env = { .mem = &mm, .rsdp = 0, .smbios = 0, .video = video_env, .efi_systab = 0, .efi_mmap_cap = 0, .no_bios = 0 };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	reset_mem();

@@ -126,10 +126,11 @@ static uint64_t rsdp_addr;	/* what the planner sees as env->rsdp */
 static const struct video_caps *video_env;	/* ... and as env->video */
 static uint64_t efi_systab_env;			/* ... as env->efi_systab */
 static uint32_t efi_cap_env;			/* ... as env->efi_mmap_cap */
+static uint64_t efi_image_env;			/* ... as env->efi_image */
 
 static int plan_with(struct boot_request *req, struct plan *p, struct diag *d, int reset)
 {
-	struct boot_env env = { &mm, rsdp_addr, 0, video_env, efi_systab_env, efi_cap_env, 0 };
+	struct boot_env env = { .mem = &mm, .rsdp = rsdp_addr, .smbios = 0, .video = video_env, .efi_systab = efi_systab_env, .efi_mmap_cap = efi_cap_env, .efi_image = efi_image_env };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	if (reset)
@@ -1093,7 +1094,7 @@ static void test_probe_order(void)
 	put_le32(k + 0x408, 0u - MB1_HEADER_MAGIC - MB1_HF_MEMORY_INFO);
 	struct file kf = file_of("opt/both", k, len);
 	struct boot_request req = { .kernel = &kf, .args = "", .mods = 0, .nmods = 0, .loader_name = "fwboot" };
-	struct boot_env env = { &mm, 0, 0, 0, 0, 0, 0 };
+	struct boot_env env = { .mem = &mm, .rsdp = 0, .smbios = 0, .video = 0, .efi_systab = 0, .efi_mmap_cap = 0, .no_bios = 0 };
 
 	reset_mem();
 	memset(&p, 0, sizeof(p));
@@ -1125,6 +1126,80 @@ static void test_probe_order(void)
 
 /* Under UEFI (fwboot.efi): tag 12 with the system table, tag 17 last with
  * room for the map, filled at ExitBootServices by mb2_efi_mmap_fill. */
+/* std_elf with tag 7 (flags7) and, unless entry9 is 0, tag 9, and more tags. */
+static int plan_bs(uint16_t flags7, uint32_t entry9, const uint32_t *req_types, size_t n, struct plan *p,
+		   struct diag *d)
+{
+	size_t len;
+	uint8_t *k = std_elf(&len);
+	struct hb hb;
+	hb_begin(&hb, k, 0x200);
+	hb_tag(&hb, MB2_HTAG_EFI_BS, flags7, 0, 0);
+	if (entry9)
+		hb_tag(&hb, MB2_HTAG_ENTRY_EFI64, 0, W(entry9));
+	if (n)
+		hb_tag(&hb, MB2_HTAG_INFO_REQUEST, 0, req_types, n);
+	hb_end(&hb);
+	static struct file kf;
+	kf = file_of("opt/k", k, len);
+	static struct boot_request req;
+	req = (struct boot_request){ .kernel = &kf, .args = "", .mods = 0, .nmods = 0, .loader_name = "fwboot" };
+	return plan(&req, p, d);
+}
+
+/* Boot services kept: tags 7 and 9 under UEFI before ExitBootServices
+ * (env->efi_image); tags 18 and 20, no 4 or 17, the EFI amd64 entry. */
+static void test_efi_boot_services(void)
+{
+	struct plan p;
+	struct diag d;
+	const uint8_t *info, *t;
+	rsdp_addr = 0;
+	efi_systab_env = 0x7f5ec018;
+	efi_cap_env = 1000;
+	efi_image_env = 0x7e5d3a18;
+	ok_eq(plan_bs(0, 0x100400, W(18, 20), &p, &d), 0);
+	ok(p.efi_keep_bs);
+	ok_eq(p.entry, 0x100400);
+	ok_eq(p.regs.eax, MB2_BOOTLOADER_MAGIC);
+	info = info_of(&p);
+	ok(find_tag(info, MB2_TAG_EFI_BS, 0) != 0);
+	t = find_tag(info, MB2_TAG_EFI64_IH, 0);
+	ok(t && get_le32(t + 4) == 16 && get_le64(t + 8) == 0x7e5d3a18);
+	ok(find_tag(info, MB2_TAG_EFI64, 0) != 0);
+	ok(!find_tag(info, MB2_TAG_EFI_MMAP, 0));
+	ok(!find_tag(info, MB2_TAG_BASIC_MEMINFO, 0));
+	ok(find_tag(info, MB2_TAG_MMAP, 0) != 0);
+	ok(p.efi_mmap_tag == 0);
+	/* optional tag 7 with tag 9: kept too, as GRUB keeps them for any tag 7 */
+	ok_eq(plan_bs(MB2_HT_OPTIONAL, 0x100400, 0, 0, &p, &d), 0);
+	ok(p.efi_keep_bs);
+	/* the EFI entry must lie in the loaded bytes (0x100000-0x1007ff) */
+	ok_eq(plan_bs(0, 0x100800, 0, 0, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot2: EFI amd64 entry 0x100800 (header tag 9) lies outside the loaded bytes");
+	/* required tag 7 without tag 9: nowhere to enter with boot services running */
+	ok_eq(plan_bs(0, 0, 0, 0, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot2: header tag 7 (EFI boot services) is required but not supported");
+	/* optional tag 7 without tag 9: ignored, boot services are left */
+	ok_eq(plan_bs(MB2_HT_OPTIONAL, 0, 0, 0, &p, &d), 0);
+	ok(!p.efi_keep_bs);
+	ok(p.efi_mmap_tag != 0);
+	ok_eq(p.entry, 0x100010);
+	/* after ExitBootServices (no image handle): a required tag 7 is refused */
+	efi_image_env = 0;
+	ok_eq(plan_bs(0, 0x100400, 0, 0, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot2: header tag 7 (EFI boot services) is required, but fwboot was not started by "
+		      "UEFI firmware (fwboot.efi keeps boot services)");
+	ok_eq(plan_bs(MB2_HT_OPTIONAL, 0x100400, W(18), &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "multiboot2: information request for tag 18 (EFI boot services not terminated) is required, "
+		      "but fwboot gives it only under UEFI (fwboot.efi), boot services kept (header tags 7 and 9)");
+	ok_eq(plan_bs(MB2_HT_OPTIONAL, 0x100400, 0, 0, &p, &d), 0);
+	ok(!p.efi_keep_bs);
+	ok_eq(p.entry, 0x100010);
+	efi_systab_env = 0;
+	efi_cap_env = 0;
+}
+
 static void test_efi(void)
 {
 	struct plan p;
@@ -1140,8 +1215,8 @@ static void test_efi(void)
 	ok(!find_tag(info_of(&p), MB2_TAG_EFI_MMAP, 0));
 	ok(p.efi_mmap_tag == 0);
 	ok_eq(plan_acpi(W(17), 0, &p, &d), -ST_BAD_IMAGE);
-	ok_str(d.msg, "multiboot2: information request for tag 17 (EFI memory map) is required, but fwboot was not "
-		      "started by UEFI firmware (fwboot.efi gives it)");
+	ok_str(d.msg, "multiboot2: information request for tag 17 (EFI memory map) is required, but fwboot gives it "
+		      "only under UEFI (fwboot.efi), boot services left");
 	ok_eq(plan_acpi(W(12), 0, &p, &d), -ST_BAD_IMAGE);
 	ok_eq(plan_acpi(W(12, 17), MB2_HT_OPTIONAL, &p, &d), 0);
 
@@ -1209,5 +1284,6 @@ int main(void)
 	test_many_modules();
 	test_probe_order();
 	test_efi();
+	test_efi_boot_services();
 	return test_done("mb2");
 }

@@ -200,7 +200,7 @@ static void test_plan(void)
 	struct boot_module mods[2] = { { &mf[0], "" }, { &mf[1], "mod args" } };
 	struct boot_request req = { .kernel = &kf, .args = "console=ttyS0 root=/dev/vda", .mods = mods, .nmods = 2,
 				    .loader_name = "fwboot" };
-	struct boot_env env = { &mm, 0xf5a40, 0, 0, 0, 0, 0 };
+	struct boot_env env = { .mem = &mm, .rsdp = 0xf5a40, .smbios = 0, .video = 0, .efi_systab = 0, .efi_mmap_cap = 0, .no_bios = 0 };
 
 	reset_mem();
 	memset(&p, 0, sizeof(p));
@@ -306,7 +306,7 @@ static void test_probe_order(void)
 	uint8_t *k = make_elf(ELFCLASS32, &len, notes, nlen, 4);
 	struct file kf = file_of("opt/k", k, len);
 	struct boot_request req = { .kernel = &kf, .args = "", .loader_name = "fwboot" };
-	struct boot_env env = { &mm, 0, 0, 0, 0, 0, 0 };
+	struct boot_env env = { .mem = &mm, .rsdp = 0, .smbios = 0, .video = 0, .efi_systab = 0, .efi_mmap_cap = 0, .no_bios = 0 };
 
 	reset_mem();
 	memset(&p, 0, sizeof(p));

@@ -89,7 +89,7 @@ static const uint8_t *plan_tag13(uint64_t smbios, int want, int *rc, struct diag
 	static struct file kf;
 	static struct boot_request req;
 	static struct plan p;
-	struct boot_env env = { &mm, 0, smbios, 0, 0, 0, 0 };
+	struct boot_env env = { .mem = &mm, .rsdp = 0, .smbios = smbios, .video = 0, .efi_systab = 0, .efi_mmap_cap = 0, .no_bios = 0 };
 	size_t len = make_image(want);
 	kf = (struct file){ "opt/fwboot/k", 0, 0, len, img };
 	req = (struct boot_request){ &kf, "", 0, 0, 0, "fwboot 0.1.0", 0 };
