@@ -16,6 +16,7 @@
 #include "handoff.h"
 #include "image.h"
 #include "io.h"
+#include "linux.h"
 #include "load.h"
 #include "mb2.h"
 #include "memmap.h"
@@ -152,10 +153,10 @@ static int exit_boot_services(struct plan *p, const struct stage_plan *sp, struc
 						    efi_status_str(s, es, sizeof(es)))
 					: plan_still_fits(p, sp, d);
 		if (!r && p->efi_mmap_tag &&
-		    mb2_efi_mmap_fill(p->efi_mmap_info, p->efi_mmap_tag, p->efi_mmap_room, map_buf, map_size, (uint32_t)desc_size,
-				      desc_version))
+		    (p->efi_mmap_linux ? linux_efi_mmap_fill : mb2_efi_mmap_fill)(p->efi_mmap_info, p->efi_mmap_tag,
+				p->efi_mmap_room, map_buf, map_size, (uint32_t)desc_size, desc_version))
 			r = diag_fail(d, ST_NO_MEMORY, "efi: the memory map grew to %llu bytes, more than the "
-				      "Multiboot 2 information left room for", (unsigned long long)map_size);
+				      "boot information left room for", (unsigned long long)map_size);
 		if (r && i == 0) {
 			efi_console_back_to_firmware();
 			return r;

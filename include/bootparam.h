@@ -72,6 +72,15 @@
 /* boot_params (the zero page) outside the setup header */
 #define BP_SIZE 4096
 #define BP_ACPI_RSDP_ADDR 0x070		/* u64 */
+#define BP_EFI_INFO 0x1C0		/* struct efi_info: the EFI system table and memory map */
+#define BP_EFI_SIGNATURE 0x1C0		/* u32 "EL64": a 64-bit firmware's */
+#define BP_EFI_SYSTAB 0x1C4		/* u32, and its high half at 0x1D8 */
+#define BP_EFI_MEMDESC_SIZE 0x1C8	/* u32 */
+#define BP_EFI_MEMDESC_VERSION 0x1CC	/* u32 */
+#define BP_EFI_MEMMAP 0x1D0		/* u32, and its high half at 0x1DC */
+#define BP_EFI_MEMMAP_SIZE 0x1D4	/* u32 */
+#define BP_EFI_SYSTAB_HI 0x1D8
+#define BP_EFI_MEMMAP_HI 0x1DC
 #define BP_E820_ENTRIES 0x1E8		/* u8 */
 #define BP_HDR_START LH_SETUP_SECTS	/* the setup header is copied from here... */
 #define BP_HDR_LIMIT 0x290		/* ...and cannot reach past this (edd_mbr_sig_buffer) */

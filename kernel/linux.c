@@ -550,7 +550,10 @@ static int build_boot_params(const struct boot_request *req, const uint8_t *hdr,
 {
 	struct mem_map *m = env->mem;
 	size_t cl = str_len(req->args);
-	uint64_t len = BP_SIZE + cl + 1;
+	/* under UEFI the EFI memory map follows the command line, filled at
+	 * ExitBootServices (linux_efi_mmap_fill), as GRUB EFI's linux gives it */
+	uint64_t mo = (BP_SIZE + cl + 1 + 7) & ~7ULL, room = env->efi_systab ? env->efi_mmap_cap & ~7u : 0;
+	uint64_t len = room ? mo + room : BP_SIZE + cl + 1;
 	if (m->nmap > BP_E820_MAX)
 		return diag_fail(d, ST_NO_MEMORY, "linux: the memory map has %zu entries, boot_params holds %d",
 				 m->nmap, BP_E820_MAX);
@@ -574,6 +577,16 @@ static int build_boot_params(const struct boot_request *req, const uint8_t *hdr,
 	}
 	if (env->rsdp)
 		put_le64(bp + BP_ACPI_RSDP_ADDR, env->rsdp);
+	if (room) {
+		memcpy(bp + BP_EFI_SIGNATURE, "EL64", 4);
+		put_le32(bp + BP_EFI_SYSTAB, (uint32_t)env->efi_systab);
+		put_le32(bp + BP_EFI_SYSTAB_HI, (uint32_t)(env->efi_systab >> 32));
+		put_le32(bp + BP_EFI_MEMMAP, (uint32_t)(*at + mo));
+		p->efi_mmap_linux = 1;
+		p->efi_mmap_info = bp;
+		p->efi_mmap_tag = bp + mo;
+		p->efi_mmap_room = (uint32_t)room;
+	}
 	int r = fill_screen_info(bp, req, env, p, d);
 	if (r)
 		return r;
@@ -687,5 +700,17 @@ int linux_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		p->rm_sp = LINUX_RM_HEAP_END;
 		p->format = "linux (16-bit entry)";
 	}
+	return 0;
+}
+
+int linux_efi_mmap_fill(uint8_t *bp, uint8_t *buf, uint32_t room, const void *desc, uint64_t size,
+			uint32_t desc_size, uint32_t desc_version)
+{
+	if (size > room || desc_size == 0 || size % desc_size)
+		return -1;
+	memcpy(buf, desc, (size_t)size);
+	put_le32(bp + BP_EFI_MEMDESC_SIZE, desc_size);
+	put_le32(bp + BP_EFI_MEMDESC_VERSION, desc_version);
+	put_le32(bp + BP_EFI_MEMMAP_SIZE, (uint32_t)size);
 	return 0;
 }

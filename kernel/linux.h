@@ -49,4 +49,16 @@ int linux_probe(const struct file *f, const uint8_t *hdr, size_t len, struct dia
 int linux_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	       struct boot_env *env, struct plan *p, struct diag *d);
 
+/*
+ * Under UEFI, at ExitBootServices: copy the size bytes of descriptors at
+ * desc (as GetMemoryMap returned them) into buf, the room left after the
+ * command line of the boot_params bp (the plan's efi_mmap_tag and
+ * efi_mmap_info), and set efi_info's descriptor size, version and map
+ * size; efi_info's signature, system table and map address were set by the
+ * plan. -1 (nothing written) when they do not fit or are not whole
+ * descriptors. Pure.
+ */
+int linux_efi_mmap_fill(uint8_t *bp, uint8_t *buf, uint32_t room, const void *desc, uint64_t size,
+			uint32_t desc_size, uint32_t desc_version);
+
 #endif

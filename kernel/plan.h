@@ -50,6 +50,8 @@ struct plan {
 					 * at ExitBootServices (mb2_efi_mmap_fill); NULL none */
 	uint8_t *efi_mmap_info;		/* that info block */
 	uint32_t efi_mmap_room;		/* bytes of descriptors the tag has room for */
+	int efi_mmap_linux;		/* efi_mmap_tag is instead Linux's EFI memory map buffer, and
+					 * efi_mmap_info its boot_params (linux_efi_mmap_fill) */
 	int efi_keep_bs;		/* Multiboot 2 tags 7 and 9 under UEFI: boot services stay, and
 					 * entry is the EFI amd64 entry, reached in long mode (fwboot.efi) */
 	uint64_t text_cursor;		/* where to store the text cursor's column, row (u8 each) after

@@ -463,8 +463,10 @@ def test_efi_debian_kernel_through_the_32bit_protocol():
     """Debian's kernel with format=linux: not through its EFI stub but as
     fwboot.elf boots it, the 32-bit boot protocol after ExitBootServices,
     with the RSDP of the configuration table (the kernel's own "ACPI: RSDP"
-    line names it) and the EFI map as its e820 table; the initramfs prints
-    the exact command line."""
+    line names it), the EFI map as its e820 table and, as GRUB EFI's linux
+    gives them, the EFI system table and memory map in boot_params' efi_info:
+    the kernel runs as an EFI boot ("efi: EFI v2.70 by EDK II") and finds the
+    same ACPI 2.0 table there. The initramfs prints the exact command line."""
     from test_linux import LINUX_TIMEOUT, MARKER, debian, initramfs
     d = tmpdir()
     args = 'console=ttyS0 panic=-1 no_timer_check fwboot.test=efi-32'
@@ -475,8 +477,10 @@ def test_efi_debian_kernel_through_the_32bit_protocol():
     expect_line(r, 'fwboot: image: opt/fwboot/vmlinuz is linux (32-bit entry)')
     expect_line(r, 'fwboot: efi: ExitBootServices done (map key 0x')
     lines = r.console.splitlines()
-    expect(not any('] efi: EFI v' in l for l in lines), 'the kernel did not run as an EFI boot')
+    expect(any('] efi: EFI v' in l and 'EDK II' in l for l in lines), 'the kernel did not run as an EFI boot')
     rsdp = logged_rsdp(r)
+    expect(any(re.search(r'\] efi: .*ACPI 2\.0=0x0*%x\b' % rsdp, l) for l in lines),
+           'the kernel\'s EFI configuration table names another ACPI 2.0 table than %#x' % rsdp)
     expect(any(re.search(r'\] ACPI: RSDP 0x0*%X ' % rsdp, l) for l in lines),
            'the kernel found the RSDP fwboot.efi passed (%#x)' % rsdp)
     expect(MARKER in lines, 'no %s line: /init did not run' % MARKER)

@@ -52,12 +52,22 @@ int fuzz_one(const uint8_t *data, size_t size)
 	static const struct video_caps vga = { .kind = VIDEO_BOCHS_PORTS, .name = "fuzz VGA", .vga_text = 1,
 					       .fb_base = 0xfd000000, .vram = 16 << 20, .max_width = 16000,
 					       .max_height = 12000, .depths = 0xf };
-	struct boot_env env = { .mem = &mm, .rsdp = 0, .smbios = 0, .video = (how & 64) ? &vga : 0, .efi_systab = 0, .efi_mmap_cap = 0, .no_bios = (size & 4) != 0 };
+	/* with bit 3 of the size, as under UEFI: efi_info and room for the EFI map */
+	int efi = (size & 8) != 0;
+	struct boot_env env = { .mem = &mm, .video = (how & 64) ? &vga : 0, .efi_systab = efi ? 0x7f5ec018 : 0,
+				.efi_mmap_cap = efi ? 48 * 40 + (size & 7) : 0, .no_bios = (size & 4) != 0 };
 	struct plan p;
 	struct diag d;
 	memset(&p, 0, sizeof(p));
 	size_t n = size < IMAGE_HEADER_WINDOW ? size : IMAGE_HEADER_WINDOW;
 	if (linux_plan(&req, img, n, &env, &p, &d) == 0) {
+		/* the map's room exactly under UEFI, for the 32-bit entry (boot_params) */
+		static const uint8_t desc[48 * 40];
+		if ((p.efi_mmap_linux && (!efi || p.efi_mmap_room != 48 * 40 ||
+					  linux_efi_mmap_fill(p.efi_mmap_info, p.efi_mmap_tag, p.efi_mmap_room, desc,
+							      48 * (size % 41), 48, 1))) ||
+		    (efi && p.mode == ENTRY_FLAT32 && !p.efi_mmap_linux))
+			abort();
 		plan_check_or_abort(&p, &mm, &req);
 		stage_check_or_abort(&p, &mm, FUZZ_TRAMP_CODE, fuzz_phys);
 	}

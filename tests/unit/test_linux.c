@@ -85,10 +85,12 @@ static struct boot_request request(const uint8_t *img, size_t size, const char *
 
 static const struct video_caps *video_env;	/* what the planner sees as env->video */
 static int no_bios_env;				/* env->no_bios */
+static uint64_t efi_systab_env;			/* env->efi_systab */
+static uint32_t efi_cap_env;			/* env->efi_mmap_cap */
 
 static int plan_with(const struct boot_request *r, struct plan *p, struct diag *d, uint64_t rsdp)
 {
-	struct boot_env env = { .mem = &mm, .rsdp = rsdp, .smbios = 0, .video = video_env, .efi_systab = 0, .efi_mmap_cap = 0, .no_bios = no_bios_env };
+	struct boot_env env = { .mem = &mm, .rsdp = rsdp, .smbios = 0, .video = video_env, .efi_systab = efi_systab_env, .efi_mmap_cap = efi_cap_env, .no_bios = no_bios_env };
 	memset(p, 0, sizeof(*p));
 	d->msg[0] = 0;
 	size_t n = r->kernel->size < IMAGE_HEADER_WINDOW ? r->kernel->size : IMAGE_HEADER_WINDOW;
@@ -801,6 +803,57 @@ static void test_no_bios(void)
 	no_bios_env = 0;
 }
 
+/* Under UEFI: efi_info in boot_params (signature, system table, the map's
+ * address after the command line), the map filled at ExitBootServices. */
+static void test_efi_info(void)
+{
+	struct plan p;
+	struct diag d;
+	size_t size = 0x10000;
+	uint8_t *b = make_bzimage(size, 0x020F);
+	struct boot_request r = request(b, size, "console=ttyS0", 0, "32");
+	efi_systab_env = 0x17f5ec018ULL;
+	efi_cap_env = 1003;
+	map_qemu(512 * MiB);
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	const struct plan_seg *s = seg_named(&p, "linux boot_params");
+	ok(s != 0);
+	if (!s)
+		return;
+	const uint8_t *bp = s->mem;
+	ok(memcmp(bp + 0x1C0, "EL64", 4) == 0);
+	ok_eq(get_le32(bp + 0x1C4), 0x7f5ec018);
+	ok_eq(get_le32(bp + 0x1D8), 1);
+	uint32_t mo = (4096 + 14 + 7) & ~7u;	/* after "console=ttyS0" and its NUL */
+	ok_eq(get_le32(bp + 0x1D0), (uint32_t)s->dst + mo);
+	ok_eq(get_le32(bp + 0x1DC), 0);
+	ok_eq(s->len, mo + 1000);
+	ok(p.efi_mmap_linux);
+	ok(p.efi_mmap_info == bp && p.efi_mmap_tag == bp + mo);
+	ok_eq(p.efi_mmap_room, 1000);
+	uint8_t desc[1200];
+	for (size_t i = 0; i < sizeof(desc); i++)
+		desc[i] = (uint8_t)(i * 5 + 3);
+	ok_eq(linux_efi_mmap_fill(p.efi_mmap_info, p.efi_mmap_tag, p.efi_mmap_room, desc, 960, 48, 1), 0);
+	ok(memcmp(bp + mo, desc, 960) == 0);
+	ok_eq(get_le32(bp + 0x1C8), 48);
+	ok_eq(get_le32(bp + 0x1CC), 1);
+	ok_eq(get_le32(bp + 0x1D4), 960);
+	/* too big, or not whole descriptors: refused, nothing written */
+	ok_eq(linux_efi_mmap_fill(p.efi_mmap_info, p.efi_mmap_tag, p.efi_mmap_room, desc, 1008, 48, 1), -1);
+	ok_eq(linux_efi_mmap_fill(p.efi_mmap_info, p.efi_mmap_tag, p.efi_mmap_room, desc, 100, 48, 1), -1);
+	ok_eq(get_le32(bp + 0x1D4), 960);
+	/* under a BIOS: no efi_info, no room */
+	efi_systab_env = 0;
+	efi_cap_env = 0;
+	map_qemu(512 * MiB);
+	ok_eq(plan_with(&r, &p, &d, 0), 0);
+	s = seg_named(&p, "linux boot_params");
+	ok(s && get_le32((const uint8_t *)s->mem + 0x1C0) == 0 && s->len == 4096 + 14);
+	ok(!p.efi_mmap_linux && !p.efi_mmap_tag);
+	free(b);
+}
+
 int main(void)
 {
 	test_parse();
@@ -814,5 +867,6 @@ int main(void)
 	test_default_entry();
 	test_screen_info();
 	test_no_bios();
+	test_efi_info();
 	return test_done("linux");
 }
