@@ -169,12 +169,6 @@ void steps_report(void)
 		return;
 	steps_mark(STEP_HANDOFF);
 	char buf[300];
-	steps_format(buf, sizeof(buf), step_cycles, tsc_hz);
-	char *why = buf;	/* the rate's source is the firmware's Stall, not kernel/timer.c's PIT */
-	while (*why && !(why[0] == ' ' && why[1] == '(' && why[2] == 'T'))
-		why++;
-	if (*why && tsc_hz)
-		fmt_snprintf(why, sizeof(buf) - (size_t)(why - buf), " (TSC %llu.%03llu MHz, timed against the firmware's Stall)",
-			     (unsigned long long)(tsc_hz / 1000000u), (unsigned long long)(tsc_hz / 1000u % 1000u));
+	steps_format(buf, sizeof(buf), step_cycles, tsc_hz, "the firmware's Stall");
 	log_verbose("%s", buf);
 }

@@ -12,7 +12,7 @@ static uint64_t to_us(uint64_t cycles, uint64_t hz)
 	return cycles / hz * 1000000u + cycles % hz * 1000000u / hz;
 }
 
-int steps_format(char *buf, size_t cap, const uint64_t cycles[STEP_COUNT], uint64_t hz)
+int steps_format(char *buf, size_t cap, const uint64_t cycles[STEP_COUNT], uint64_t hz, const char *clock)
 {
 	uint64_t total = 0;
 	for (int i = 0; i < STEP_COUNT; i++)
@@ -31,9 +31,9 @@ int steps_format(char *buf, size_t cap, const uint64_t cycles[STEP_COUNT], uint6
 	n = (size_t)r < cap ? (size_t)r : cap;
 	int k;
 	if (hz)
-		k = fmt_snprintf(buf + n, cap - n, " (TSC %llu.%03llu MHz, timed against the PIT)",
-				 (unsigned long long)(hz / 1000000u), (unsigned long long)(hz / 1000u % 1000u));
+		k = fmt_snprintf(buf + n, cap - n, " (TSC %llu.%03llu MHz, timed against %s)",
+				 (unsigned long long)(hz / 1000000u), (unsigned long long)(hz / 1000u % 1000u), clock);
 	else
-		k = fmt_snprintf(buf + n, cap - n, " (the PIT did not answer: no rate for the TSC)");
+		k = fmt_snprintf(buf + n, cap - n, " (%s did not answer: no rate for the TSC)", clock);
 	return k < 0 ? k : r + k;
 }

@@ -19,9 +19,10 @@ enum step {
 };
 
 /* "time: ..." into buf: the total and each step in microseconds, given the
- * cycles per step and the counter's rate in Hz; in cycles when hz is 0.
- * Returns what fmt_snprintf returns. Pure. */
-int steps_format(char *buf, size_t cap, const uint64_t cycles[STEP_COUNT], uint64_t hz);
+ * cycles per step and the counter's rate in Hz, measured against clock
+ * ("the PIT"); in cycles when hz is 0. Returns what fmt_snprintf returns.
+ * Pure. */
+int steps_format(char *buf, size_t cap, const uint64_t cycles[STEP_COUNT], uint64_t hz, const char *clock);
 
 /* Hardware side (kernel/timer.c): the time-stamp counter. */
 void steps_start(void);

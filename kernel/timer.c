@@ -113,6 +113,6 @@ void steps_report(void)
 		return;
 	steps_mark(STEP_HANDOFF);
 	char line[256];
-	steps_format(line, sizeof(line), step_cycles, tsc_hz_by_pit());
+	steps_format(line, sizeof(line), step_cycles, tsc_hz_by_pit(), "the PIT");
 	log_verbose("%s", line);
 }
