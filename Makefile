@@ -4,7 +4,7 @@
 #   make iso      build/fwboot.iso: GRUB starting fwboot (BIOS: multiboot and
 #                 multiboot2; UEFI: fwboot.efi through chainloader)
 #   make check    every test: host unit tests, then QEMU boot tests
-#   make efi      build/fwboot.efi, the UEFI application (efi/efi.mk)
+#   make efi      build/fwboot.efi, the UEFI application (platform/efi/efi.mk)
 #   make bench    benchmarks (not tests)
 #   make install  fwboot.elf (fwboot.efi when built), the demo, tools, docs and
 #                 man pages under $(DESTDIR)$(PREFIX) (PREFIX=/usr/local);
@@ -32,31 +32,47 @@ B := build
 FREESTANDING = -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-D_LIBC_LIMITS_H_
 
+# Every include is written from the repository's root ("kernel/console.h",
+# "platform/x86/io.h"), so an include names the layer it reaches;
+# tools/check-layers.sh checks that the layers keep to their order.
 CFLAGS = -std=gnu11 -m32 -march=i686 $(FREESTANDING) -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
-	-mno-sse -mno-mmx -mno-80387 -Wall -Wextra -Werror \
-	-Iinclude -Ikernel -DFWBOOT_VERSION='"$(VERSION)"'
-ASFLAGS := -m32 -nostdinc -Iinclude
-LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+	-mno-sse -mno-mmx -mno-80387 -mpreferred-stack-boundary=2 -Wall -Wextra -Werror \
+	-I. -DFWBOOT_VERSION='"$(VERSION)"' -MMD -MP -ffunction-sections -fdata-sections
+ASFLAGS := -m32 -nostdinc -I. -MMD -MP
+LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
 
-# Pure code: builds for the target and for the host tests alike.
-# (set before PURE_SRCS: := expands it right away)
-OPTIONAL_PURE ?= $(wildcard lib/inflate.c kernel/cpio.c kernel/script.c kernel/linux.c kernel/mb2.c kernel/pvh.c kernel/gunzip.c)
-PURE_SRCS := lib/fmt.c lib/str.c lib/diag.c lib/sha256.c lib/sha256_c.c kernel/pin.c kernel/steps.c \
-	kernel/cmdline.c kernel/fw_cfg_dir.c kernel/fw_cfg_dev.c kernel/mem.c kernel/plan.c kernel/stage.c \
-	kernel/elf.c kernel/mb1.c kernel/image.c kernel/bootinfo.c kernel/video_mode.c $(OPTIONAL_PURE)
+# ---- the layers (docs/architecture.md) ----
+# lib/: portable helpers. lib/sha256_c.c is the C compression function
+# (the host, fwboot.efi); fwboot.elf has an i686 one (platform/bios).
+LIB_SRCS := lib/fmt.c lib/str.c lib/diag.c lib/sha256.c lib/inflate.c
+# kernel/: the one front end and what it plans with, for every platform.
+KERNEL_SRCS := kernel/frontend.c kernel/files.c kernel/console.c kernel/cmdline.c kernel/pin.c kernel/steps.c \
+	kernel/fw_cfg.c kernel/fw_cfg_dev.c kernel/fw_cfg_dir.c kernel/file.c kernel/heap.c kernel/physmap.c \
+	kernel/plan.c kernel/stage.c kernel/load.c kernel/video_mode.c
+FORMAT_SRCS := kernel/formats/image.c kernel/formats/mb1.c kernel/formats/mb2.c kernel/formats/linux.c \
+	kernel/formats/pvh.c kernel/formats/pe.c kernel/formats/elf.c kernel/formats/gunzip.c kernel/formats/cpio.c
+SCRIPT_SRCS := $(sort $(wildcard kernel/script/*.c))
+SHARED_SRCS := $(LIB_SRCS) $(KERNEL_SRCS) $(FORMAT_SRCS) $(SCRIPT_SRCS)
+# What both x86 platforms share: UART, fw_cfg ports, TSC, memcpy and kin.
+X86_SRCS := platform/x86/uart.c platform/x86/fw_cfg_port.c platform/x86/tsc.c platform/x86/memops.c
+# The BIOS platform: fwboot.elf and fwboot-pvh.elf. boot/multiboot.S (the
+# Multiboot headers) first: the header must sit in the first 8 KiB;
+# fwboot-pvh.elf is linked without it.
+BIOS_SRCS := boot/multiboot.S boot/pvh.S boot/entry.S boot/trampoline.S \
+	platform/bios/main.c platform/bios/start_mb.c platform/bios/start_pvh.c platform/bios/bootinfo.c \
+	platform/bios/console.c platform/bios/clock.c platform/bios/cpu.c platform/bios/acpi.c \
+	platform/bios/video.c platform/bios/pci.c platform/bios/sha256_i686.S $(X86_SRCS)
+# (The UEFI platform's list is in platform/efi/efi.mk.)
 
-# Hardware code: target only.
-# boot/multiboot.S (the Multiboot headers) first: the header must sit in
-# the first 8 KiB; fwboot-pvh.elf is linked without it.
-TARGET_SRCS := boot/multiboot.S boot/pvh.S boot/entry.S boot/trampoline.S lib/mem.c lib/sha256_i686.S \
-	kernel/main.c kernel/start_mb.c kernel/start_pvh.c kernel/console.c kernel/fw_cfg.c kernel/heap.c kernel/file.c \
-	kernel/load.c kernel/cpu.c kernel/acpi.c kernel/timer.c kernel/video.c kernel/pci.c
+# Pure code, built for the host tests and the fuzzers too: everything
+# shared but the bump heap (the host has its own zalloc) and the loader
+# (it writes physical memory); plus the pure parts of the platforms.
+HOST_SRCS := $(filter-out kernel/heap.c kernel/load.c,$(SHARED_SRCS)) lib/sha256_c.c \
+	platform/bios/bootinfo.c platform/efi/memmap.c platform/efi/devpath.c
 
-# fwboot.elf's SHA-256 compression is lib/sha256_i686.S; the C one
-# (lib/sha256_c.c) serves the host, fwboot.efi and the shatest kernel.
-SRCS := $(TARGET_SRCS) $(filter-out lib/sha256_c.c,$(PURE_SRCS))
+SRCS := $(BIOS_SRCS) $(SHARED_SRCS)
 OBJS := $(patsubst %,$(B)/%.o,$(SRCS))
 
 all: $(B)/fwboot.elf $(B)/fwboot-pvh.elf
@@ -68,7 +84,7 @@ all: $(B)/fwboot.elf $(B)/fwboot-pvh.elf
 # the shared planner and so in fwboot.elf too: 106939 bytes then).
 SIZE_BUDGET := 108544
 
-$(B)/fwboot.elf: $(OBJS) linker.ld tools/check-header.sh tools/check-size.sh
+$(B)/fwboot.elf: $(OBJS) linker.ld tools/check-header.sh tools/check-size.sh $(B)/layers.ok
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) -lgcc
 	sh tools/check-header.sh $@
 	sh tools/check-size.sh $@ $(SIZE_BUDGET) $(CROSS)size || { rm -f $@; exit 1; }
@@ -82,14 +98,22 @@ $(B)/fwboot-pvh.elf: $(PVH_OBJS) linker.ld tools/check-size.sh
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PVH_OBJS) -lgcc
 	sh tools/check-size.sh $@ $(SIZE_BUDGET) $(CROSS)size || { rm -f $@; exit 1; }
 
+# The layers keep to their order (shared code reaches no platform, a
+# platform no other platform; include/ holds wire formats only).
+$(B)/layers.ok: tools/check-layers.sh $(shell find kernel lib include platform -name '*.[chS]')
+	@mkdir -p $(B)
+	sh tools/check-layers.sh
+	@touch $@
+
 # Speed where bytes move (inflating, copying, reading fw_cfg), size elsewhere:
 # the rest runs once per boot (parsing, planning, messages), and -Os makes
 # it a quarter smaller at no cost a boot can measure.
-HOT_SRCS := lib/inflate.c lib/mem.c lib/sha256.c lib/sha256_c.c kernel/gunzip.c kernel/fw_cfg.c kernel/fw_cfg_dev.c \
-	kernel/load.c
+HOT_SRCS := lib/inflate.c platform/x86/memops.c lib/sha256.c lib/sha256_c.c
 opt_for = $(if $(filter $(1),$(HOT_SRCS)),-O2,-Os)
 
-$(B)/%.c.o: %.c $(wildcard include/*.h kernel/*.h) Makefile
+# Each object depends on exactly the headers it includes (-MMD: the .d
+# files beside the objects), so an edit rebuilds what it touches.
+$(B)/%.c.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(call opt_for,$<) -c -o $@ $<
 
@@ -98,20 +122,50 @@ $(B)/%.S.o: %.S Makefile
 	$(CC) $(ASFLAGS) -c -o $@ $<
 
 # ---- host unit tests (ASan + UBSan) ----
+# The pure code is compiled once into build/host/libfwboot.a; each test
+# links its own file, the host's side of the seam (tests/unit/host.c) and
+# the library. An edit recompiles one object and relinks.
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -fno-omit-frame-pointer -Iinclude -Ikernel -Itests/unit \
-	-DFWBOOT_VERSION='"$(VERSION)"' -DFWBOOT_HOST
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -I. -Itests/unit \
+	-DFWBOOT_VERSION='"$(VERSION)"' -DFWBOOT_HOST -MMD -MP
+HOST_OBJS := $(patsubst %,$(B)/host/obj/%.o,$(HOST_SRCS))
+HOST_SUPPORT := $(B)/host/obj/tests/unit/host.c.o $(B)/host/obj/tests/unit/plan_check.c.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/host/%,$(UNIT_SRCS))
 
-$(B)/host/%: tests/unit/%.c $(PURE_SRCS) tests/unit/host.c tests/unit/plan_check.c tests/unit/test.h tests/unit/fixture.h $(wildcard include/*.h kernel/*.h tests/unit/*.h efi/*.c efi/*.h)
+$(B)/host/obj/%.c.o: %.c Makefile
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(PURE_SRCS) tests/unit/host.c tests/unit/plan_check.c $(if $(findstring inflate,$*),-lz)
+	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(B)/host/libfwboot.a: $(HOST_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/host/%: $(B)/host/obj/tests/unit/%.c.o $(HOST_SUPPORT) $(B)/host/libfwboot.a
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_SUPPORT) $(B)/host/libfwboot.a $(if $(findstring inflate,$*),-lz)
 
 unit: $(UNIT_BINS)
 
+# The fuzzers' copy of the library (clang, libFuzzer's instrumentation),
+# built once for every harness (tests/fuzz/run-one.sh).
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-I. -Itests/unit -DFWBOOT_HOST -DFWBOOT_FUZZ -DFWBOOT_VERSION='"fuzz"' -MMD -MP
+FUZZ_OBJS := $(patsubst %,$(B)/fuzz/obj/%.o,$(HOST_SRCS) tests/unit/host.c tests/unit/plan_check.c)
+
+$(B)/fuzz/obj/%.c.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(B)/fuzz/libfwboot.a: $(FUZZ_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+fuzz-lib: $(B)/fuzz/libfwboot.a
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
 print-pure:
-	@echo $(PURE_SRCS)
+	@echo $(HOST_SRCS)
 
 # The target compiler and its flags (tests/boot/test_package.py checks that
 # they are freestanding).
@@ -121,16 +175,16 @@ print-target-cc:
 print-size-budget:
 	@echo $(SIZE_BUDGET)
 
-# Test kernels and the demo (tests/kernels/kernels.mk).
--include tests/kernels/kernels.mk
--include tests/kernels/kernels2.mk
-# fwboot.efi (efi/efi.mk): `make` builds it beside fwboot.elf when the PE toolchain is there.
-include efi/efi.mk
+# Test kernels and the demo (tests/kernels/*.mk).
+-include tests/kernels/mbtest-demo.mk
+-include tests/kernels/mb2-pvh-lx-sha.mk
+# fwboot.efi (platform/efi/efi.mk): `make` builds it beside fwboot.elf when the PE toolchain is there.
+include platform/efi/efi.mk
 
 iso: $(B)/fwboot.iso
 
 # BIOS and UEFI in one ISO (tools/mkiso.sh): fwboot.efi goes in beside
-# fwboot.elf when it is built (efi/efi.mk's HAVE_EFI_CC); without it the
+# fwboot.elf when it is built (platform/efi/efi.mk's HAVE_EFI_CC); without it the
 # EFI menu's chainloader finds no file.
 ISO_EFI := $(if $(HAVE_EFI_CC),$(B)/fwboot.efi)
 $(B)/fwboot.iso: $(B)/fwboot.elf $(ISO_EFI) iso/grub.cfg tools/mkiso.sh
@@ -199,7 +253,7 @@ uninstall:
 deb: deps
 	sh tools/mkdeb.sh $(VERSION) $(B)/deb
 
-.PHONY: all iso unit check deps run bench clean print-pure print-target-cc print-size-budget fuzz man install uninstall deb
+.PHONY: all iso unit fuzz-lib check deps run bench clean print-pure print-target-cc print-size-budget fuzz man install uninstall deb
 
 # make fuzz: every harness for FWBOOT_FUZZ_SECONDS (default 60) each, seeded;
 # ends with the executions each target ran.

@@ -4,7 +4,7 @@
  * hvm_start_info and no stack. EAX is undefined there, so the stub puts the
  * start info's own magic in it, and _start hands both to C like a
  * Multiboot entry; main.c tells the protocols apart by that value. */
-#include "hvm_start_info.h"
+#include "include/hvm_start_info.h"
 
 	.section .note.Xen, "a", @note
 	.align 4

@@ -15,7 +15,7 @@ enum fwboot_status {
 	ST_IO = 7,		/* fw_cfg transfer failed: exit 15 */
 	ST_SCRIPT = 8,		/* boot script error: exit 17 */
 	ST_PIN = 9,		/* a file does not match its sha256= pin: exit 19 */
-	ST_UEFI_UNSUPPORTED = 10,	/* fwboot.efi: what it cannot boot under UEFI (real-mode entry): exit 21 */
+	ST_PLATFORM = 10,	/* what this platform cannot boot, named (UEFI: a real-mode entry; a BIOS: an EFI application): exit 21 */
 	ST_LIST = 16,		/* `list` printed the directory and stopped: exit 33 */
 };
 

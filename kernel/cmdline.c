@@ -1,11 +1,10 @@
 /* cmdline_parse: words separated by blanks, key=value options, "--". */
-#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
-#include "alloc.h"
-#include "bootinfo.h"	/* START_PVH */
-#include "cmdline.h"
-#include "sha256.h"
-#include "status.h"
-#include "str.h"
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "kernel/alloc.h"
+#include "kernel/cmdline.h"
+#include "lib/sha256.h"
+#include "include/status.h"
+#include "lib/str.h"
 
 static int is_blank(char c)
 {

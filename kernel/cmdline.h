@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "diag.h"
-#include "fw_cfg.h"
+#include "lib/diag.h"
+#include "kernel/fw_cfg.h"
 
 #define CMDLINE_DEFAULT_NAME "opt/fwboot/boot"
 
@@ -46,9 +46,14 @@ enum cmdline_path {
 	CMDLINE_PATH_NONE,	/* GRUB 2: never a path */
 };
 
+/* The start protocols a BIOS-side loader uses. */
+#define START_MULTIBOOT1 1
+#define START_MULTIBOOT2 2
+#define START_PVH 3
+
 /* The rule for the loader that started fwboot: its Multiboot boot loader
  * name (NULL when none) and the protocol (START_MULTIBOOT1, _2 or START_PVH
- * from bootinfo.h). QEMU names itself "qemu" and starts Multiboot 1 only;
+ * above). QEMU names itself "qemu" and starts Multiboot 1 only;
  * GRUB 2 names itself "GRUB 2..."; a PVH loader passes no path. */
 enum cmdline_path cmdline_path_rule(const char *loader_name, int protocol);
 

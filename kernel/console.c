@@ -1,131 +1,80 @@
-/* COM1 at 115200 8N1. Every wait on the line status register is bounded:
- * without a UART (or with a stuck one) output is dropped, never a hang. */
+/* The console front: formatting, levels and the end, over the platform's
+ * sinks (platform_console_write). Lines that repeat are counted rather
+ * than printed without end, so a failing retry loop still reaches its
+ * status in seconds. */
 #include <stdarg.h>
-#include "console.h"
-#include "fmt.h"
-#include "io.h"
-#include "status.h"
+#include "kernel/console.h"
+#include "kernel/platform.h"
+#include "lib/fmt.h"
+#include "lib/str.h"
+#include "include/status.h"
 
-#define COM1 0x3F8
-#define UART_THR 0	/* transmit holding register */
-#define UART_IER 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define LSR_THRE 0x20
-#define TX_SPINS 100000
+#define LINE_MAX 512
+#define RECENT 8	/* distinct lines remembered for counting repeats */
 
-#define DEBUG_EXIT_PORT 0xf4
+static enum console_level level = CONSOLE_NORMAL;
 
-static int serial_ok;
+/* The last few lines seen by console_line, each with how often it came
+ * and how many of those were not printed. */
+static struct {
+	uint32_t hash, seen, held;
+} recent[RECENT];
+static unsigned recent_next;
+static uint64_t held_total;
 
-/* The VGA text screen (80x25 at 0xB8000), fwboot's second sink: on when a
- * VGA is there, off once a graphics mode is set for the payload. Starts
- * where the BIOS left its cursor and leaves the cursor after the text. */
-#define VGA_TEXT ((volatile uint16_t *)phys_ptr(0xB8000))
-#define VGA_COLS 80
-#define VGA_ROWS 25
-#define VGA_ATTR 0x0700		/* light grey on black */
-#define BDA_CURSOR ((volatile uint8_t *)phys_ptr(0x450))	/* page 0: column, row */
-#define CRTC_INDEX 0x3D4
-#define CRTC_DATA 0x3D5
-
-static int vga_on;
-static unsigned vga_col, vga_row;
-
-void serial_init(void)
+static uint32_t line_hash(const char *s)
 {
-	outb(COM1 + UART_IER, 0x00);
-	outb(COM1 + UART_LCR, 0x80);	/* DLAB: divisor follows */
-	outb(COM1 + 0, 1);		/* 115200 / 1 */
-	outb(COM1 + 1, 0);
-	outb(COM1 + UART_LCR, 0x03);	/* 8N1 */
-	outb(COM1 + UART_FCR, 0xC7);
-	outb(COM1 + UART_MCR, 0x03);
-	/* an absent UART reads back 0xff */
-	serial_ok = inb(COM1 + UART_LSR) != 0xff;
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
 }
 
-static void serial_putc(char c)
+/* Say how many repeats were held back, once, before other output. */
+static void flush_held(void)
 {
-	if (!serial_ok)
+	if (!held_total)
 		return;
-	for (int i = 0; i < TX_SPINS; i++)
-		if (inb(COM1 + UART_LSR) & LSR_THRE)
-			break;
-	outb(COM1 + UART_THR, (uint8_t)c);
-}
-
-void console_vga_enable(int on)
-{
-	vga_on = on;
-	if (on) {
-		vga_col = BDA_CURSOR[0] < VGA_COLS ? BDA_CURSOR[0] : 0;
-		vga_row = BDA_CURSOR[1] < VGA_ROWS ? BDA_CURSOR[1] : VGA_ROWS - 1;
-	}
-}
-
-void console_vga_cursor(uint8_t *at)
-{
-	if (!vga_on)
-		return;
-	at[0] = (uint8_t)vga_col;
-	at[1] = (uint8_t)vga_row;
-}
-
-static void vga_putc(char c)
-{
-	if (c == '\n') {
-		vga_col = 0;
-		vga_row++;
-	} else if (c == '\r') {
-		vga_col = 0;
-	} else {
-		VGA_TEXT[vga_row * VGA_COLS + vga_col] = VGA_ATTR | (uint8_t)c;
-		if (++vga_col == VGA_COLS) {
-			vga_col = 0;
-			vga_row++;
-		}
-	}
-	if (vga_row == VGA_ROWS) {
-		for (unsigned i = 0; i < (VGA_ROWS - 1) * VGA_COLS; i++)
-			VGA_TEXT[i] = VGA_TEXT[i + VGA_COLS];
-		for (unsigned i = 0; i < VGA_COLS; i++)
-			VGA_TEXT[(VGA_ROWS - 1) * VGA_COLS + i] = VGA_ATTR | ' ';
-		vga_row = VGA_ROWS - 1;
-	}
-}
-
-/* The hardware cursor and the BIOS's idea of it follow the text. */
-static void vga_cursor(void)
-{
-	unsigned pos = vga_row * VGA_COLS + vga_col;
-	outb(CRTC_INDEX, 0x0E);
-	outb(CRTC_DATA, (uint8_t)(pos >> 8));
-	outb(CRTC_INDEX, 0x0F);
-	outb(CRTC_DATA, (uint8_t)pos);
-	BDA_CURSOR[0] = (uint8_t)vga_col;
-	BDA_CURSOR[1] = (uint8_t)vga_row;
+	char buf[96];
+	fmt_snprintf(buf, sizeof(buf), "fwboot: (%llu more repeat%s of the lines above not printed)\n",
+		     (unsigned long long)held_total, held_total == 1 ? "" : "s");
+	held_total = 0;
+	for (unsigned i = 0; i < RECENT; i++)
+		recent[i].held = 0;
+	platform_console_write(buf);
 }
 
 void console_write(const char *s)
 {
-	int vga = vga_on;
-	for (; *s; s++) {
-		if (*s == '\n')
-			serial_putc('\r');
-		serial_putc(*s);
-		if (vga)
-			vga_putc(*s);
+	flush_held();
+	platform_console_write(s);
+}
+
+void console_line(const char *line)
+{
+	uint32_t h = line_hash(line);
+	for (unsigned i = 0; i < RECENT; i++) {
+		if (!recent[i].seen || recent[i].hash != h)
+			continue;
+		if (++recent[i].seen > CONSOLE_REPEATS) {
+			recent[i].held++;
+			held_total++;
+			return;
+		}
+		platform_console_write(line);
+		return;
 	}
-	if (vga)
-		vga_cursor();
+	recent[recent_next].hash = h;
+	recent[recent_next].seen = 1;
+	recent[recent_next].held = 0;
+	recent_next = (recent_next + 1) % RECENT;
+	flush_held();
+	platform_console_write(line);
 }
 
 static void console_vprintf(const char *fmt, va_list ap)
 {
-	char buf[512];
+	char buf[LINE_MAX];
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	console_write(buf);
 }
@@ -137,8 +86,6 @@ void console_printf(const char *fmt, ...)
 	console_vprintf(fmt, ap);
 	va_end(ap);
 }
-
-static enum console_level level = CONSOLE_NORMAL;
 
 void console_set_level(enum console_level l)
 {
@@ -154,9 +101,13 @@ static void log_line(enum console_level at, const char *fmt, va_list ap)
 {
 	if (level < at)
 		return;
-	console_write("fwboot: ");
-	console_vprintf(fmt, ap);
-	console_write("\n");
+	char buf[LINE_MAX + 16] = "fwboot: ";
+	size_t n = str_len(buf);
+	fmt_vsnprintf(buf + n, LINE_MAX, fmt, ap);
+	n = str_len(buf);
+	buf[n] = '\n';
+	buf[n + 1] = 0;
+	console_line(buf);
 }
 
 void log_info(const char *fmt, ...)
@@ -185,11 +136,8 @@ void log_verbose(const char *fmt, ...)
 
 void fwboot_exit(int status)
 {
-	if (status < 0)
-		status = -status;
-	outl(DEBUG_EXIT_PORT, (uint32_t)status);
-	console_write("fwboot: halted\n");
-	cpu_halt_forever();
+	flush_held();
+	platform_exit(status < 0 ? -status : status);
 }
 
 void panic(int status, const char *fmt, ...)

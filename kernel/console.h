@@ -1,16 +1,12 @@
-/* The serial console (COM1), the VGA text screen, and the two ways fwboot talks: log lines and
- * the panic that ends it. */
+/* How fwboot talks, on every platform: log lines at three levels, the
+ * panic that ends it with a status. The sinks (COM1, the VGA text screen,
+ * the firmware's ConOut) are the platform's (kernel/platform.h). */
 #ifndef FWBOOT_CONSOLE_H
 #define FWBOOT_CONSOLE_H
 
 #include <stdint.h>
-#include "diag.h"
+#include "lib/diag.h"
 
-void serial_init(void);
-/* Also write to the VGA text screen (on: a VGA is there) or stop (off). */
-void console_vga_enable(int on);
-/* Store the VGA text cursor (column, row) at at[0], at[1]; unchanged when the sink is off. */
-void console_vga_cursor(uint8_t *at);
 void console_write(const char *s);
 /* printf to the console, no prefix. */
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -24,12 +20,18 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same line only when verbose. */
 void log_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print "fwboot: <text>", report status on isa-debug-exit, halt. */
+/* A whole line ("fwboot: ...\n" included) that may come again and again
+ * (a script's `boot || goto retry`): printed the first CONSOLE_REPEATS
+ * times, then counted, and the count printed before the next other line
+ * or the end. */
+#define CONSOLE_REPEATS 3
+void console_line(const char *line);
+/* Print "fwboot: <text> [status N]", report status, stop. */
 __attribute__((noreturn)) void panic(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* panic with a diag's reason; status may be given negative. */
 __attribute__((noreturn)) void panic_diag(int status, const struct diag *d);
-/* Report status on isa-debug-exit (no-op without the device) and halt. */
+/* Report status (platform_exit) without a message. */
 __attribute__((noreturn)) void fwboot_exit(int status);
 
 #endif

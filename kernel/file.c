@@ -1,8 +1,8 @@
 /* file_read for the kernel: memory-backed files by copy, the rest by fw_cfg. */
-#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
-#include "file.h"
-#include "fw_cfg.h"
-#include "status.h"
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "kernel/file.h"
+#include "kernel/fw_cfg.h"
+#include "include/status.h"
 
 int file_read(const struct file *f, uint64_t off, void *dst, uint64_t len)
 {

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "diag.h"
+#include "lib/diag.h"
 
 #define FW_CFG_PORT_SEL 0x510
 #define FW_CFG_PORT_DATA 0x511
@@ -54,7 +54,7 @@ enum fw_cfg_mode {
 	FW_CFG_INB,	/* port I/O one inb per byte (the 2010 gPXE patch's way): for benchmarks */
 };
 
-/* Hardware driver (kernel/fw_cfg.c). */
+/* The device as the front end reads it (kernel/fw_cfg.c, over the platform's ports). */
 int fw_cfg_init(enum fw_cfg_mode mode, struct diag *d);
 int fw_cfg_uses_dma(void);
 /* "DMA", "port I/O" or "port I/O, a byte per inb": for the log. */

@@ -1,10 +1,10 @@
 /* fw_cfg driver logic: signature, features, reads by port I/O or DMA, the
  * directory. The device is reached only through dev->ops. */
-#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
-#include "alloc.h"
-#include "byteorder.h"
-#include "fw_cfg_dev.h"
-#include "status.h"
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "kernel/alloc.h"
+#include "lib/byteorder.h"
+#include "kernel/fw_cfg_dev.h"
+#include "include/status.h"
 
 #define MAX_ITEM 0x100000000ULL	/* fw_cfg items are smaller than 4 GiB */
 #define DMA_CHUNK 0x40000000u	/* descriptor length is 32 bits: move at most 1 GiB at a time */

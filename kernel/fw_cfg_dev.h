@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "diag.h"
-#include "fw_cfg.h"
+#include "lib/diag.h"
+#include "kernel/fw_cfg.h"
 
 /* What the driver needs from the device. */
 struct fw_cfg_ops {

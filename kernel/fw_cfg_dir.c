@@ -1,9 +1,9 @@
 /* The fw_cfg file directory: big-endian count, then 64-byte entries. */
-#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
-#include "byteorder.h"
-#include "fw_cfg.h"
-#include "status.h"
-#include "str.h"
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "lib/byteorder.h"
+#include "kernel/fw_cfg.h"
+#include "include/status.h"
+#include "lib/str.h"
 
 int fw_cfg_dir_parse(const uint8_t *buf, size_t len, struct fw_cfg_entry *out, size_t cap,
 		     size_t *count, struct diag *d)

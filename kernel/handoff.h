@@ -51,7 +51,7 @@ extern uint64_t gdt[6];
 
 /* The platform's last step: enter the trampoline copied to tramp in 32-bit
  * protected mode, paging off, with ESI = pa. fwboot.elf is there already
- * (kernel/cpu.c); fwboot.efi leaves long mode first (efi/leave64.S). */
+ * (platform/bios/cpu.c); fwboot.efi leaves long mode first (platform/efi/leave64.S). */
 __attribute__((noreturn)) void handoff_jump(uint64_t tramp, struct tramp_params *pa);
 
 #endif

@@ -1,9 +1,9 @@
 /* fwboot's heap: one bump allocator over a range claimed at start-up. What
  * an attempt took goes back with heap_release; the rest dies at hand-off. */
 #include <stdint.h>
-#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
-#include "alloc.h"
-#include "heap.h"
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "kernel/alloc.h"
+#include "kernel/heap.h"
 
 static uintptr_t heap_base, heap_next, heap_end;
 

@@ -1,15 +1,16 @@
-/* plan_execute: decide every staging address first (all may fail cleanly),
- * then load, then jump through the trampoline. */
-#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
-#include "alloc.h"
-#include "console.h"
-#include "fw_cfg.h"
-#include "handoff.h"
-#include "load.h"
-#include "stage.h"
-#include "steps.h"
-#include "status.h"
-#include "video.h"
+/* Carrying out a prepared plan (kernel/stage.c decided every address, all
+ * of which could fail cleanly): load, then jump through the trampoline. */
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "kernel/alloc.h"
+#include "kernel/console.h"
+#include "kernel/fw_cfg.h"
+#include "kernel/handoff.h"
+#include "kernel/load.h"
+#include "kernel/platform.h"
+#include "kernel/stage.h"
+#include "kernel/steps.h"
+#include "include/status.h"
+#include "kernel/video.h"
 
 /* Port I/O moves ~10 MiB/s under TCG: a long read reports each quarter
  * (each MiB when verbose), so a slow boot does not look like a hang. */
@@ -54,24 +55,6 @@ static int load_seg(const struct plan_seg *s, uint64_t at, struct diag *d)
 		return 0;
 	}
 	return diag_fail(d, ST_INTERNAL, "load: unknown segment source %d", s->src);
-}
-
-/* 1. every address, before a byte moves (kernel/stage.c decides) */
-int plan_prepare(struct plan *p, struct mem_map *m, struct stage_plan *sp, struct diag *d)
-{
-	int r = plan_stage(p, m, (size_t)(tramp_end - tramp_start), 0, sp, d);
-	if (r)
-		return r;
-	if (p->mode != ENTRY_FLAT32 && p->mode != ENTRY_REAL16)
-		return diag_fail(d, ST_INTERNAL, "load: entry mode %d is not implemented", p->mode);
-	return 0;
-}
-
-int plan_execute(struct plan *p, struct mem_map *m, struct diag *d)
-{
-	struct stage_plan sp;
-	int r = plan_prepare(p, m, &sp, d);
-	return r ? r : plan_run(p, &sp, d);
 }
 
 int plan_load(struct plan *p, const struct stage_plan *spp, struct diag *d)
@@ -179,7 +162,7 @@ int plan_run(struct plan *p, const struct stage_plan *spp, struct diag *d)
 		const struct plan_seg *s = &p->segs[i];
 		if (p->text_cursor >= s->dst && p->text_cursor - s->dst + 2 <= s->len) {
 			if (s->src != SRC_ZERO || !s->staged)
-				console_vga_cursor((uint8_t *)(uintptr_t)(sp.at[i] + (p->text_cursor - s->dst)));
+				platform_text_cursor((uint8_t *)(uintptr_t)(sp.at[i] + (p->text_cursor - s->dst)));
 			break;
 		}
 	}

@@ -4,17 +4,10 @@
 #ifndef FWBOOT_LOAD_H
 #define FWBOOT_LOAD_H
 
-#include "diag.h"
-#include "mem.h"
-#include "plan.h"
-#include "stage.h"
-
-/* plan_prepare, then plan_run. */
-int plan_execute(struct plan *p, struct mem_map *m, struct diag *d);
-
-/* Decide every staging address (plan_stage) and check the entry mode:
- * nothing is written yet, so a failure here is clean. */
-int plan_prepare(struct plan *p, struct mem_map *m, struct stage_plan *sp, struct diag *d);
+#include "lib/diag.h"
+#include "kernel/physmap.h"
+#include "kernel/plan.h"
+#include "kernel/stage.h"
 
 /* Load every segment (staged ones to their staging copies) and set the
  * payload's graphics mode. */

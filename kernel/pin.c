@@ -1,9 +1,9 @@
 /* pin_check: hash the file in chunks through file_read and compare. */
-#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
-#include "alloc.h"
-#include "pin.h"
-#include "sha256.h"
-#include "status.h"
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "kernel/alloc.h"
+#include "kernel/pin.h"
+#include "lib/sha256.h"
+#include "include/status.h"
 
 struct pin {
 	const struct file *f;

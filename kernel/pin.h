@@ -4,13 +4,13 @@
 #ifndef FWBOOT_PIN_H
 #define FWBOOT_PIN_H
 
-#include "diag.h"
-#include "file.h"
+#include "lib/diag.h"
+#include "kernel/file.h"
 
 #define PIN_CHUNK 65536	/* bytes read and hashed at a time */
 
 #include <stdint.h>
-#include "sha256.h"
+#include "lib/sha256.h"
 
 /* Pin f to digest (SHA256_SIZE bytes, copied), or unpin it (digest NULL).
  * 0, or -ST_NO_MEMORY. */

@@ -1,7 +1,7 @@
 /* plan_add: grow the segment list on demand. */
-#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
-#include "alloc.h"
-#include "plan.h"
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "kernel/alloc.h"
+#include "kernel/plan.h"
 
 struct plan_seg *plan_add(struct plan *p, uint64_t dst, uint64_t len, enum seg_src src,
 			  const char *what)

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "file.h"
-#include "video.h"
+#include "kernel/file.h"
+#include "kernel/video.h"
 
 enum seg_src {
 	SRC_FILE,	/* bytes [off, off+len) of file */
@@ -54,6 +54,7 @@ struct plan {
 					 * efi_mmap_info its boot_params (linux_efi_mmap_fill) */
 	int efi_keep_bs;		/* Multiboot 2 tags 7 and 9 under UEFI: boot services stay, and
 					 * entry is the EFI amd64 entry, reached in long mode (fwboot.efi) */
+	int firmware_image;		/* the firmware loads and starts it (an EFI image): no segments */
 	uint64_t text_cursor;		/* where to store the text cursor's column, row (u8 each) after
 					 * fwboot's last line: Linux's screen_info.orig_x/y; 0 none */
 };

@@ -4,7 +4,7 @@
 #define FWBOOT_REQUEST_H
 
 #include <stddef.h>
-#include "file.h"
+#include "kernel/file.h"
 
 struct boot_module {
 	struct file *file;

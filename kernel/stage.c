@@ -1,10 +1,10 @@
 /* plan_stage: see stage.h. Everything here is a decision over numbers;
  * kernel/load.c carries it out. */
-#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
-#include "alloc.h"
-#include "handoff.h"
-#include "stage.h"
-#include "status.h"
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "kernel/alloc.h"
+#include "kernel/handoff.h"
+#include "kernel/stage.h"
+#include "include/status.h"
 
 static uint64_t phys_of(stage_phys_fn *phys, const void *ptr)
 {
@@ -107,3 +107,16 @@ int plan_stage(struct plan *p, struct mem_map *m, size_t tramp_code, stage_phys_
 		return diag_fail(d, -r, "load: no room below 1 MiB for the hand-off trampoline");
 	return clear_of_targets(p, out->tramp, out->tramp_size, "the trampoline", d);
 }
+
+/* Every address of a plan, before a byte moves (plan_stage, for the
+ * trampoline's size), and an entry mode the hand-off knows. */
+int plan_prepare(struct plan *p, struct mem_map *m, struct stage_plan *sp, struct diag *d)
+{
+	int r = plan_stage(p, m, (size_t)(tramp_end - tramp_start), 0, sp, d);
+	if (r)
+		return r;
+	if (p->mode != ENTRY_FLAT32 && p->mode != ENTRY_REAL16)
+		return diag_fail(d, ST_INTERNAL, "load: entry mode %d is not implemented", p->mode);
+	return 0;
+}
+

@@ -8,9 +8,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "diag.h"
-#include "mem.h"
-#include "plan.h"
+#include "lib/diag.h"
+#include "kernel/physmap.h"
+#include "kernel/plan.h"
 
 /* Where the bytes at ptr (a block fwboot built, a file held in memory)
  * sit in the guest's physical memory; STAGE_NOWHERE for bytes that are
@@ -49,5 +49,9 @@ int plan_stage(struct plan *p, struct mem_map *m, size_t tramp_code, stage_phys_
 /* The guest-memory range of segment s's source, or 0 when it has none
  * (fw_cfg, zero fill). */
 int stage_source(const struct plan_seg *s, stage_phys_fn *phys, uint64_t *start, uint64_t *len);
+
+/* Decide every staging address (plan_stage) and check the entry mode:
+ * nothing is written yet, so a failure here is clean. */
+int plan_prepare(struct plan *p, struct mem_map *m, struct stage_plan *sp, struct diag *d);
 
 #endif

@@ -1,6 +1,8 @@
 /* The verbose "time:" line: cycles per step to microseconds. Pure. */
-#include "steps.h"
-#include "fmt.h"
+#include "kernel/steps.h"
+#include "kernel/console.h"
+#include "kernel/platform.h"
+#include "lib/fmt.h"
 
 static const char *const step_names[STEP_COUNT] = {
 	"setup", "fw_cfg", "open", "script", "pins", "inflate", "plan", "load", "hand-off",
@@ -36,4 +38,43 @@ int steps_format(char *buf, size_t cap, const uint64_t cycles[STEP_COUNT], uint6
 	else
 		k = fmt_snprintf(buf + n, cap - n, " (%s did not answer: no rate for the TSC)", clock);
 	return k < 0 ? k : r + k;
+}
+
+/* ---- over the platform's counter ---- */
+
+static uint64_t step_cycles[STEP_COUNT], step_last, hz;
+static const char *hz_clock;
+static int calibrated;
+
+void steps_start(void)
+{
+	step_last = platform_cycles();
+}
+
+void steps_mark(enum step s)
+{
+	uint64_t now = platform_cycles();
+	step_cycles[s] += now - step_last;
+	step_last = now;
+}
+
+void steps_calibrate(void)
+{
+	if (console_get_level() < CONSOLE_VERBOSE || calibrated)
+		return;
+	uint64_t t0 = platform_cycles();
+	hz = platform_cycles_hz(&hz_clock);
+	calibrated = 1;
+	step_last += platform_cycles() - t0;	/* the timing is nobody's step */
+}
+
+void steps_report(void)
+{
+	if (console_get_level() < CONSOLE_VERBOSE)
+		return;
+	steps_mark(STEP_HANDOFF);
+	steps_calibrate();
+	char line[300];
+	steps_format(line, sizeof(line), step_cycles, hz, hz_clock ? hz_clock : "no clock");
+	log_verbose("%s", line);
 }

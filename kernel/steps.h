@@ -24,10 +24,13 @@ enum step {
  * Pure. */
 int steps_format(char *buf, size_t cap, const uint64_t cycles[STEP_COUNT], uint64_t hz, const char *clock);
 
-/* Hardware side (kernel/timer.c): the time-stamp counter. */
+/* Over the platform's cycle counter (kernel/platform.h). */
 void steps_start(void);
 void steps_mark(enum step s);
-/* Log the line (verbose only; it times the TSC against the PIT first). */
+/* Time the counter now, while the platform still can (fwboot.efi: before
+ * ExitBootServices); verbose only, and not charged to any step. */
+void steps_calibrate(void);
+/* Log the line (verbose only). */
 void steps_report(void);
 
 #endif

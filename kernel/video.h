@@ -1,5 +1,5 @@
 /* Graphics for the payload: what display the machine has (probed once, by
- * kernel/video.c), which mode a kernel's request gets (video_choose, pure,
+ * platform/bios/video.c), which mode a kernel's request gets (video_choose, pure,
  * host-tested), and setting it at the hand-off. Only QEMU's Bochs display
  * interface (VBE DISPI) is driven: -vga std / -device VGA (index/data ports
  * 0x1CE/0x1CF), -device secondary-vga and bochs-display (the same registers
@@ -8,7 +8,7 @@
 #define FWBOOT_VIDEO_H
 
 #include <stdint.h>
-#include "diag.h"
+#include "lib/diag.h"
 
 /* How the mode registers are reached. */
 enum video_kind {
@@ -109,7 +109,7 @@ int video_for_payload(const char *sub, const char *what, const struct boot_env *
 #define VIDEO_FB_TYPE_EGA_TEXT 2
 void video_put_fb(uint8_t *b, const struct video_mode *m);
 
-/* ---- hardware (kernel/video.c, target only) ---- */
+/* ---- hardware (platform/bios/video.c, target only) ---- */
 
 /* Find the display on PCI bus 0 and read what it can do. */
 void video_probe(struct video_caps *caps);

@@ -1,9 +1,9 @@
 /* Which graphics mode a request gets (pure: builds for the host tests). */
-#include "byteorder.h"
-#include "fmt.h"
-#include "image.h"
-#include "status.h"
-#include "video.h"
+#include "lib/byteorder.h"
+#include "lib/fmt.h"
+#include "kernel/formats/image.h"
+#include "include/status.h"
+#include "kernel/video.h"
 
 static const struct {
 	uint32_t bpp, bit;

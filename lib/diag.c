@@ -1,6 +1,6 @@
 /* diag_fail: record a rejection reason and turn a status into an error. */
-#include "diag.h"
-#include "fmt.h"
+#include "lib/diag.h"
+#include "lib/fmt.h"
 
 int diag_fail(struct diag *d, int status, const char *fmt, ...)
 {

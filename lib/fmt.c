@@ -1,7 +1,7 @@
 /* fmt_vsnprintf: the one formatter behind the console, diagnostics and the
  * info strings fwboot builds. No floating point, no %n. */
 #include <stdint.h>
-#include "fmt.h"
+#include "lib/fmt.h"
 
 struct out {
 	char *buf;

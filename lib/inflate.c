@@ -13,12 +13,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
-#include "byteorder.h"
-#include "diag.h"
-#include "fmt.h"
-#include "inflate.h"
-#include "status.h"
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "lib/byteorder.h"
+#include "lib/diag.h"
+#include "lib/fmt.h"
+#include "lib/inflate.h"
+#include "include/status.h"
 
 #define MAX_BITS 15		/* longest Huffman code DEFLATE allows */
 #define LITLEN_CODES 286	/* 0-255 literals, 256 end of block, 257-285 lengths */

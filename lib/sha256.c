@@ -1,10 +1,10 @@
 /* SHA-256 as FIPS 180-4 describes it: 64-byte blocks, big-endian words,
  * 64 rounds, the length in bits at the end of the padding. This file does
  * the buffering and the padding; the compression function is
- * sha256_blocks: lib/sha256_c.c (host, fwboot.efi), lib/sha256_i686.S
+ * sha256_blocks: lib/sha256_c.c (host, fwboot.efi), platform/bios/sha256_i686.S
  * (fwboot.elf). */
-#include "memfn.h"	/* memcpy and kin: lib/mem.c, or the host libc */
-#include "sha256.h"
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "lib/sha256.h"
 
 const uint32_t sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,

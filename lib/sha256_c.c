@@ -1,8 +1,8 @@
 /* SHA-256's compression function in C, straight from FIPS 180-4 (6.2.2):
  * the reference. The host tests and fwboot.efi use it; fwboot.elf has a
- * faster i686 one (lib/sha256_i686.S), and the shatest kernel compares
+ * faster i686 one (platform/bios/sha256_i686.S), and the shatest kernel compares
  * the two inside a guest. */
-#include "sha256.h"
+#include "lib/sha256.h"
 
 static uint32_t ror(uint32_t x, unsigned n)
 {

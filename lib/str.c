@@ -1,5 +1,5 @@
 /* String helpers: plain loops, one idea each. */
-#include "str.h"
+#include "lib/str.h"
 
 size_t str_len(const char *s)
 {

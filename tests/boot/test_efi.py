@@ -36,7 +36,7 @@ ST_CMDLINE = exit_status(2)
 ST_NOT_FOUND = exit_status(4)
 ST_BAD_IMAGE = exit_status(5)
 ST_NO_MEMORY = exit_status(6)
-ST_UEFI_UNSUPPORTED = exit_status(10)
+ST_PLATFORM = exit_status(10)
 
 
 def need_efi():
@@ -180,7 +180,7 @@ def test_efi_failures_as_fwboot_elf():
         expect_eq(errs, [want], 'fwboot.efi error line for %r' % append)
     # Linux's real-mode setup code calls the BIOS: refused by name, before ExitBootServices
     r = efi_boot(files={'opt/fwboot/k': kernel('lxtest.bzImage')}, append='name=opt/fwboot/k entry=16')
-    expect_status(r, ST_UEFI_UNSUPPORTED)
+    expect_status(r, ST_PLATFORM)
     expect_line(r, 'fwboot: image: opt/fwboot/k: linux (16-bit entry) runs real-mode setup code, which needs a BIOS: '
                 'not possible under UEFI (use entry=32) [status 10]')
     expect('ExitBootServices' not in r.console, 'refused before ExitBootServices')
@@ -239,7 +239,7 @@ def test_efi_debian_kernel_through_its_efi_stub_with_two_initrds():
     expect_eq([l for l in lines if l.startswith('EXTRA<')], ['EXTRA<%s>' % SECOND], 'file from the second initrd')
 
 
-# ---- fwboot.elf's formats under UEFI (efi/native.c) ----
+# ---- fwboot.elf's formats under UEFI (platform/efi/handoff.c) ----
 
 K = 'opt/fwboot/kernel'
 EFI_CONVENTIONAL = 7

@@ -136,7 +136,7 @@ def test_image_larger_than_memory():
     expect_status(r, ST_NO_MEMORY)
     expect_line(r, 'fwboot: memory: opt/fwboot/big at 0x100000-0xc8fffff is not in available RAM; '
                    'the memory map offers ')
-    expect(re.search(r'fwboot holds \d+ KiB of it \(its image\) and a \d+ KiB heap', r.console),
+    expect(re.search(r'fwboot holds \d+ KiB of it \(its image, heap and working copies\)', r.console),
            'the reason says what fwboot itself holds')
 
 

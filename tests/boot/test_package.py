@@ -47,7 +47,7 @@ def makefile_version():
 
 def efi_built():
     """Whether make builds (and so installs) fwboot.efi: when its compiler
-    is there (efi/efi.mk; tools/deps.sh installs it)."""
+    is there (platform/efi/efi.mk; tools/deps.sh installs it)."""
     return shutil.which('x86_64-w64-mingw32-gcc') is not None
 
 

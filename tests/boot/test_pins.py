@@ -127,7 +127,7 @@ def _xorshift_stream(n, seed):
 
 
 def test_sha256_i686_against_hashlib():
-    """fwboot.elf's own SHA-256 (lib/sha256_i686.S under lib/sha256.c) run
+    """fwboot.elf's own SHA-256 (platform/bios/sha256_i686.S under lib/sha256.c) run
     in a guest: against the C compression function on random blocks at
     every alignment, and against hashlib on every length 0-1000 (chained)
     and on 3 MiB + 7 bytes fed whole and in odd pieces. Then fwboot.elf

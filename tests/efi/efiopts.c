@@ -7,8 +7,8 @@
  * without that device, shuts the machine down through ResetSystem (QEMU
  * exits with 0), so a test without the device still ends. */
 #include <stdint.h>
-#include "efi.h"
-#include "io.h"
+#include "platform/efi/efi.h"
+#include "platform/x86/io.h"
 
 #define COM1 0x3F8
 #define EFIOPTS_DONE 0x44

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cmdline.h"
+#include "kernel/cmdline.h"
 
 int fuzz_one(const uint8_t *data, size_t size);
 

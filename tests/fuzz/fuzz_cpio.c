@@ -2,7 +2,7 @@
  * must lie inside it; every walk must end. */
 #include <stdint.h>
 #include <string.h>
-#include "cpio.h"
+#include "kernel/formats/cpio.h"
 
 int fuzz_one(const uint8_t *data, size_t size);
 

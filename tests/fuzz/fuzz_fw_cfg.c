@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "fw_cfg_sim.h"
-#include "status.h"
+#include "include/status.h"
 
 int fuzz_one(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "inflate.h"
-#include "status.h"
+#include "lib/inflate.h"
+#include "include/status.h"
 
 #define INFLATE_BB_BITS 32
 #define INFLATE_POS_LIMIT 1000

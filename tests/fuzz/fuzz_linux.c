@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bootparam.h"
-#include "byteorder.h"
-#include "linux.h"
+#include "include/bootparam.h"
+#include "lib/byteorder.h"
+#include "kernel/formats/linux.h"
 #include "fuzz_map.h"
 
 int fuzz_one(const uint8_t *data, size_t size);

@@ -46,7 +46,7 @@ static size_t fuzz_map(const uint8_t *data, size_t size)
 static const uint8_t fuzz_elsewhere[1];
 
 /*
- * The kernel's bytes as kernel/gunzip.c leaves an inflated kernel: in
+ * The kernel's bytes as kernel/formats/gunzip.c leaves an inflated kernel: in
  * guest memory, at the top of the largest free range above 1 MiB, claimed
  * as fwboot's (SELF) until the hand-off. Every target over them is staged
  * (plan_stage), and stage_check follows the moves with fuzz_phys. Chosen

@@ -4,7 +4,7 @@
  * decides for it stage_check. */
 #include <stdint.h>
 #include <string.h>
-#include "mb1.h"
+#include "kernel/formats/mb1.h"
 #include "fuzz_map.h"
 
 int fuzz_one(const uint8_t *data, size_t size);

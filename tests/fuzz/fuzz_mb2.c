@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "mb2.h"
+#include "kernel/formats/mb2.h"
 #include "fuzz_map.h"
 
 int fuzz_one(const uint8_t *data, size_t size);

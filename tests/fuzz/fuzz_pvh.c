@@ -3,7 +3,7 @@
  * plan must pass plan_check. */
 #include <stdint.h>
 #include <string.h>
-#include "pvh.h"
+#include "kernel/formats/pvh.h"
 #include "fuzz_map.h"
 
 int fuzz_one(const uint8_t *data, size_t size);

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bootinfo.h"
-#include "byteorder.h"
+#include "platform/bios/bootinfo.h"
+#include "lib/byteorder.h"
 
 int fuzz_one(const uint8_t *data, size_t size);
 

@@ -4,9 +4,9 @@
  * itself (so chain loops happen) and the script read as a cpio bundle. */
 #include <stdint.h>
 #include <string.h>
-#include "cpio.h"
-#include "script.h"
-#include "status.h"
+#include "kernel/formats/cpio.h"
+#include "kernel/script/script.h"
+#include "include/status.h"
 
 int fuzz_one(const uint8_t *data, size_t size);
 

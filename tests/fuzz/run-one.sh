@@ -1,5 +1,5 @@
 #!/bin/sh
-# Build one libFuzzer harness with the pure sources and run it:
+# Build one libFuzzer harness against the pure code and run it:
 #   sh tests/fuzz/run-one.sh tests/fuzz/fuzz_X.c SECONDS
 # fuzzes for SECONDS over the growing corpus build/fuzz/fuzz_X.corpus, the
 # seeds (build/fuzz/fuzz_X.seeds, tests/fuzz/seeds.py) and every past crash
@@ -13,10 +13,16 @@ secs=${2:-30}
 name=$(basename "$src" .c)
 out=build/fuzz/$name
 mkdir -p build/fuzz "build/fuzz/$name.corpus"
-pure=${PURE:-$(make -s -f Makefile print-pure)}
-clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Iinclude -Ikernel -Itests/unit -DFWBOOT_HOST -DFWBOOT_FUZZ -DFWBOOT_VERSION='"fuzz"' \
-	-o "$out" "$src" $pure tests/unit/host.c tests/unit/plan_check.c
+# The pure code is compiled once for every harness (make's
+# build/fuzz/libfwboot.a); a harness is linked again only when it or the
+# library changed, so `replay` and the fuzz run share one build.
+make -s build/fuzz/libfwboot.a >/dev/null
+if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ build/fuzz/libfwboot.a -nt "$out" ] ||
+	[ -n "$(find tests/unit tests/fuzz -name '*.h' -newer "$out")" ]; then
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-I. -Itests/unit -DFWBOOT_HOST -DFWBOOT_FUZZ -DFWBOOT_VERSION='"fuzz"' \
+		-o "$out" "$src" build/fuzz/libfwboot.a
+fi
 dirs="build/fuzz/$name.corpus"
 for d in "build/fuzz/$name.seeds" "tests/fuzz/crashes/$name"; do
 	[ -d "$d" ] && dirs="$dirs $d"

@@ -13,14 +13,14 @@ corpus=build/fuzz/fuzz_inflate.corpus
 mkdir -p build/fuzz "$corpus"
 
 clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Iinclude -Ikernel -DFWBOOT_HOST -DFUZZ_INFLATE_ZLIB \
+	-I. -DFWBOOT_HOST -DFUZZ_INFLATE_ZLIB \
 	-o "$out" tests/fuzz/fuzz_inflate.c lib/inflate.c lib/fmt.c lib/str.c lib/diag.c -lz
 
 # Seeds: a two-byte output capacity (0xffff: the largest) and a gzip member,
 # at several levels, with and without a file name.
 if [ -z "$(ls -A "$corpus")" ]; then
 	i=0
-	for f in lib/inflate.c include/inflate.h tests/unit/test.h; do
+	for f in lib/inflate.c lib/inflate.h tests/unit/test.h; do
 		for opt in -1 -6 -9 "-9 -n"; do
 			i=$((i + 1))
 			{ printf '\377\377'; head -c 3000 "$f" | gzip $opt -c; } >"$corpus/seed$i"

@@ -1,5 +1,5 @@
 /*
- * shatest: fwboot.elf's SHA-256 (lib/sha256.c over lib/sha256_i686.S)
+ * shatest: fwboot.elf's SHA-256 (lib/sha256.c over platform/bios/sha256_i686.S)
  * inside a guest, where the i686 code runs, against two oracles:
  *  - the C compression function (lib/sha256_c.c, linked here as
  *    sha256_blocks_ref), on random states and random blocks at every
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "kout.h"
-#include "sha256.h"
+#include "lib/sha256.h"
 
 #define MB1_MAGIC 0x1BADB002
 #define MB1_FLAGS 0x00000002	/* memory information */

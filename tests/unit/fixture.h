@@ -4,7 +4,7 @@
 #ifndef FWBOOT_TEST_FIXTURE_H
 #define FWBOOT_TEST_FIXTURE_H
 
-#include "mem.h"
+#include "kernel/physmap.h"
 
 static struct mem_region map[16], ram[16];
 static struct mem_claim claims[256];

@@ -8,8 +8,8 @@
 
 #include <stdint.h>
 #include <string.h>
-#include "byteorder.h"
-#include "fw_cfg_dev.h"
+#include "lib/byteorder.h"
+#include "kernel/fw_cfg_dev.h"
 
 #define SIM_MAX_ITEMS 64
 

@@ -1,15 +1,21 @@
-/* What the pure code needs from its surroundings, on the host: zalloc from
- * calloc and file_read over memory-backed files. */
+/* What the pure code needs from its surroundings on the host: zalloc from
+ * calloc (with heap_mark and heap_release as the kernel's bump heap has
+ * them: blocks allocated after a mark are freed when it is released, so
+ * ASan sees any use after a give-back), and the platform seam
+ * (kernel/platform.h) over a simulated machine (tests/unit/host.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "alloc.h"
-#include "file.h"
-#include "status.h"
+#include "kernel/alloc.h"
+#include "kernel/heap.h"
+#include "kernel/platform.h"
+#include "include/status.h"
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "fw_cfg_sim.h"
+#pragma GCC diagnostic pop
+#include "host.h"
 
-#ifdef FWBOOT_FUZZ
-/* Under the fuzzer every allocation of one input is freed after it, so the
- * bump-heap style of the pure code does not add up over millions of runs.
- * Each harness defines fuzz_one; this is libFuzzer's entry around it. */
 static void **live;
 static size_t nlive, caplive;
 
@@ -29,32 +35,46 @@ void *zalloc(size_t n)
 	return p;
 }
 
+uintptr_t heap_mark(void)
+{
+	return nlive;
+}
+
+void heap_release(uintptr_t mark)
+{
+	while (nlive > mark)
+		free(live[--nlive]);
+}
+
+size_t heap_free_bytes(void)
+{
+	return 16u << 20;
+}
+
+size_t heap_size(void)
+{
+	return 16u << 20;
+}
+
+size_t host_live_allocations(void)
+{
+	return nlive;
+}
+
+#ifdef FWBOOT_FUZZ
+/* Under the fuzzer every allocation of one input is freed after it, so the
+ * bump-heap style of the pure code does not add up over millions of runs.
+ * Each harness defines fuzz_one; this is libFuzzer's entry around it. */
 int fuzz_one(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fuzz_one(data, size);
-	while (nlive)
-		free(live[--nlive]);
+	heap_release(0);
 	return 0;
 }
 #else
-void *zalloc(size_t n)
-{
-	return calloc(1, n ? n : 1);
-}
-#endif
-
-int file_read(const struct file *f, uint64_t off, void *dst, uint64_t len)
-{
-	if (!f->mem || off > f->size || len > f->size - off)
-		return -ST_IO;
-	memcpy(dst, f->mem + off, len);
-	return 0;
-}
-
-#ifndef FWBOOT_FUZZ	/* libFuzzer sets its own sanitizer options */
 /* The pure code allocates like the kernel's bump heap: nothing is freed
  * before hand-off, so leaks are by design, not bugs. */
 const char *__asan_default_options(void);
@@ -63,3 +83,156 @@ const char *__asan_default_options(void)
 	return "detect_leaks=0";
 }
 #endif
+
+/* The trampoline's size is all the planner asks of it (kernel/stage.c). */
+__asm__(".data\n.globl tramp_start\ntramp_start:\n.skip 416\n.globl tramp_end\ntramp_end:\n.text\n");
+
+/* ---- the seam ---- */
+
+char *host_console;
+size_t host_console_len;
+static size_t host_console_cap;
+jmp_buf host_exit;
+int host_exit_set, host_exit_status;
+struct sim *host_sim;
+struct boot_env host_env;
+struct plan host_plan;
+int host_handoffs, host_firmware_images, host_attempts;
+long host_pages_out;
+unsigned host_slept;
+static uint64_t cycles;
+
+void host_console_reset(void)
+{
+	host_console_len = 0;
+	if (host_console)
+		host_console[0] = 0;
+}
+
+void platform_console_write(const char *s)
+{
+	size_t n = strlen(s);
+	if (getenv("FWBOOT_HOST_ECHO"))
+		fputs(s, stderr);
+	if (host_console_len + n + 1 > host_console_cap) {
+		size_t cap = (host_console_len + n + 1) * 2;
+		char *g = realloc(host_console, cap);
+		if (!g)
+			abort();
+		host_console = g;
+		host_console_cap = cap;
+	}
+	memcpy(host_console + host_console_len, s, n + 1);
+	host_console_len += n;
+}
+
+void platform_exit(int status)
+{
+	host_exit_status = status;
+	if (!host_exit_set) {
+		fprintf(stderr, "host: platform_exit(%d) with no test waiting for it\n", status);
+		abort();
+	}
+	host_exit_set = 0;
+	longjmp(host_exit, 1);
+}
+
+void platform_text_cursor(uint8_t *at)
+{
+	(void)at;
+}
+
+void platform_sleep(unsigned seconds)
+{
+	host_slept += seconds;
+}
+
+uint64_t platform_cycles(void)
+{
+	return cycles += 1000;
+}
+
+uint64_t platform_cycles_hz(const char **clock)
+{
+	*clock = "the host";
+	return 1000000;
+}
+
+static void host_select(void *ctx, uint16_t key)
+{
+	(void)ctx;
+	sim_select(host_sim, key);
+}
+
+static void host_data_in(void *ctx, void *dst, uint32_t n)
+{
+	(void)ctx;
+	sim_data_in(host_sim, dst, n);
+}
+
+static void host_dma_start(void *ctx, uint64_t desc)
+{
+	(void)ctx;
+	sim_dma_start(host_sim, desc);
+}
+
+static const struct fw_cfg_ops host_ops = { host_select, host_data_in, host_dma_start };
+
+const struct fw_cfg_ops *platform_fw_cfg_ops(enum fw_cfg_mode mode)
+{
+	(void)mode;
+	return &host_ops;
+}
+
+int platform_boot_env(struct boot_env *env, struct diag *d)
+{
+	(void)d;
+	*env = host_env;
+	host_attempts++;
+	return 0;
+}
+
+int platform_inflate_room(const struct file *k, struct boot_env *env, struct mem_map **room, struct diag *d)
+{
+	(void)k;
+	(void)d;
+	*room = env->mem;
+	return 0;
+}
+
+void platform_inflate_done(struct boot_env *env, struct mem_map *room)
+{
+	(void)env;
+	(void)room;
+}
+
+/* Every attempt "takes" a page from the firmware, so a test can see that
+ * a failed one gives it back. */
+uintptr_t platform_mark(void)
+{
+	host_pages_out++;
+	return (uintptr_t)host_pages_out - 1;
+}
+
+void platform_release(uintptr_t mark)
+{
+	host_pages_out = (long)mark;
+}
+
+int platform_handoff(struct plan *p, const struct stage_plan *sp, struct diag *d)
+{
+	(void)sp;
+	(void)d;
+	host_plan = *p;
+	host_handoffs++;
+	platform_exit(HOST_HANDED_OFF);
+}
+
+int platform_run_firmware_image(const struct boot_request *req, struct diag *d)
+{
+	if (!host_env.firmware_machine)
+		return diag_fail(d, ST_PLATFORM, "image: %s is an EFI image, which only UEFI firmware can start",
+				 req->kernel->name);
+	host_firmware_images++;
+	return 0;
+}

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "plan_check.h"
-#include "status.h"
+#include "include/status.h"
 
 static char why[512];
 

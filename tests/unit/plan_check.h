@@ -5,10 +5,10 @@
 #define FWBOOT_PLAN_CHECK_H
 
 #include <stddef.h>
-#include "mem.h"
-#include "plan.h"
-#include "request.h"
-#include "stage.h"
+#include "kernel/physmap.h"
+#include "kernel/plan.h"
+#include "kernel/request.h"
+#include "kernel/stage.h"
 
 /*
  * For plan p that a planner accepted for req over m (m's claims as the

@@ -1,7 +1,7 @@
 /* mb2_info_read: the Multiboot 2 information GRUB hands fwboot. */
-#include "bootinfo.h"
-#include "byteorder.h"
-#include "status.h"
+#include "platform/bios/bootinfo.h"
+#include "lib/byteorder.h"
+#include "include/status.h"
 #include "test.h"
 
 static uint8_t buf[512];

@@ -1,8 +1,8 @@
 /* cmdline_parse: path skipping, options, "--", and every rejection. */
 #include <stdlib.h>
-#include "bootinfo.h"
-#include "cmdline.h"
-#include "status.h"
+#include "platform/bios/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "include/status.h"
 #include "test.h"
 
 static int parse(const char *text, struct cmdline *c, struct diag *d)

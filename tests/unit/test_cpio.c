@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cpio.h"
-#include "status.h"
+#include "kernel/formats/cpio.h"
+#include "include/status.h"
 #include "test.h"
 
 struct ar {

@@ -1,8 +1,8 @@
-/* efi/devpath.c (fwboot.efi's platform layer, pure): the file a device
+/* platform/efi/devpath.c (fwboot.efi's platform layer, pure): the file a device
  * path names, and whether the load options start with it. */
 #include <stdio.h>
 #include <string.h>
-#include "../../efi/devpath.c"
+#include "../../platform/efi/devpath.c"
 #include "test.h"
 
 static uint8_t dp[512];

@@ -1,8 +1,8 @@
-/* efi/memmap.c (fwboot.efi's platform layer, pure): EFI descriptors into
+/* platform/efi/memmap.c (fwboot.efi's platform layer, pure): EFI descriptors into
  * the planners' map, with boot services and loader memory claimed as
  * fwboot's, and the coverage check ExitBootServices' last map must pass. */
 #include <stdio.h>
-#include "../../efi/memmap.c"
+#include "../../platform/efi/memmap.c"
 #include "test.h"
 
 #define DSIZE 48	/* OVMF's descriptor size: larger than the struct */

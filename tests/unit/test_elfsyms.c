@@ -5,13 +5,13 @@
  * the copy the kernel gets; the rest of the table is the file's, byte for
  * byte. And the refusals of a broken table. */
 #include <stdlib.h>
-#include "byteorder.h"
-#include "elf_spec.h"
-#include "mb1.h"
-#include "mb2.h"
-#include "multiboot1.h"
-#include "multiboot2.h"
-#include "status.h"
+#include "lib/byteorder.h"
+#include "include/elf_spec.h"
+#include "kernel/formats/mb1.h"
+#include "kernel/formats/mb2.h"
+#include "include/multiboot1.h"
+#include "include/multiboot2.h"
+#include "include/status.h"
 #include "test.h"
 #include "fixture.h"
 

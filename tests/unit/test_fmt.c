@@ -1,6 +1,6 @@
 /* fmt_vsnprintf and the str_ helpers: exact output, truncation. */
-#include "fmt.h"
-#include "str.h"
+#include "lib/fmt.h"
+#include "lib/str.h"
 #include "test.h"
 
 int main(void)

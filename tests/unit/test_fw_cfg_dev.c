@@ -2,9 +2,9 @@
  * port I/O (reads at increasing offsets cost each byte once), and every way
  * the device can misbehave, each with its status and message. */
 #include <stdlib.h>
-#include "alloc.h"
+#include "kernel/alloc.h"
 #include "fw_cfg_sim.h"
-#include "status.h"
+#include "include/status.h"
 #include "test.h"
 
 static const char *const names[] = { "bootorder", "etc/e820", "opt/fwboot/kernel" };

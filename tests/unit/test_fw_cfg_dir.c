@@ -1,8 +1,8 @@
 /* fw_cfg_dir_parse and lookup over hand-built directories. */
 #include <stdint.h>
-#include "byteorder.h"
-#include "fw_cfg.h"
-#include "status.h"
+#include "lib/byteorder.h"
+#include "kernel/fw_cfg.h"
+#include "include/status.h"
 #include "test.h"
 
 static size_t build(uint8_t *buf, uint32_t count, size_t entries, const char *const *names)

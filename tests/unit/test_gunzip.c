@@ -4,11 +4,11 @@
  * mapping below 4 GiB, so the addresses mem_alloc returns are real. */
 #include <stdlib.h>
 #include <sys/mman.h>
-#include "byteorder.h"
-#include "gunzip.h"
-#include "inflate.h"
-#include "status.h"
-#include "str.h"
+#include "lib/byteorder.h"
+#include "kernel/formats/gunzip.h"
+#include "lib/inflate.h"
+#include "include/status.h"
+#include "lib/str.h"
 #include "test.h"
 
 #define RAM_SIZE (8u << 20)

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-#include "inflate.h"
-#include "status.h"
+#include "lib/inflate.h"
+#include "include/status.h"
 #include "test.h"
 
 /* The target's 32-bit bit buffer, built on the host: the same source again

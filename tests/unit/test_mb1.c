@@ -1,11 +1,11 @@
 /* Multiboot 1 and ELF: header search, every refusal, segment and module
  * placement, and the info block byte by byte. */
 #include <stdlib.h>
-#include "byteorder.h"
-#include "elf_spec.h"
-#include "mb1.h"
-#include "multiboot1.h"
-#include "status.h"
+#include "lib/byteorder.h"
+#include "include/elf_spec.h"
+#include "kernel/formats/mb1.h"
+#include "include/multiboot1.h"
+#include "include/status.h"
 #include "test.h"
 #include "plan_check.h"
 #include "fixture.h"

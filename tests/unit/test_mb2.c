@@ -2,13 +2,13 @@
  * ELF64, the address tag, relocatable), modules, and the boot information
  * tag by tag; the probe order between Multiboot 2 and Multiboot 1. */
 #include <stdlib.h>
-#include "byteorder.h"
-#include "elf_spec.h"
-#include "mb1.h"
-#include "mb2.h"
-#include "multiboot1.h"
-#include "multiboot2.h"
-#include "status.h"
+#include "lib/byteorder.h"
+#include "include/elf_spec.h"
+#include "kernel/formats/mb1.h"
+#include "kernel/formats/mb2.h"
+#include "include/multiboot1.h"
+#include "include/multiboot2.h"
+#include "include/status.h"
 #include "test.h"
 #include "plan_check.h"
 #include "fixture.h"

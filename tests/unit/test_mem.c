@@ -1,8 +1,8 @@
 /* mem.c: the available-RAM computation, claims and their conflicts, and
  * allocation bottom-up and top-down. */
 #include <stdio.h>
-#include "mem.h"
-#include "status.h"
+#include "kernel/physmap.h"
+#include "include/status.h"
 #include "test.h"
 
 static struct mem_region map[32], ram[32];

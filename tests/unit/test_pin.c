@@ -2,10 +2,10 @@
  * with both digests, a file larger than one chunk, unpinned files), and the
  * command line's pin syntax. */
 #include <stdlib.h>
-#include "cmdline.h"
-#include "pin.h"
-#include "sha256.h"
-#include "status.h"
+#include "kernel/cmdline.h"
+#include "kernel/pin.h"
+#include "lib/sha256.h"
+#include "include/status.h"
 #include "test.h"
 
 static void digest_of(const uint8_t *p, size_t n, uint8_t out[SHA256_SIZE])

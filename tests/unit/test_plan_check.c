@@ -2,7 +2,7 @@
  * proves nothing): built by hand, one broken plan per invariant. */
 #include <stdlib.h>
 #include "plan_check.h"
-#include "status.h"
+#include "include/status.h"
 #include "test.h"
 #include "fixture.h"
 

@@ -2,13 +2,13 @@
  * the hvm_start_info with its module list and memory map, field by field;
  * the probe order against Multiboot 1. */
 #include <stdlib.h>
-#include "byteorder.h"
-#include "elf_spec.h"
-#include "hvm_start_info.h"
-#include "mb1.h"
-#include "multiboot1.h"
-#include "pvh.h"
-#include "status.h"
+#include "lib/byteorder.h"
+#include "include/elf_spec.h"
+#include "include/hvm_start_info.h"
+#include "kernel/formats/mb1.h"
+#include "include/multiboot1.h"
+#include "kernel/formats/pvh.h"
+#include "include/status.h"
 #include "test.h"
 #include "fixture.h"
 
@@ -339,7 +339,7 @@ static void test_probe_order(void)
 	ok_eq(image_plan(&req, junk, sizeof(junk), &env, &p, &d), -ST_BAD_IMAGE);
 	ok(strstr(d.msg, "image: opt/junk is not a bootable image (multiboot2: no header in the first 32 KiB; "
 			 "multiboot1: no header in the first 8 KiB; ") == d.msg);
-	ok(strstr(d.msg, "; pvh: not an ELF file)") != 0);
+	ok(strstr(d.msg, "; pvh: not an ELF file; efi: no MZ signature)") != 0);
 	req.format = "pvh";
 	ok_eq(image_plan(&req, junk, sizeof(junk), &env, &p, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "pvh: not an ELF file");

@@ -1,9 +1,9 @@
 /* pvh_info_read: the hvm_start_info a PVH loader (QEMU's pvh.bin, qboot)
  * hands fwboot-pvh.elf, read through a window onto a simulated memory. */
-#include "bootinfo.h"
-#include "byteorder.h"
-#include "hvm_start_info.h"
-#include "status.h"
+#include "platform/bios/bootinfo.h"
+#include "lib/byteorder.h"
+#include "include/hvm_start_info.h"
+#include "include/status.h"
 #include "test.h"
 
 #define MEM_SIZE 0x10000

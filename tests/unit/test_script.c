@@ -7,9 +7,9 @@
 #if defined(__SANITIZE_ADDRESS__)
 size_t __sanitizer_get_current_allocated_bytes(void);	/* ASan's allocator statistics */
 #endif
-#include "cpio.h"
-#include "script.h"
-#include "status.h"
+#include "kernel/formats/cpio.h"
+#include "kernel/script/script.h"
+#include "include/status.h"
 #include "test.h"
 
 /* ---- the fake env: files in memory, a console, a boot that records ---- */

@@ -3,7 +3,7 @@
  * the FIPS 180-2 examples; hex parsing. */
 #include <stdlib.h>
 #include <unistd.h>
-#include "sha256.h"
+#include "lib/sha256.h"
 #include "test.h"
 
 static uint8_t byte_at(size_t len, size_t i)

@@ -6,11 +6,11 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <sys/mman.h>
-#include "byteorder.h"
-#include "elf_spec.h"
-#include "mb2.h"
-#include "multiboot2.h"
-#include "status.h"
+#include "lib/byteorder.h"
+#include "include/elf_spec.h"
+#include "kernel/formats/mb2.h"
+#include "include/multiboot2.h"
+#include "include/status.h"
 #include "test.h"
 #include "fixture.h"
 

@@ -3,9 +3,9 @@
  * stage_check; and stage_check catching each kind of wrong decision, made
  * by hand (a wrong ordering among them), so it can fail. */
 #include <stdlib.h>
-#include "handoff.h"
+#include "kernel/handoff.h"
 #include "plan_check.h"
-#include "status.h"
+#include "include/status.h"
 #include "test.h"
 #include "fixture.h"
 

@@ -1,6 +1,6 @@
 /* steps_format: the verbose "time:" line, cycles to microseconds. */
 #include <string.h>
-#include "steps.h"
+#include "kernel/steps.h"
 #include "test.h"
 
 int main(void)

@@ -1,7 +1,7 @@
 /* video_choose: which mode a request gets on what the display offers. */
 #include <stdlib.h>
-#include "status.h"
-#include "video.h"
+#include "include/status.h"
+#include "kernel/video.h"
 #include "test.h"
 
 static const struct video_caps std_vga = { .kind = VIDEO_BOCHS_PORTS, .name = "Bochs VGA (PCI 00:02.0)",

@@ -1,0 +1,53 @@
+/* Image types: a fixed-order table of {name, probe, plan}. A file carrying
+ * several formats boots as the first that accepts it. */
+#ifndef FWBOOT_IMAGE_H
+#define FWBOOT_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/diag.h"
+#include "kernel/physmap.h"
+#include "kernel/plan.h"
+#include "kernel/request.h"
+
+#define IMAGE_HEADER_WINDOW 32768	/* Multiboot 2 looks this far; others less */
+
+/* What the machine and the loader that started fwboot offer the payload. */
+struct boot_env {
+	struct mem_map *mem;
+	uint64_t rsdp;		/* ACPI RSDP address, 0 if none found */
+	uint64_t smbios;	/* SMBIOS entry point address, 0 if none found */
+	const struct video_caps *video;	/* the display; NULL: none */
+	/* UEFI (fwboot.efi), after ExitBootServices; 0 under a BIOS */
+	uint64_t efi_systab;	/* the EFI system table */
+	uint32_t efi_mmap_cap;	/* bytes the EFI memory map may take at ExitBootServices */
+	uint64_t efi_image;	/* fwboot.efi's image handle: boot services can be kept (tag 20) */
+	/* fwboot.elf: no real-mode BIOS services (the interrupt vectors do
+	 * not point into a BIOS ROM, as under microvm's qboot): a Linux setup
+	 * code cannot run */
+	int no_bios;
+	/* the COFF machine of the EFI images the firmware can start itself
+	 * (0x8664 under 64-bit UEFI); 0: no such firmware */
+	uint16_t firmware_machine;
+};
+
+struct image_type {
+	const char *name;
+	/* 0 when hdr (the file's first bytes) is this format; else the reason. */
+	int (*probe)(const struct file *f, const uint8_t *hdr, size_t len, struct diag *d);
+	/* or, for a format whose probe depends on the machine (EFI images): */
+	int (*probe_env)(const struct file *f, const uint8_t *hdr, size_t len, const struct boot_env *env,
+			 struct diag *d);
+	/* Decide every address and build the info blocks; touch nothing. */
+	int (*plan)(const struct boot_request *req, const uint8_t *hdr, size_t len,
+		    struct boot_env *env, struct plan *p, struct diag *d);
+};
+
+/* Probe in the documented order (or the forced req->format) and plan. */
+int image_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
+	       struct boot_env *env, struct plan *p, struct diag *d);
+
+/* Join name and args with a space ("name" alone when args is empty), in zalloc'd memory. */
+char *image_join_args(const char *name, const char *args);
+
+#endif

@@ -1,0 +1,10 @@
+/* COM1 at 115200 8N1, for both x86 platforms. */
+#ifndef FWBOOT_X86_UART_H
+#define FWBOOT_X86_UART_H
+
+/* Program the UART; 1 when one answers at COM1. */
+int uart_init(void);
+/* Write s, '\n' as CR LF; nothing without a UART. Every wait is bounded. */
+void uart_write(const char *s);
+
+#endif

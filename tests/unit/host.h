@@ -1,0 +1,45 @@
+/* The host's side of the seam (kernel/platform.h) for the unit tests and
+ * fuzzers: a simulated machine whose console, exit, fw_cfg device, memory
+ * and hand-off a test sets up and reads back. */
+#ifndef FWBOOT_HOST_H
+#define FWBOOT_HOST_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "kernel/formats/image.h"
+#include "kernel/plan.h"
+
+struct sim;
+
+/* What the front end printed (NUL-terminated; host_console_reset empties it). */
+extern char *host_console;
+extern size_t host_console_len;
+void host_console_reset(void);
+
+/* platform_exit and a successful hand-off longjmp here when it is set
+ * (host_exit_set), with the status (HOST_HANDED_OFF for a hand-off);
+ * unset, they abort the test. */
+#define HOST_HANDED_OFF 1000
+extern jmp_buf host_exit;
+extern int host_exit_set;
+extern int host_exit_status;
+
+/* The fw_cfg device the platform's ports reach (tests/unit/fw_cfg_sim.h). */
+extern struct sim *host_sim;
+
+/* The machine each attempt sees (platform_boot_env copies it); its mem
+ * is the test's map. firmware_machine set: EFI images "run" and return. */
+extern struct boot_env host_env;
+
+/* What the last hand-off was given, and counters the tests check. */
+extern struct plan host_plan;
+extern int host_handoffs, host_firmware_images, host_attempts;
+extern long host_pages_out;	/* taken by platform_mark's side and not given back */
+extern unsigned host_slept;
+
+/* The heap as the host keeps it: zalloc'd blocks since heap_mark that
+ * heap_release has not freed. */
+size_t host_live_allocations(void);
+
+#endif
