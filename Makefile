@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # fwboot: one Makefile, explicit source lists.
 #   make          build/fwboot.elf
 #   make run      boot the demo kernel through fwboot in QEMU (serial on the terminal)
@@ -61,7 +62,7 @@ X86_SRCS := platform/x86/uart.c platform/x86/fw_cfg_port.c platform/x86/tsc.c pl
 # Multiboot headers) first: the header must sit in the first 8 KiB;
 # fwboot-pvh.elf is linked without it.
 BIOS_SRCS := boot/multiboot.S boot/pvh.S boot/entry.S boot/trampoline.S \
-	platform/bios/main.c platform/bios/start_mb.c platform/bios/start_pvh.c platform/bios/bootinfo.c \
+	platform/bios/main.c platform/bios/machine.c platform/bios/start_mb.c platform/bios/start_pvh.c platform/bios/bootinfo.c \
 	platform/bios/console.c platform/bios/clock.c platform/bios/cpu.c platform/bios/acpi.c \
 	platform/bios/video.c platform/bios/pci.c platform/bios/sha256_i686.S $(X86_SRCS)
 # (The UEFI platform's list is in platform/efi/efi.mk.)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Benchmark (not a test): wall time from QEMU start to the initramfs marker
 of Debian's kernel with a busybox initramfs, booted
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A TCG plugin for bench/linux.py (QEMU 7.2's plugin API, version 1; the
  * declarations below are the few calls it uses, as that API documents
  * them, since Debian ships no qemu-plugin.h). It counts the guest's

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Benchmarks (not tests) gathered into build/bench/report.md with PNG plots.
 
 Every figure is min, median and max over FWBOOT_BENCH_REPS (default 5)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Benchmark (not a test): what a sha256= pin costs under TCG. The same
 test kernel boots with no module, with a 32 MiB module unpinned and with it
 pinned, all interleaved; pinned minus unpinned (medians) is the hashing

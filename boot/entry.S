@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwboot entry, whichever start protocol reached it (the Multiboot headers
  * are in multiboot.S, the PVH note and stub in pvh.S): a known GDT, a stack,
  * a cleared bss, an IDT that reports CPU exceptions, then C with the
@@ -96,22 +97,13 @@ exc_common:
 boot_magic:	.long 0
 boot_info:	.long 0
 
-/* One GDT for fwboot and for the hand-off: 0x10/0x18 are what the Linux
- * 32-bit boot protocol asks for; 0x20/0x28 are 16-bit, for real mode. */
-	.align 16
-	.global gdt
-gdt:
-	.quad 0
-	.quad 0
-	.quad 0x00cf9a000000ffff	/* 0x10: code, flat 4 GiB, 32-bit */
-	.quad 0x00cf92000000ffff	/* 0x18: data, flat 4 GiB, 32-bit */
-	.quad 0x00009a000000ffff	/* 0x20: code, 64 KiB, 16-bit */
-	.quad 0x000092000000ffff	/* 0x28: data, 64 KiB, 16-bit */
-gdt_end:
+/* fwboot runs on the hand-off GDT (kernel/load.c's handoff_gdt): 0x10/0x18
+ * flat 32-bit code and data. */
+	.align 4
 	.global gdt_desc
 gdt_desc:
-	.word gdt_end - gdt - 1
-	.long gdt
+	.word 47
+	.long handoff_gdt
 
 	.section .bss
 	.align 16

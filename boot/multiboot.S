@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Multiboot 1 and 2 headers: QEMU's -kernel and GRUB's `multiboot`
  * and `multiboot2` find them and enter at the ELF entry, _start (entry.S).
  * Left out of fwboot-pvh.elf, so that QEMU starts that one through PVH. */

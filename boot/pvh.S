@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The PVH start: Xen's PHYS32_ENTRY note names pvh_start, where a PVH loader
  * (QEMU's for an ELF without a Multiboot header, qboot on microvm, Xen)
  * enters in 32-bit flat protected mode, paging and interrupts off, EBX =

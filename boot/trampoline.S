@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The hand-off trampoline. Position-independent: C copies it to a free
  * spot, so nothing here may refer to its own link address. Entered with
  * ESI = &struct tramp_params (kernel/handoff.h), interrupts off. From here

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fwboot demo kernel: a small Multiboot 1 kernel that says who booted it,
  * with what command line, modules and memory, on COM1 (115200 8N1), then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* demo kernel entry: the Multiboot 1 header, a stack, then C with the
  * loader's EAX (magic) and EBX (information block). */
 

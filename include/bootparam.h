@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Linux/x86 boot protocol (Documentation/arch/x86/boot.rst, zero-page.rst):
  * the setup header inside a bzImage and the boot_params page ("zero page")
  * a 32-bit loader builds. Offsets are from the start of the file, which are

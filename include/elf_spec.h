@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ELF32/ELF64 layout facts fwboot reads (System V gABI), little-endian x86. */
 #ifndef FWBOOT_ELF_SPEC_H
 #define FWBOOT_ELF_SPEC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PVH direct boot (Xen's x86/HVM start-of-day ABI, as QEMU and qboot use it
  * for ELF kernels): the ELF note that names the 32-bit entry and the
  * structures the kernel receives in EBX. Facts from Xen's public headers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Multiboot 1 (GNU Multiboot specification 0.6.96): the facts fwboot uses. */
 #ifndef FWBOOT_MULTIBOOT1_H
 #define FWBOOT_MULTIBOOT1_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Multiboot 2 (GNU Multiboot2 specification 2.0): the facts fwboot uses.
  * Every structure is little-endian and read or written through the
  * byteorder.h helpers at these offsets; the structs exist for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwboot's error codes. Functions return 0 or a negative status; the panic
  * path writes the positive status to isa-debug-exit (port 0xf4), so QEMU
  * exits with (status << 1) | 1. The README carries the same table. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* zalloc: zeroed memory that lives until hand-off. The kernel takes it
  * from its heap (kernel/heap.c); the host tests from calloc. NULL when out. */
 #ifndef FWBOOT_ALLOC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwboot's own command line: what to fetch and how. */
 #ifndef FWBOOT_CMDLINE_H
 #define FWBOOT_CMDLINE_H

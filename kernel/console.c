@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The console front: formatting, levels and the end, over the platform's
  * sinks (platform_console_write). Lines that repeat are counted rather
  * than printed without end, so a failing retry loop still reaches its

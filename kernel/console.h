@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* How fwboot talks, on every platform: log lines at three levels, the
  * panic that ends it with a status. The sinks (COM1, the VGA text screen,
  * the firmware's ConOut) are the platform's (kernel/platform.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A file fwboot can boot from: a whole fw_cfg item, a range of one (a cpio
  * member), or bytes already in memory (an inflated image). Opening a file
  * records where its bytes are; they move once, at load time. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The fw_cfg directory and bundles, as the front end opens and lists them. */
 #include "kernel/files.h"
 #include "kernel/alloc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwboot's files: the fw_cfg directory, opening a file or a bundle member
  * ("archive#member", through a cached member index), and the listings a
  * failure prints, bounded: the closest names and a count of the rest. */

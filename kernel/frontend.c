@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The front end: what fwboot does on every platform, top to bottom. */
 #include "kernel/frontend.h"
 #include "kernel/alloc.h"
@@ -184,15 +185,37 @@ static int script_boot(void *ctx, const struct boot_request *req, struct diag *d
 	return frontend_boot(&r, d);
 }
 
-/* A script's output; its "fwboot: <reason>" lines for failures it handles
- * (`boot || goto retry`) are counted once they repeat. */
+/* A script's output. Its "fwboot: <reason>" lines for failures it handles
+ * (`boot || goto retry`) come in pieces; each is put together and counted
+ * once it repeats (console_line). */
+static char script_line[640];
+static size_t script_line_len;
+static int script_in_line;
+
 static void script_print(void *ctx, const char *s)
 {
 	(void)ctx;
-	if (str_starts(s, "fwboot: "))
-		console_line(s);
-	else
+	if (!script_in_line && !script_line_len && str_eq(s, "fwboot: "))
+		script_in_line = 1;
+	if (!script_in_line) {
 		console_write(s);
+		return;
+	}
+	size_t n = str_len(s);
+	if (n > sizeof(script_line) - 2 - script_line_len)
+		n = sizeof(script_line) - 2 - script_line_len;
+	memcpy(script_line + script_line_len, s, n);
+	script_line_len += n;
+	script_line[script_line_len] = 0;
+	if (str_len(s) && s[str_len(s) - 1] == '\n') {
+		if (script_line[script_line_len - 1] != '\n') {	/* cut short: keep the line a line */
+			script_line[script_line_len++] = '\n';
+			script_line[script_line_len] = 0;
+		}
+		console_line(script_line);
+		script_line_len = 0;
+		script_in_line = 0;
+	}
 }
 
 static void script_sleep(void *ctx, unsigned seconds)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one front end every platform runs after its own setup: the command
  * line, fw_cfg's directory, the named file (a script runs, a bundle
  * member opens), pins, and boot attempts that give back what they took

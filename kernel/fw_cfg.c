@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fw_cfg for the front end: kernel/fw_cfg_dev.c's driver over the
  * platform's port and DMA access (platform_fw_cfg_ops). The device state,
  * with its DMA descriptor, lives in fwboot's heap (below 4 GiB). */

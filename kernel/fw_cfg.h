@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* QEMU's fw_cfg device: layout facts (pure) and the driver (hardware). */
 #ifndef FWBOOT_FW_CFG_H
 #define FWBOOT_FW_CFG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fw_cfg driver logic: signature, features, reads by port I/O or DMA, the
  * directory. The device is reached only through dev->ops. */
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */

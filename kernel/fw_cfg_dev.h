@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The fw_cfg driver's logic over a small device interface, so the same
  * code runs on the target (ports, DMA) and on the host against a simulated,
  * possibly misbehaving device (tests/unit/fw_cfg_sim.h). Pure code. */

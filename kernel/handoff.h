@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The hand-off trampoline's contract (boot/trampoline.S): C copies the
  * code to a free spot, fills a tramp_params right after it, and jumps with
  * ESI = &params. The trampoline runs on its own GDT and stack, carries out
@@ -46,8 +47,9 @@ _Static_assert(offsetof(struct tramp_params, rm_code16) == 128, "tramp_params la
 
 extern char tramp_start[], tramp_reload[], tramp_code16[], tramp_end[];
 /* The hand-off GDT the trampoline loads (0x10/0x18 flat 32-bit code and
- * data, 0x20/0x28 16-bit), copied into its params. */
-extern uint64_t gdt[6];
+ * data, 0x20/0x28 16-bit), copied into its params; fwboot.elf runs on it
+ * too (boot/entry.S). */
+extern const uint64_t handoff_gdt[6];
 
 /* The platform's last step: enter the trampoline copied to tramp in 32-bit
  * protected mode, paging off, with ESI = pa. fwboot.elf is there already

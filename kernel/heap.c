@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwboot's heap: one bump allocator over a range claimed at start-up. What
  * an attempt took goes back with heap_release; the rest dies at hand-off. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef FWBOOT_HEAP_H
 #define FWBOOT_HEAP_H
 

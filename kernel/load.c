@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Carrying out a prepared plan (kernel/stage.c decided every address, all
  * of which could fail cleanly): load, then jump through the trampoline. */
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
@@ -11,6 +12,17 @@
 #include "kernel/steps.h"
 #include "include/status.h"
 #include "kernel/video.h"
+
+/* 0x10/0x18 are what the Linux 32-bit boot protocol asks for; 0x20/0x28
+ * are 16-bit, for real mode. */
+const uint64_t handoff_gdt[6] = {
+	0,
+	0,
+	0x00cf9a000000ffffull,	/* 0x10: code, flat 4 GiB, 32-bit */
+	0x00cf92000000ffffull,	/* 0x18: data, flat 4 GiB, 32-bit */
+	0x00009a000000ffffull,	/* 0x20: code, 64 KiB, 16-bit */
+	0x000092000000ffffull,	/* 0x28: data, 64 KiB, 16-bit */
+};
 
 /* Port I/O moves ~10 MiB/s under TCG: a long read reports each quarter
  * (each MiB when verbose), so a slow boot does not look like a hang. */
@@ -131,7 +143,7 @@ int plan_run(struct plan *p, const struct stage_plan *spp, struct diag *d)
 	pa->edi = p->regs.edi;
 	pa->ebp = p->regs.ebp;
 	pa->esp = p->regs.esp;
-	memcpy(pa->gdt, gdt, sizeof(pa->gdt));
+	memcpy(pa->gdt, handoff_gdt, sizeof(pa->gdt));
 	pa->gdt_limit = sizeof(pa->gdt) - 1;
 	pa->gdt_base = (uint32_t)(uintptr_t)pa->gdt;
 	pa->far_ip = (uint32_t)t + (uint32_t)(tramp_reload - tramp_start);

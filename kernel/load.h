@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Carry out a boot plan: move every byte to its place (DMA straight to the
  * final address; staged through free memory only where fwboot itself
  * sits), then hand off. Returns only when something failed. */

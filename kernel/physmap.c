@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Physical memory bookkeeping: the loader's map, the RAM it leaves, and who
  * claims what. Every placement decision goes through here before any byte
  * of a payload moves. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Physical memory bookkeeping, decided before anything is touched: the
  * RAM the loader reported, and who claims which range of it. Pure code. */
 #ifndef FWBOOT_MEM_H

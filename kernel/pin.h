@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Integrity pins: the SHA-256 a file's bytes must have. Pins are kept
  * beside the files (a small table keyed by the struct file), so struct
  * file stays as it is. Pure code. */

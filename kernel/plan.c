@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plan_add: grow the segment list on demand. */
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
 #include "kernel/alloc.h"

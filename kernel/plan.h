@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A boot plan: everything a loader decided, as data. Planners fill it in
  * (pure code, host-tested); kernel/load.c carries it out. */
 #ifndef FWBOOT_PLAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The seam: everything a platform provides to the shared front end, and
  * nothing else. Each platform folder implements all of it:
  *   platform/bios  fwboot.elf, fwboot-pvh.elf (SeaBIOS, GRUB, qboot, PVH loaders)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What to boot: a kernel file, its arguments and its modules, as the
  * command line or a script asked for them. Loaders plan from this. */
 #ifndef FWBOOT_REQUEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plan_stage: see stage.h. Everything here is a decision over numbers;
  * kernel/load.c carries it out. */
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */

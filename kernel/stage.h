@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What plan_execute does with a plan, decided before a byte moves: which
  * segments are staged (loaded elsewhere first, moved by the trampoline),
  * where their staging copies go, where the trampoline goes, and the moves

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The verbose "time:" line: cycles per step to microseconds. Pure. */
 #include "kernel/steps.h"
 #include "kernel/console.h"

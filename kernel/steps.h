@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef FWBOOT_STEPS_H
 #define FWBOOT_STEPS_H
 /* Where fwboot's own time goes, entry to hand-off: each mark charges the

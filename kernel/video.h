@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Graphics for the payload: what display the machine has (probed once, by
  * platform/bios/video.c), which mode a kernel's request gets (video_choose, pure,
  * host-tested), and setting it at the hand-off. Only QEMU's Bochs display

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Which graphics mode a request gets (pure: builds for the host tests). */
 #include "lib/byteorder.h"
 #include "lib/fmt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Byte-order helpers: every multi-byte field of a spec layout is read or
  * written through one of these, so the byte order is visible at the call. */
 #ifndef FWBOOT_BYTEORDER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* diag_fail: record a rejection reason and turn a status into an error. */
 #include "lib/diag.h"
 #include "lib/fmt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A rejection reason. Pure parsers fill one in instead of printing, so the
  * host tests can assert the exact text and the kernel can print it. */
 #ifndef FWBOOT_DIAG_H

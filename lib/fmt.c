@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fmt_vsnprintf: the one formatter behind the console, diagnostics and the
  * info strings fwboot builds. No floating point, no %n. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Freestanding formatted output: %s %c %d %i %u %x %X %p with l/ll/z,
  * width, '0' and '-' flags, and %.*s. Shared by the kernel and host tests. */
 #ifndef FWBOOT_FMT_H

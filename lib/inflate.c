@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* inflate: RFC 1951 DEFLATE and the RFC 1952 gzip wrapper, decoded straight
  * into the caller's buffer (which doubles as the 32 KiB window).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gzip (RFC 1952) and raw DEFLATE (RFC 1951) decoding into a caller's
  * buffer, for compressed kernels and initrds. Pure code: no allocation, no
  * globals but the CRC table computed on first use, about 8 KiB of stack. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The C library's five memory functions, without the C library: the target
  * build is freestanding (-nostdinc), platform/x86/memops.c defines them there; the host
  * tests and fuzzers take their libc's (and its sanitizer interceptors). */

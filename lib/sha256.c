@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SHA-256 as FIPS 180-4 describes it: 64-byte blocks, big-endian words,
  * 64 rounds, the length in bits at the end of the padding. This file does
  * the buffering and the padding; the compression function is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SHA-256 (FIPS 180-4), for integrity pins. Pure code, no allocation. */
 #ifndef FWBOOT_SHA256_H
 #define FWBOOT_SHA256_H

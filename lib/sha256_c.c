@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SHA-256's compression function in C, straight from FIPS 180-4 (6.2.2):
  * the reference. The host tests and fwboot.efi use it; fwboot.elf has a
  * faster i686 one (platform/bios/sha256_i686.S), and the shatest kernel compares

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* String helpers: plain loops, one idea each. */
 #include "lib/str.h"
 

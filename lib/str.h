@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Small string helpers, named so they never clash with the host libc. */
 #ifndef FWBOOT_STR_H
 #define FWBOOT_STR_H

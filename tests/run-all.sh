@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Every test: host unit tests (ASan/UBSan), short fuzz runs, QEMU boot tests.
 # Ends with one line "N passed, M failed"; exits non-zero if anything failed.
 # FWBOOT_KVM=1 runs the boot tests under KVM instead of TCG.

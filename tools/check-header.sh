@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The Multiboot 1 header must start within the first 8 KiB of the file
 # (the linker script can only check addresses, not file offsets).
 set -e

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The layers keep to their order (docs/architecture.md): every include is
 # written from the repository root, so the layer it reaches is in its name.
 #   include/         wire formats and ABIs: includes only include/

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The size budget: fail when the loadable part of fwboot.elf (text, rodata,
 # data: what a loader copies) exceeds BUDGET bytes; print the sections.
 #   tools/check-size.sh ELF BUDGET SIZE_TOOL

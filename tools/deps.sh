@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Install the Debian packages fwboot's build and tests need, only those
 # missing (a fresh Debian 12 machine has none of them). Needs root.
 # Installed without recommends, so every package a step needs is named here,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Fetch the Debian packages the Linux and iPXE boot tests use, once, into a
 # cache outside the repository, and unpack them with dpkg -x (no install).
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The fresh-machine check: the README's commands on a clean Debian 12 machine.
 #
 #   tools/fresh-check.sh [--commit REV] [--package] [CMD ...]

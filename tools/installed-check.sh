@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Boot the demo from an installed fwboot: ROOT/PREFIX/lib/fwboot/fwboot.elf
 # starts ROOT/PREFIX/lib/fwboot/demo.elf from fw_cfg with a module and
 # arguments, and the demo must report both and exit cleanly (QEMU status 129);

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Make the fwboot(7) manual page from README.md, so the two cannot drift.
 
 usage: md2man.py README.md [--prefix /usr] [--version V] [--date YYYY-MM-DD] OUT.7

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Build the Debian package out of tree: copy the source (what git tracks,
 # plus new files not ignored; without git, everything but build/), run
 # dpkg-buildpackage -us -uc -b there, put the .deb, .buildinfo and .changes

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Build a GRUB ISO that starts fwboot: mkiso.sh FWBOOT_ELF GRUB_CFG OUT_ISO [FILE...]
 # Extra FILEs go into /boot beside fwboot.elf (fwboot.efi, a test's kernels
 # GRUB boots itself). With grub-pc-bin alone the ISO boots from a BIOS; with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # `make run`: boot the demo kernel (build/kernels/demo.elf) through fwboot in
 # QEMU with a small generated module; the serial console is this terminal.
 # TCG by default; FWBOOT_KVM=1 uses KVM. The demo exits through

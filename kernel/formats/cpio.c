@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cpio newc member index: walk headers, never data. Every rejection says
  * which header and why, so a broken bundle is fixed from one message. */
 #include <stdint.h>

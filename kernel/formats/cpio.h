@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cpio "newc" archives as bundles: one fw_cfg file holding a whole boot set,
  * members named "archive#member". Only headers are read; a member becomes a
  * sub-range of the archive, so its bytes still move once, at load time. */

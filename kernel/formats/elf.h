@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ELF program headers as loaders need them. */
 #ifndef FWBOOT_ELFINFO_H
 #define FWBOOT_ELFINFO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gunzip_kernel: inflate a gzip-compressed kernel into free memory. */
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
 #include "kernel/alloc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Compressed kernels: a gzip-compressed kernel is inflated before the
  * probe, so every loader sees the plain image. Modules and initrds are
  * passed as they are. */

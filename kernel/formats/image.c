@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The probe table, in the documented order. A file that no loader takes is
  * refused with every loader's reason. */
 #include "kernel/formats/image.h"
@@ -69,15 +70,30 @@ int image_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		return diag_fail(d, ST_CMDLINE, "image: unknown format \"%s\" (known: %s)", req->format, known);
 	}
 
+	/* the reasons in one order on every platform (the native formats,
+	 * then efi), whichever was probed first */
 	char why[sizeof(d->msg)];
+	struct diag efi_why = { "" };
 	size_t at = 0;
 	for (size_t i = 0; i < NTYPES; i++) {
 		struct diag reason = { "" };
 		const struct image_type *t = type_at(env, i);
-		if (probe(t, req->kernel, hdr, len, env, &reason) == 0)
-			return plan_as(t, req, hdr, len, env, p, d);
-		if (at < sizeof(why))
-			at += (size_t)fmt_snprintf(why + at, sizeof(why) - at, "%s%s", i ? "; " : "", reason.msg);
+		if (probe(t, req->kernel, hdr, len, env, &reason) == 0) {
+			int r = plan_as(t, req, hdr, len, env, p, d);
+			/* an EFI image where no firmware runs it: say what the
+			 * loaders here found too (a damaged bzImage is a PE image) */
+			if (r == -ST_PLATFORM && at && at < sizeof(why)) {
+				size_t n = str_len(d->msg);
+				fmt_snprintf(d->msg + n, sizeof(d->msg) - n, "; as other formats: %s", why);
+			}
+			return r;
+		}
+		if (t == &efi_type)
+			efi_why = reason;
+		else if (at < sizeof(why))
+			at += (size_t)fmt_snprintf(why + at, sizeof(why) - at, "%s%s", at ? "; " : "", reason.msg);
 	}
+	if (at < sizeof(why))
+		fmt_snprintf(why + at, sizeof(why) - at, "; %s", efi_why.msg);
 	return diag_fail(d, ST_BAD_IMAGE, "image: %s is not a bootable image (%s)", name, why);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Image types: a fixed-order table of {name, probe, plan}. A file carrying
  * several formats boots as the first that accepts it. */
 #ifndef FWBOOT_IMAGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Linux bzImage loader: check the setup header, place the kernel, keep
  * its decompression window free, place the initrds, the command line and
  * either boot_params (32-bit entry) or the real-mode setup block (16-bit

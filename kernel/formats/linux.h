@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Linux bzImage loader (boot protocol 2.02 and newer), with two entries:
  * the 32-bit boot protocol (fwboot builds boot_params and jumps to the
  * protected-mode kernel) and the real-mode entry (the image's own setup

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Multiboot 1: find the header, plan the kernel's segments (ELF or the
  * a.out kludge), place the modules, build the info block. */
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Multiboot 1 loader. */
 #ifndef FWBOOT_MB1_H
 #define FWBOOT_MB1_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Multiboot 2: check the header tag by tag, place the image (ELF32, ELF64
  * or the address tag's flat layout; at its linked address or, relocatable,
  * where its tag allows), place the modules, build the boot information. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Multiboot 2 loader. */
 #ifndef FWBOOT_MB2_H
 #define FWBOOT_MB2_H

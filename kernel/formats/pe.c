@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* EFI images: which ones this firmware can start. */
 #include "kernel/formats/pe.h"
 #include "include/status.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* EFI images (PE32+): applications, boot loaders, Linux with its EFI
  * stub. The firmware loads and starts them (LoadImage, StartImage); the
  * planner only decides whether this firmware can. */

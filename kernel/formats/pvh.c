@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PVH: an ELF kernel whose Xen PHYS32_ENTRY note names a 32-bit entry,
  * loaded at its physical addresses and started with EBX pointing at an
  * hvm_start_info (command line, modules, memory map, RSDP). */

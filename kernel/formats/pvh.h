@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The PVH loader: an ELF kernel with Xen's PHYS32_ENTRY note. */
 #ifndef FWBOOT_PVH_KERNEL_H
 #define FWBOOT_PVH_KERNEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot-script interpreter. The shape follows iPXE's: a line is split on
  * white space first, then each word is expanded on its own; "||", "&&" and
  * ";" chain commands; a word starting with '#' ends the line; ":label"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot scripts: the part of iPXE's script language that boot configurations
  * use, with iPXE's meaning, over files in fw_cfg. A script is just another
  * format whose plan is to open more files and choose one. Pure code: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Find the ACPI RSDP the way a BIOS-era OS does: the first KiB of the EBDA,
  * then the BIOS area 0xE0000-0xFFFFF, on 16-byte boundaries, checksummed. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef FWBOOT_ACPI_H
 #define FWBOOT_ACPI_H
 

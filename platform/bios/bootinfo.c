@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mb2_info_read: walk the tags of the Multiboot 2 information fwboot was
  * given, each bounds-checked against the block's total size; pvh_info_read:
  * the same for a PVH hvm_start_info and the tables it points at. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the loader that started fwboot told it: Multiboot 1 from QEMU's
  * -kernel or GRUB's `multiboot`, Multiboot 2 from GRUB's `multiboot2`, an
  * hvm_start_info from a PVH loader (QEMU and qboot for fwboot-pvh.elf). */

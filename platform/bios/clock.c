@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwboot.elf's clocks: whole seconds for the script command `sleep` by the
  * RTC's seconds register, and the TSC's rate by the PIT. Every wait is
  * bounded, so a stopped or absent clock ends early instead of hanging. */

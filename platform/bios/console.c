@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwboot.elf's console sinks: COM1 (platform/x86/uart.c) and the VGA text
  * screen; its end: isa-debug-exit, then halt. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* An IDT whose every exception ends in a report, never a triple fault and
  * a reboot loop. Only while fwboot runs: the payload brings its own. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PCI configuration mechanism #1: address to 0xCF8, data at 0xCFC. */
 #include "platform/x86/io.h"
 #include "platform/bios/pci.h"

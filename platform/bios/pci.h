@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PCI configuration space through the legacy mechanism #1 (ports 0xCF8 /
  * 0xCFC), bus 0 only: enough to find QEMU's display. */
 #ifndef FWBOOT_PCI_H

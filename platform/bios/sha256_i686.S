@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SHA-256's compression function for fwboot.elf (i686), written for
  * TCG (see ROUND for what costs there); lib/sha256_c.c is the reference
  * every test compares this with. Same contract as the C version:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The start protocols' readers, one file each: what the loader handed
  * over (command line, memory map, RSDP) into the map and loader_info that
  * main.c works from. Each panics with the reason when the hand-over is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Started through Multiboot: the information block QEMU's -kernel (on pc
  * through its option ROM, on microvm through qboot) or GRUB handed over. */
 #include <stdint.h>

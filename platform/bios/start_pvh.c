@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Started through PVH (boot/pvh.S): the hvm_start_info a PVH loader handed
  * over, read by pvh_info_read in place. The start info and the command line
  * stay claimed until main.c has copied what it needs. */

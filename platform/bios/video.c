@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The display, as far as fwboot drives it: find a Bochs-compatible device
  * on PCI bus 0 (QEMU's vendor 0x1234, device 0x1111), read its limits,
  * and set a linear framebuffer mode through the DISPI registers at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwboot.efi's console sinks: COM1 (platform/x86/uart.c: port I/O works
  * from an EFI application as from fwboot.elf) and the firmware's ConOut.
  * When ConOut already reaches a serial port (OVMF mirrors it there), the
@@ -5,7 +6,7 @@
  * to both. The end: isa-debug-exit as fwboot.elf, and where that device is
  * absent, the EFI status back to whoever started fwboot.efi. */
 #include "kernel/platform.h"
-#include "platform/efi/pages.h"
+#include "platform/efi/firmware.h"
 #include "platform/x86/io.h"
 #include "platform/x86/uart.h"
 

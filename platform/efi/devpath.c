@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Loaded Image protocol's FilePath, and the first word of the load
  * options against it (platform/efi/devpath.h). */
 #include "lib/byteorder.h"

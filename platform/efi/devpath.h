@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Which file fwboot.efi was loaded from, and whether its load options
  * start with that file's path (the EFI shell puts it first; GRUB's
  * chainloader, OVMF's -kernel and boot entries do not). Pure. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The few UEFI declarations fwboot.efi uses, written from the UEFI
  * specification 2.10: 3.3 "Globally Defined Variables", 4 "EFI System
  * Table", 7 "Services - Boot Services", 8 "Services - Runtime Services",

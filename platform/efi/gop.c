@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Graphics Output Protocol as fwboot.efi's display (platform/efi/gop.h). */
 #include "lib/memops.h"
 #include "platform/efi/gop.h"
-#include "platform/efi/pages.h"
+#include "platform/efi/firmware.h"
 #include "include/status.h"
 
 #define GOP_MAX_MODES 64
@@ -125,4 +126,15 @@ int efi_gop_is_set(const struct video_mode *m)
 {
 	return active && active->width == m->width && active->height == m->height && active->bpp == m->bpp &&
 	       active->addr == m->addr;
+}
+
+/* The payload's mode was set through GOP before ExitBootServices
+ * (platform/efi/handoff.c): here, after it, only check that it is that mode. */
+int video_set(const struct video_caps *c, const struct video_mode *m, struct diag *d)
+{
+	(void)c;
+	if (efi_gop_is_set(m))
+		return 0;
+	return diag_fail(d, ST_INTERNAL, "video: %ux%ux%u was not set before ExitBootServices", m->width, m->height,
+			 m->bpp);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwboot.efi's display: the firmware's Graphics Output Protocol, offered
  * to the planners as a fixed list of modes (VIDEO_MODE_LIST), and the
  * chosen mode set before ExitBootServices. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwboot.efi's side of the seam for what fwboot's own loaders boot
  * (Multiboot 1 and 2, PVH, Linux through its 32-bit entry), the way GRUB
  * EFI does: the EFI memory map as the planners' map, the RSDP and SMBIOS
@@ -24,7 +25,7 @@
 #include "kernel/formats/pe.h"
 #include "kernel/platform.h"
 #include "platform/efi/gop.h"
-#include "platform/efi/pages.h"
+#include "platform/efi/firmware.h"
 #include "kernel/stage.h"
 #include "include/status.h"
 #include "kernel/steps.h"
@@ -283,7 +284,19 @@ static int keep_bs_boot(struct plan *p, const struct stage_plan *sp, struct diag
 }
 
 static struct video_caps display;
-static struct boot_env attempt_env;	/* what platform_boot_env gave, for the log */
+
+/* The map and tables the planners work from, for the log. */
+static void log_env(const struct boot_env *env)
+{
+	char vs[160];
+	log_info("efi: memory map: %llu descriptors, %zu runs by type (boot services and loader memory count "
+		 "as fwboot's until the hand-off)", (unsigned long long)(map_size / desc_size), mm.nmap);
+	log_map();
+	log_info("video: %s", video_caps_str(env->video, vs, sizeof(vs)));
+	log_info("acpi: RSDP at 0x%llx, SMBIOS at 0x%llx (the EFI configuration table)",
+		 (unsigned long long)env->rsdp, (unsigned long long)env->smbios);
+}
+
 
 int platform_boot_env(struct boot_env *env, struct diag *d)
 {
@@ -313,20 +326,10 @@ int platform_boot_env(struct boot_env *env, struct diag *d)
 	env->efi_image = (uint64_t)(uintptr_t)efi_image;
 	env->efi_mmap_cap = (uint32_t)map_cap;
 	env->firmware_machine = PE_MACHINE_X64;
-	attempt_env = *env;
+	static int logged;
+	if (!logged++)	/* once: a script's retries would repeat it */
+		log_env(env);
 	return 0;
-}
-
-/* What is logged once a native plan is made: the map and tables it used. */
-static void log_env(const struct boot_env *env)
-{
-	char vs[160];
-	log_info("efi: memory map: %llu descriptors, %zu runs by type (boot services and loader memory count "
-		 "as fwboot's until the hand-off)", (unsigned long long)(map_size / desc_size), mm.nmap);
-	log_map();
-	log_info("video: %s", video_caps_str(env->video, vs, sizeof(vs)));
-	log_info("acpi: RSDP at 0x%llx, SMBIOS at 0x%llx (the EFI configuration table)",
-		 (unsigned long long)env->rsdp, (unsigned long long)env->smbios);
 }
 
 int platform_handoff(struct plan *p, const struct stage_plan *sp, struct diag *d)
@@ -334,7 +337,6 @@ int platform_handoff(struct plan *p, const struct stage_plan *sp, struct diag *d
 	if (p->mode == ENTRY_REAL16)
 		return diag_fail(d, ST_PLATFORM, "image: %s runs real-mode setup code, which needs a BIOS: "
 				 "not possible under UEFI (use entry=32)", p->format);
-	log_env(&attempt_env);
 	steps_calibrate();
 	if (p->efi_keep_bs)
 		return keep_bs_boot(p, sp, d);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* EFI images under UEFI (the plan says firmware_image: kernel/formats/pe.c):
  * the firmware's LoadImage from memory, the payload's arguments as its
  * load options, its initrds through Linux's initrd media protocol
@@ -8,7 +9,7 @@
 #include "kernel/formats/pe.h"
 #include "kernel/platform.h"
 #include "platform/efi/initrd.h"
-#include "platform/efi/pages.h"
+#include "platform/efi/firmware.h"
 #include "include/status.h"
 #include "lib/str.h"
 

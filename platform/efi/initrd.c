@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* initrd= for EFI images: the initrd media protocol Linux's EFI stub reads
  * (a Load File 2 protocol on a handle whose device path is Linux's initrd
  * vendor media node). Several initrds are served as one concatenation,
@@ -8,7 +9,7 @@
 #include "kernel/console.h"
 #include "kernel/file.h"
 #include "platform/efi/initrd.h"
-#include "platform/efi/pages.h"
+#include "platform/efi/firmware.h"
 #include "include/status.h"
 
 #define ALIGN 4

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* initrd= for EFI images: Linux's initrd media protocol (platform/efi/initrd.c). */
 #ifndef FWBOOT_EFI_INITRD_H
 #define FWBOOT_EFI_INITRD_H

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fwboot.efi's way into boot/trampoline.S: the trampoline itself (i386
  * code, assembled by the i686 toolchain and embedded here as bytes, see
- * platform/efi/efi.mk), the GDT it loads, and efi_leave64, the x86-64 code that
+ * platform/efi/efi.mk) and efi_leave64, the x86-64 code that
  * takes the CPU from the firmware's long mode to the 32-bit protected
  * mode with paging off that the trampoline starts in. */
 #include "tramp_syms.h"
@@ -49,12 +50,12 @@ efi_leave64:
 	pushq %rax
 	lretq				/* to 2f in compatibility mode, CS 0x10 */
 	.code32
-2:	movw $0x18, %ax
+2:	movw $0x18, %ax		/* flat data: the stack segment first */
+	movw %ax, %ss
 	movw %ax, %ds
 	movw %ax, %es
 	movw %ax, %fs
 	movw %ax, %gs
-	movw %ax, %ss
 	movl %cr0, %eax
 	andl $0x7ffaffd1, %eax		/* paging off (long mode goes inactive); WP, AM, NE, TS, EM, MP */
 	movl %eax, %cr0			/* off too: PE and ET, as a BIOS leaves it (caches stay as set) */
@@ -67,14 +68,3 @@ efi_leave64:
 	.code64
 efi_leave64_end:
 
-	.section .rdata
-/* The hand-off GDT, as boot/entry.S's for fwboot.elf (kernel/handoff.h). */
-	.balign 16
-	.global gdt
-gdt:
-	.quad 0
-	.quad 0
-	.quad 0x00cf9a000000ffff	/* 0x10: code, flat 4 GiB, 32-bit */
-	.quad 0x00cf92000000ffff	/* 0x18: data, flat 4 GiB, 32-bit */
-	.quad 0x00009a000000ffff	/* 0x20: code, 64 KiB, 16-bit */
-	.quad 0x000092000000ffff	/* 0x28: data, 64 KiB, 16-bit */

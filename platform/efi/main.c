@@ -1,35 +1,37 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* efi_main: fwboot.efi under UEFI firmware. Set up the platform (console,
  * the load options as the command line, the heap in pages below 4 GiB),
  * then run the one front end (kernel/frontend.c), as fwboot.elf does. */
 #include <stdint.h>
 #include "kernel/console.h"
 #include "kernel/frontend.h"
-#include "kernel/heap.h"
 #include "kernel/steps.h"
 #include "include/status.h"
 #include "platform/efi/devpath.h"
-#include "platform/efi/pages.h"
-
-#define HEAP_MAX (16u << 20)
-#define HEAP_SMALL (64u << 10)
+#include "platform/efi/firmware.h"
 
 static const struct efi_guid loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 
-/* The heap (kernel/heap.c) in pages below 4 GiB: the largest power of two
- * up to HEAP_MAX the firmware gives. */
-static void setup_heap(void)
+/* Load options (UCS-2, bytes as the Loaded Image protocol counts them) to
+ * an ASCII command line in buf; ST_CMDLINE for a character outside
+ * printable ASCII (fwboot's command line is ASCII). */
+static int efi_options_to_ascii(const efi_char16 *opt, uint32_t bytes, char *buf, size_t cap, struct diag *d)
 {
-	for (uint32_t size = HEAP_MAX; size >= HEAP_SMALL; size /= 2) {
-		void *p = efi_alloc_low(size);
-		if (p) {
-			heap_init((uintptr_t)p, size);
-			log_info("memory: heap 0x%llx-0x%llx (%u KiB, AllocatePages below 4 GiB)",
-				 (unsigned long long)(uintptr_t)p, (unsigned long long)(uintptr_t)p + size - 1,
-				 size / 1024);
-			return;
-		}
+	size_t n = 0;
+	for (uint32_t i = 0; opt && i < bytes / 2 && opt[i]; i++) {
+		efi_char16 c = opt[i];
+		if (c == '\t' || c == '\r' || c == '\n')
+			c = ' ';
+		if (c < 0x20 || c > 0x7e)
+			return diag_fail(d, ST_CMDLINE, "cmdline: load option character %u is U+%04X, not printable "
+					 "ASCII (fwboot's command line is ASCII)", i, c);
+		if (n + 1 >= cap)
+			return diag_fail(d, ST_CMDLINE, "cmdline: the load options are longer than %zu characters",
+					 cap - 1);
+		buf[n++] = (char)c;
 	}
-	panic(ST_NO_MEMORY, "memory: the firmware has no %u KiB below 4 GiB for fwboot's heap", HEAP_SMALL / 1024);
+	buf[n] = 0;
+	return 0;
 }
 
 /* The load options as fwboot's command line (ASCII, in pool memory of
@@ -87,7 +89,7 @@ efi_status EFIAPI efi_main(efi_handle image, struct efi_system_table *st)
 	char *cl = read_load_options();
 	frontend_console(cl);
 	log_start(cl);
-	setup_heap();
+	efi_heap_setup();
 	/* The EFI shell puts the image's path first; GRUB's chainloader, OVMF's
 	 * -kernel and boot entries pass the options alone. So the first word is
 	 * a path only when it names the file fwboot.efi was loaded from:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The EFI memory map into fwboot's struct mem_map, and the checks
  * ExitBootServices' last map must pass. Pure. */
 #include "platform/efi/memmap.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The EFI memory map as fwboot's planners see it (platform/efi/memmap.c, pure:
  * host-tested by tests/unit/test_efi_memmap.c). */
 #ifndef FWBOOT_EFI_MEMMAP_H

@@ -1,16 +1,17 @@
-/* fwboot.efi's platform services: pages below 4 GiB from AllocatePages,
- * given back after a failed attempt and on exit; fwboot statuses as EFI
- * statuses; load options; waiting and timing by the firmware's Stall. */
-#include "lib/fmt.h"
-#include "platform/efi/pages.h"
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* fwboot.efi's pages: below 4 GiB from AllocatePages, recorded, and given
+ * back after a failed attempt (platform_mark, platform_release) and on exit. */
+#include "kernel/console.h"
+#include "kernel/heap.h"
 #include "include/status.h"
+#include "platform/efi/firmware.h"
 #include "kernel/platform.h"
-#include "kernel/video.h"
-#include "platform/efi/gop.h"
 
 efi_handle efi_image;
 struct efi_system_table *efi_st;
 
+#define HEAP_MAX (16u << 20)
+#define HEAP_SMALL (64u << 10)
 #define MAX_LOW 32	/* page runs held at once: the heap, the device, images being loaded */
 #define BELOW_4G 0xFFFFFFFFull
 
@@ -78,99 +79,19 @@ void platform_release(uintptr_t mark)
 		}
 }
 
-/* README "UEFI (OVMF)": each fwboot status has its own EFI status. */
-efi_status efi_status_of(int st)
+/* The heap (kernel/heap.c) in pages below 4 GiB: the largest power of two
+ * up to HEAP_MAX the firmware gives. */
+void efi_heap_setup(void)
 {
-	switch (st < 0 ? -st : st) {
-	case ST_OK:
-	case ST_LIST:
-		return EFI_SUCCESS;
-	case ST_CMDLINE:
-		return EFI_INVALID_PARAMETER;
-	case ST_NO_FW_CFG:
-		return EFI_NOT_READY;
-	case ST_NOT_FOUND:
-		return EFI_NOT_FOUND;
-	case ST_BAD_IMAGE:
-		return EFI_LOAD_ERROR;
-	case ST_NO_MEMORY:
-		return EFI_OUT_OF_RESOURCES;
-	case ST_IO:
-		return EFI_DEVICE_ERROR;
-	case ST_SCRIPT:
-		return EFI_ABORTED;
-	case ST_PIN:
-		return EFI_SECURITY_VIOLATION;
-	case ST_PLATFORM:
-		return EFI_UNSUPPORTED;
-	default:
-		return EFI_PROTOCOL_ERROR;	/* ST_INTERNAL and anything new */
+	for (uint32_t size = HEAP_MAX; size >= HEAP_SMALL; size /= 2) {
+		void *p = efi_alloc_low(size);
+		if (p) {
+			heap_init((uintptr_t)p, size);
+			log_info("memory: heap 0x%llx-0x%llx (%u KiB, AllocatePages below 4 GiB)",
+				 (unsigned long long)(uintptr_t)p, (unsigned long long)(uintptr_t)p + size - 1,
+				 size / 1024);
+			return;
+		}
 	}
-}
-
-const char *efi_status_str(efi_status s, char *buf, size_t cap)
-{
-	static const char *const names[] = {
-		[1] = "Load Error", [2] = "Invalid Parameter", [3] = "Unsupported", [4] = "Bad Buffer Size",
-		[5] = "Buffer Too Small", [6] = "Not Ready", [7] = "Device Error", [8] = "Write Protected",
-		[9] = "Out of Resources", [14] = "Not Found", [15] = "Access Denied", [21] = "Aborted",
-		[24] = "Protocol Error", [26] = "Security Violation",
-	};
-	uint64_t code = s & ~((efi_status)1 << 63);
-	if (s == EFI_SUCCESS)
-		fmt_snprintf(buf, cap, "0 Success");
-	else if (EFI_IS_ERROR(s) && code < sizeof(names) / sizeof(names[0]) && names[code])
-		fmt_snprintf(buf, cap, "0x%llx %s", (unsigned long long)s, names[code]);
-	else
-		fmt_snprintf(buf, cap, "0x%llx", (unsigned long long)s);
-	return buf;
-}
-
-int efi_options_to_ascii(const efi_char16 *opt, uint32_t bytes, char *buf, size_t cap, struct diag *d)
-{
-	size_t n = 0;
-	for (uint32_t i = 0; opt && i < bytes / 2 && opt[i]; i++) {
-		efi_char16 c = opt[i];
-		if (c == '\t' || c == '\r' || c == '\n')
-			c = ' ';
-		if (c < 0x20 || c > 0x7e)
-			return diag_fail(d, ST_CMDLINE, "cmdline: load option character %u is U+%04X, not printable "
-					 "ASCII (fwboot's command line is ASCII)", i, c);
-		if (n + 1 >= cap)
-			return diag_fail(d, ST_CMDLINE, "cmdline: the load options are longer than %zu characters",
-					 cap - 1);
-		buf[n++] = (char)c;
-	}
-	buf[n] = 0;
-	return 0;
-}
-
-/* The payload's mode was set through GOP before ExitBootServices
- * (platform/efi/handoff.c): here, after it, only check that it is that mode. */
-int video_set(const struct video_caps *c, const struct video_mode *m, struct diag *d)
-{
-	(void)c;
-	if (efi_gop_is_set(m))
-		return 0;
-	return diag_fail(d, ST_INTERNAL, "video: %ux%ux%u was not set before ExitBootServices", m->width, m->height,
-			 m->bpp);
-}
-
-void platform_sleep(unsigned seconds)
-{
-	efi_st->boot_services->stall((uint64_t)seconds * 1000000u);
-}
-
-/* The TSC's rate over 10 ms of the firmware's Stall: only while boot
- * services are there (steps_calibrate runs before ExitBootServices). */
-uint64_t platform_cycles_hz(const char **clock)
-{
-	static uint64_t hz;
-	*clock = "the firmware's Stall";
-	if (!hz && efi_boot_services_up()) {
-		uint64_t t0 = platform_cycles();
-		efi_st->boot_services->stall(10000);
-		hz = (platform_cycles() - t0) * 100;
-	}
-	return hz;
+	panic(ST_NO_MEMORY, "memory: the firmware has no %u KiB below 4 GiB for fwboot's heap", HEAP_SMALL / 1024);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fw_cfg's port and DMA access on x86 (selector 0x510, data 0x511, DMA
  * 0x514), for kernel/fw_cfg_dev.c, on both x86 platforms: fwboot.efi runs
  * identity-mapped, so its addresses are physical as fwboot.elf's are. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* All of fwboot's port I/O and inline assembly, as tiny helpers.
  * Argument order everywhere: port first, then value (outb(port, value)). */
 #ifndef FWBOOT_IO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The memory functions of memfn.h (memcpy, memmove, memset and memcmp are
  * the four the compiler may call on its own). Target build only: the host
  * tests use their libc's. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The cycle counter for the verbose time line: the TSC, on both x86
  * platforms (each times it against its own clock). */
 #include "kernel/platform.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* COM1 at 115200 8N1. Every wait on the line status register is bounded:
  * without a UART (or with a stuck one) output is dropped, never a hang. */
 #include "platform/x86/uart.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* COM1 at 115200 8N1, for both x86 platforms. */
 #ifndef FWBOOT_X86_UART_H
 #define FWBOOT_X86_UART_H

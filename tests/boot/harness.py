@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """QEMU boot-test harness for fwboot (Python 3 standard library only).
 
 boot() runs qemu-system-x86_64 with fwboot as -kernel and the given fw_cfg

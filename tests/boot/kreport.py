@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Reading what mb2test and pvhtest (tests/kernels/) print, and the checks
 their boot tests share.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Run fwboot's QEMU boot tests: every function test_* in tests/boot/test_*.py.
 
 usage: run.py [-j N] [-l] [FILTER ...]

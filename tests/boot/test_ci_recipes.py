@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """docs/ci.md: the shell commands of its GitHub Actions and GitLab CI jobs,
 run as the CI systems would run them, in a fresh copy of the source tree.
 (The YAML around them belongs to the CI systems and cannot run here.)"""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """fwboot's console for CI: `quiet` (errors and the hand-off line only),
 `verbose` (the fw_cfg directory, zero-fills, every MiB of port I/O), and
 the progress lines of slow loads (port I/O, inflate)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """fwboot.efi under OVMF (Debian's ovmf package, TCG): started by OVMF's own
 -kernel, it reads the load options as its command line, fw_cfg by DMA or
 port I/O, and boots EFI images from fw_cfg through the firmware's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """fwboot's failures under QEMU -kernel: each prints its reason on the
 console and ends QEMU with its documented status (README: exit statuses)."""
 

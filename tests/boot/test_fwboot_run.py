@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """tools/fwboot-run: every outcome, every check before QEMU, --print,
 --libvirt-xml, suites with JUnit/TAP/shards. Each test runs the real tool,
 which runs real QEMU; the payloads are the test kernels and the demo."""

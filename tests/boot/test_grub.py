@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """fwboot started by GRUB (BIOS, from an ISO made by grub-mkrescue) through
 both `multiboot` and `multiboot2`: the payloads boot as under QEMU -kernel,
 and the failures give the same messages and statuses."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """fwboot.efi started the ways UEFI firmware starts a program, other than
 OVMF's own -kernel (test_efi.py): by GRUB EFI's `chainloader` from the ISO
 `make iso` builds (one ISO for BIOS and UEFI), by the EFI shell from a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """gzip-compressed kernels are inflated transparently (Multiboot 2 ELF32,
 ELF64, flat and relocatable, a two-header file, PVH, a Multiboot 1 kernel
 inside fwboot's own range); modules are passed as they are; damaged files

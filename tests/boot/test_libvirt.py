@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The libvirt recipes (docs/libvirt.md; README's UEFI domain) on a real
 libvirt daemon: define and start the documented domains and fwboot-run's
 generated one (qemu:///system, TCG), and read fwboot's and the payload's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Multiboot 1 boot tests: fwboot boots the mbtest kernels (tests/kernels/)
 from fw_cfg, and mbtest's report must match exactly what the test gave:
 command line, modules (order, strings, sizes, CRC32, page alignment), loader

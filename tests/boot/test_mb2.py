@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Multiboot 2 boots of mb2test: ELF32, ELF64, the address tag's flat
 binary, relocatable images (placement checked), a file with both Multiboot
 headers, ten modules with their own strings, and the refusals."""
@@ -178,7 +179,7 @@ def test_not_an_image():
     expect_status(r, ST_BAD_IMAGE)
     fwboot_line(r, 'is not a bootable image (multiboot2: no header in the first 32 KiB; '
                    'multiboot1: no header in the first 8 KiB; ')
-    fwboot_line(r, '; pvh: not an ELF file)')
+    fwboot_line(r, '; pvh: not an ELF file; efi: no MZ signature)')
 
 
 def test_ten_modules_with_their_own_arguments():

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """fwboot on QEMU's microvm machine (-M microvm), and the PVH entry.
 
 microvm has no SeaBIOS: its firmware is qboot (Debian links

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Installing fwboot: `make install DESTDIR=...` puts exactly the expected
 files in place (and `make uninstall` takes them all back), the manual pages
 lint clean and say what the README says, the Debian package builds (lintian
@@ -84,7 +85,7 @@ def test_target_build_is_freestanding():
     cc = make('print-target-cc').split()
     d = tmpdir()
     for header, ok in (('stdint.h', True), ('stddef.h', True), ('stdarg.h', True),
-                       ('stdbool.h', True), ('limits.h', True), ('memfn.h', True),
+                       ('stdbool.h', True), ('limits.h', True), ('lib/memops.h', True),
                        ('string.h', False), ('stdlib.h', False), ('stdio.h', False)):
         src = os.path.join(d, 'probe.c')
         with open(src, 'w') as f:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Differential boot tests: the same test kernel, the same modules with the
 same arguments, the same machine, booted by three loaders whose reports are
 compared field by field:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Third-party payloads that GRUB or QEMU's own -kernel boots, through
 fwboot with no format= or entry= (unless a test says otherwise):
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Integrity pins (sha256=): a match boots, a mismatch refuses before
 anything is handed over and prints both digests, a malformed pin is a
 command line error; pins on initrds, on bundle members and in scripts."""

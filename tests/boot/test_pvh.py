@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """PVH boots of pvhtest: the PHYS32_ENTRY note's entry, hvm_start_info
 (command line, modules, memory map, RSDP), ELF32 and ELF64, and the place
 of PVH in the probe order."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Nothing outside the plan is written: before the machine starts, QEMU's
 -device loader fills 1-64 MiB with each word's own address; fwboot boots a
 test kernel with modules, and the kernel checks that every word there

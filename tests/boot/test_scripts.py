@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Boot scripts over fw_cfg and cpio bundles, end to end: the script runs on
 fwboot, fetches from fw_cfg, and the payload reports what it received."""
 

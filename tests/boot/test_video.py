@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Graphics for the payload: fbtest (tests/kernels/fbtest.c) asks for a mode
 through Multiboot 1 (flag 2) or Multiboot 2 (the framebuffer tag, required
 or optional), draws a known pattern through the framebuffer it was given,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Debian's Xen hypervisor (/boot/xen-*.gz: a gzipped ELF with Multiboot 1
 and Multiboot 2 headers and a relocatable tag) through fwboot. With no dom0
 given, Xen reports its loader and command line, then panics and reboots

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* efiopts: the EFI test application of tests/boot/test_efi.py. Prints on
  * COM1 what its Loaded Image protocol holds, one line each:
  *   efiopts: size N

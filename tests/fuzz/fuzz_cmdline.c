@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzz fwboot's own command-line parser. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzz the cpio member index: the input is the archive. Every member found
  * must lie inside it; every walk must end. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzz the fw_cfg driver (kernel/fw_cfg_dev.c) against the simulated device
  * of tests/unit/fw_cfg_sim.h, driven by the input: byte 0 the features,
  * byte 1 the mode and the device's misbehaviour (no device, a wrong

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzz the inflater. The first two input bytes choose the output capacity,
  * the rest is tried as a gzip member and as raw DEFLATE, through the native
  * build and through the target's 32-bit bit buffer (this file includes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzz the Linux bzImage planner (header checks, kernel, window, initrd,
  * boot_params and real-mode placement) over a memory map the input chooses
  * (fuzz_map.h); every accepted plan must pass plan_check. The first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The machine a planner fuzz input plans for: the input's first bytes
  * choose the memory map, so the harnesses fuzz the map too (random maps,
  * tiny RAM, holes, many entries), not one fixed fixture. Byte 0 even: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzz the Multiboot 1 planner (header search, ELF parsing, a.out kludge,
  * placement, info building) over a memory map the input chooses
  * (fuzz_map.h); every accepted plan must pass plan_check, and what plan_stage

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzz the Multiboot 2 planner (header search and tags, ELF and flat
  * layouts, relocatable placement, modules, the information and its RSDP
  * copy) over a memory map the input chooses (fuzz_map.h); every accepted

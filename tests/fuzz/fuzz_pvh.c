@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzz the PVH loader: ELF parsing, the note walk, the plan and the start
  * info, over a memory map the input chooses (fuzz_map.h); every accepted
  * plan must pass plan_check. */

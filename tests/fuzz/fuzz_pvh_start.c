@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzz pvh_info_read, fwboot's reader of the hvm_start_info a PVH loader
  * hands it: the input is guest memory from address 0, its first four bytes
  * name where the start info lies. Every accepted read must give a command

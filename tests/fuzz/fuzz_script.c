@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzz the boot-script interpreter: the input is the script, as raw text
  * (first byte even) or as a string of language tokens (first byte odd). A
  * fake env holds a few files, among them scripts to chain, the script

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Build one libFuzzer harness against the pure code and run it:
 #   sh tests/fuzz/run-one.sh tests/fuzz/fuzz_X.c SECONDS
 # fuzzes for SECONDS over the growing corpus build/fuzz/fuzz_X.corpus, the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Fuzz the inflater against the host zlib for a bounded time:
 #   sh tests/fuzz/run.sh [SECONDS]      (default 30)
 # Builds tests/fuzz/fuzz_inflate.c with clang -fsanitize=fuzzer,address,undefined

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Seed corpora for the fuzz harnesses, made from the project's own test
 kernels (build/kernels, `make kernels`) and a few synthetic headers: no
 third-party binaries. Writes build/fuzz/<harness>.seeds/ (replaced each

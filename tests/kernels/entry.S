@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mbtest entry: the Multiboot 1 header, then record the machine state the
  * loader handed over before anything can change it, take a stack, call C.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fbtest entry: a Multiboot 1 header (FBTEST_MB1: flag 2, linear graphics
  * mode FB_W x FB_H x FB_D) or a Multiboot 2 header (a framebuffer tag
  * asking FB_W x FB_H x FB_D, optional when FBTEST_FB_OPTIONAL), then a

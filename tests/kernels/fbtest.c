@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fbtest: a kernel that asks its loader for a graphics mode (fbentry.S),
  * reports the framebuffer it was given, and draws a known pattern on it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Output for the test kernels mb2test and pvhtest: COM1, one line per fact
  * ("<prefix>: [kind] key=value ..."), CRC-32 as zlib computes it, and the

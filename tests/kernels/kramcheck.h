@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The RAM pattern check every test kernel shares (mbtest through its own
  * output, the others through kout.h): tests/boot/test_ramcheck.py has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ELF section headers as a Multiboot loader passes them (Multiboot 1 info
  * bit 5, Multiboot 2 tag 9), read by the test kernels mbtest and mb2test:

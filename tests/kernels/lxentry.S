@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lxtest's 32-bit entry (code32_start): ESI = boot_params, flat segments,
  * no stack of the loader's to trust. The bss is the kernel's to clear (a
  * Linux loader loads the file part only; init_size is room, not zeros). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lxtest's real-mode part: the boot sector's setup header fields, the
  * header proper (Linux boot protocol 2.12, Documentation/arch/x86/boot.rst)
  * and two setup sectors. A loader that runs the setup code (fwboot's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lxtest: a Linux boot protocol kernel (bzImage: setup sectors from
  * lxsetup.S, the protected-mode part at 1 MiB), entered at code32_start

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Multiboot 2 and PVH test kernels (mb2test, pvhtest) and their gzipped
 # copies. Included by the top-level Makefile after mbtest-demo.mk; uses its CC,
 # LD, OBJCOPY and B. Adds to TEST_KERNELS and the `kernels` target.

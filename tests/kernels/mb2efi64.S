@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mb2efi64 entry: a Multiboot 2 header asking to keep EFI boot services
  * (tag 7, required) with an EFI amd64 entry (tag 9), relocatable (tag 10),
  * and 64-bit position-independent code there that calls C. The ELF entry

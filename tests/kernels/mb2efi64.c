@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mb2efi64: a 64-bit Multiboot 2 kernel that keeps EFI boot services (tags
  * 7 and 9), entered by fwboot.efi in long mode. It reports the tags it got

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mb2test entry: the Multiboot 2 header (and, for some variants, a
  * Multiboot 1 header), then position-independent code that records the
  * machine state, takes its own stack and calls C. Nothing here depends on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mb2test: a Multiboot 2 kernel that prints, one parseable line per fact,
  * everything its loader handed it, then exits through isa-debug-exit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Multiboot 1 test kernels (mbtest, one C source in several containers and
 # layouts) and the demo kernel. Included by the top-level Makefile, whose
 # CC, LD, OBJCOPY and B it uses.

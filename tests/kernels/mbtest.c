@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mbtest: a Multiboot 1 kernel that prints everything its loader handed it
  * on COM1, one parseable line per fact, then exits through isa-debug-exit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pvhtest entry: the Xen PHYS32_ENTRY note naming pvh_start, and an ELF
  * entry (_start) that a PVH loader must not use: it reports the mistake.
  *

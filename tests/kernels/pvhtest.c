@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pvhtest: an ELF kernel booted through its Xen PHYS32_ENTRY note (PVH).
  * Prints what the hvm_start_info in EBX holds, one parseable line per

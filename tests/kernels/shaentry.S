@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shatest entry: a stack, then C with the loader's EAX and EBX. */
 	.section .text.entry, "ax"
 	.code32

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shatest: fwboot.elf's SHA-256 (lib/sha256.c over platform/bios/sha256_i686.S)
  * inside a guest, where the i686 code runs, against two oracles:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The machine the planners' unit tests plan for: QEMU's memory map for
  * -m 128M, with the BIOS data area and fwboot's own image claimed. One copy
  * per test program (static). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A simulated fw_cfg device for the host: the driver's port and DMA
  * interface (kernel/fw_cfg_dev.h) over items in memory, with switches for
  * the ways a device can misbehave, and a count of every port access. DMA

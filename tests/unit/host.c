@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the pure code needs from its surroundings on the host: zalloc from
  * calloc (with heap_mark and heap_release as the kernel's bump heap has
  * them: blocks allocated after a mark are freed when it is released, so
@@ -192,18 +193,23 @@ int platform_boot_env(struct boot_env *env, struct diag *d)
 	return 0;
 }
 
+/* Inflating works in the attempt's own map, as on a BIOS machine; the
+ * tests see how many kernels were inflated. */
+int host_inflated;
+
 int platform_inflate_room(const struct file *k, struct boot_env *env, struct mem_map **room, struct diag *d)
 {
-	(void)k;
-	(void)d;
+	if (!env->mem)
+		return diag_fail(d, ST_INTERNAL, "host: no memory map to inflate %s in", k->name);
+	host_inflated++;
 	*room = env->mem;
 	return 0;
 }
 
 void platform_inflate_done(struct boot_env *env, struct mem_map *room)
 {
-	(void)env;
-	(void)room;
+	if (room != env->mem)
+		abort();
 }
 
 /* Every attempt "takes" a page from the firmware, so a test can see that

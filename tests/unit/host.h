@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The host's side of the seam (kernel/platform.h) for the unit tests and
  * fuzzers: a simulated machine whose console, exit, fw_cfg device, memory
  * and hand-off a test sets up and reads back. */
@@ -37,6 +38,7 @@ extern struct plan host_plan;
 extern int host_handoffs, host_firmware_images, host_attempts;
 extern long host_pages_out;	/* taken by platform_mark's side and not given back */
 extern unsigned host_slept;
+extern int host_inflated;	/* gzip-compressed kernels inflated */
 
 /* The heap as the host keeps it: zalloc'd blocks since heap_mark that
  * heap_release has not freed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plan_check: see plan_check.h. */
 #include <stdio.h>
 #include <stdlib.h>

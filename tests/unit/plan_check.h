@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The invariants every accepted boot plan must satisfy, as one checker the
  * unit tests and every planner fuzz harness share (an oracle, not a
  * parser: it looks only at the plan and the memory map it was made for). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host unit tests: ok() records a result with file and line; each test
  * program ends with test_done(), which prints its tally for tests/run-all.sh. */
 #ifndef FWBOOT_TEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mb2_info_read: the Multiboot 2 information GRUB hands fwboot. */
 #include "platform/bios/bootinfo.h"
 #include "lib/byteorder.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmdline_parse: path skipping, options, "--", and every rejection. */
 #include <stdlib.h>
 #include "platform/bios/bootinfo.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cpio newc member index: lookups, "./" tolerance, sub-range files, and
  * every malformed archive with its exact reason. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* platform/efi/devpath.c (fwboot.efi's platform layer, pure): the file a device
  * path names, and whether the load options start with it. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* platform/efi/memmap.c (fwboot.efi's platform layer, pure): EFI descriptors into
  * the planners' map, with boot services and loader memory claimed as
  * fwboot's, and the coverage check ExitBootServices' last map must pass. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ELF section headers in the boot information: Multiboot 1 info bit 5 and
  * Multiboot 2 tag 9, for ELF32 and ELF64 kernels. Every section with
  * sh_addr 0 and a size is placed (aligned, above 1 MiB, below 4 GiB), loaded

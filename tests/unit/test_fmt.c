@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fmt_vsnprintf and the str_ helpers: exact output, truncation. */
 #include "lib/fmt.h"
 #include "lib/str.h"

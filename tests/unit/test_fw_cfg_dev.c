@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The fw_cfg driver against a simulated device: a good one over DMA and
  * port I/O (reads at increasing offsets cost each byte once), and every way
  * the device can misbehave, each with its status and message. */

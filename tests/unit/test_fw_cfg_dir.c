@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fw_cfg_dir_parse and lookup over hand-built directories. */
 #include <stdint.h>
 #include "lib/byteorder.h"

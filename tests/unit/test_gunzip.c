@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gunzip_kernel: a gzip kernel becomes a memory-backed file of the same
  * name in free RAM; plain kernels and modules pass untouched; every
  * failure leaves the memory claims as they were. The "RAM" is a host

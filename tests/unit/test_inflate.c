@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for lib/inflate.c with the host zlib as the oracle: many
  * generated inputs through every level and strategy, gzip header fields,
  * every prefix of small streams, bit flips, a one-byte-short output buffer,

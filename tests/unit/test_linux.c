@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Linux bzImage loader: header parsing and every refusal, then the
  * placement of kernel, decompression window, initrds, boot_params, command
  * line and the real-mode block over several memory maps and header versions. */

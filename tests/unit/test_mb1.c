@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Multiboot 1 and ELF: header search, every refusal, segment and module
  * placement, and the info block byte by byte. */
 #include <stdlib.h>

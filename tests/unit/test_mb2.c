@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Multiboot 2: header search and every tag refusal, image placement (ELF32,
  * ELF64, the address tag, relocatable), modules, and the boot information
  * tag by tag; the probe order between Multiboot 2 and Multiboot 1. */

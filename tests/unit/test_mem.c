@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mem.c: the available-RAM computation, claims and their conflicts, and
  * allocation bottom-up and top-down. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Integrity pins: pin_check over memory-backed files (a match, a mismatch
  * with both digests, a file larger than one chunk, unpinned files), and the
  * command line's pin syntax. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plan_check catches each kind of violation (a checker that cannot fail
  * proves nothing): built by hand, one broken plan per invariant. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PVH: finding the PHYS32 entry note (and every refusal), the plan, and
  * the hvm_start_info with its module list and memory map, field by field;
  * the probe order against Multiboot 1. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pvh_info_read: the hvm_start_info a PVH loader (QEMU's pvh.bin, qboot)
  * hands fwboot-pvh.elf, read through a window onto a simulated memory. */
 #include "platform/bios/bootinfo.h"

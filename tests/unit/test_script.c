@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The boot-script interpreter against a fake env: the tokenizer, ${}
  * expansion, control flow, every command's arguments, chaining, bundles,
  * the bounds, and every error with its exact message. */

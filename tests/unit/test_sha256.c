@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/sha256.c against coreutils' sha256sum (the oracle): every length
  * 0-1000 and some large inputs, hashed in one call and in uneven pieces;
  * the FIPS 180-2 examples; hex parsing. */

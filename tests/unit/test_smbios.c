@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Multiboot 2 SMBIOS tag (type 13): version and a copy of the structure
  * table the BIOS's entry point (2.x "_SM_" or 3.x "_SM3_") names; no tag
  * without a valid entry point; a required request without one is refused.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plan_stage's decisions (kernel/stage.c: what plan_execute stages, where
  * the copies and the trampoline go, the moves and their order) checked by
  * stage_check; and stage_check catching each kind of wrong decision, made

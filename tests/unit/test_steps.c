@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* steps_format: the verbose "time:" line, cycles to microseconds. */
 #include <string.h>
 #include "kernel/steps.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* video_choose: which mode a request gets on what the display offers. */
 #include <stdlib.h>
 #include "include/status.h"

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the files of platform/efi share among themselves (the seam itself
  * is kernel/platform.h): the firmware's tables, page allocations that go
  * back after a failed attempt and on exit, statuses, the console's modes. */
-#ifndef FWBOOT_EFI_PLATFORM_H
-#define FWBOOT_EFI_PLATFORM_H
+#ifndef FWBOOT_EFI_FIRMWARE_H
+#define FWBOOT_EFI_FIRMWARE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -21,16 +22,15 @@ void efi_free_low(void *p);
  * efi_alloc_low had: given back with the rest. 0, or -1 when full. */
 int efi_pages_adopt(uint64_t addr, uint64_t pages);
 void efi_free_all(void);
+/* fwboot's heap (kernel/heap.c) in such pages: the largest power of two
+ * up to 16 MiB the firmware gives; panics below 64 KiB. */
+void efi_heap_setup(void);
 
 /* The EFI status fwboot.efi returns for one of its own (README's table). */
 efi_status efi_status_of(int fwboot_status);
 /* "Not Found" and kin for a status, or "0x...": for messages. */
 const char *efi_status_str(efi_status s, char *buf, size_t cap);
 
-/* Load options (UCS-2, bytes as the Loaded Image protocol counts them) to
- * an ASCII command line in buf; ST_CMDLINE for a character outside
- * printable ASCII (fwboot's command line is ASCII). */
-int efi_options_to_ascii(const efi_char16 *opt, uint32_t bytes, char *buf, size_t cap, struct diag *d);
 
 /* Console: decide where lines go (COM1, ConOut, or ConOut alone when it
  * already reaches the serial port), once the system table is known. */
