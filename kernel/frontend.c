@@ -131,6 +131,9 @@ static int attempt(const struct boot_request *req, struct boot_env *env, struct 
 	if (p.note[0])
 		log_info("%s", p.note);
 	log_info("image: %s is %s, %zu segments, entry 0x%x", k->name, p.format, p.nsegs, p.entry);
+	if (p.mode == ENTRY_REAL16 && env->no_real_mode)
+		return diag_fail(d, ST_PLATFORM, "image: %s: %s runs real-mode setup code, which needs a BIOS: not "
+				 "possible under %s (use entry=32)", k->name, p.format, env->no_real_mode);
 	steps_mark(STEP_PLAN);
 	struct stage_plan sp;
 	r = plan_prepare(&p, env->mem, &sp, d);

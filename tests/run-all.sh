@@ -20,12 +20,24 @@ count() {	# parse "...: P passed, F failed" from a log
 	failed=$((failed + f))
 }
 
-if ! make -s all unit kernels >"$log/build.txt" 2>&1; then
+if ! make -s -j"${FWBOOT_JOBS:-2}" all unit kernels >"$log/build.txt" 2>&1; then
 	cat "$log/build.txt"
 	echo "build failed"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+
+# The layers keep to their order; every source file names its licence.
+for c in check-layers spdx; do
+	if sh tools/$c.sh >"$log/$c.txt" 2>&1; then
+		echo "$c: 1 passed, 0 failed"
+		passed=$((passed + 1))
+	else
+		head -n 20 "$log/$c.txt"
+		echo "$c: 0 passed, 1 failed"
+		failed=$((failed + 1))
+	fi
+done
 
 for t in build/host/test_*; do
 	name=$(basename "$t")
@@ -43,6 +55,7 @@ done
 # (tests/fuzz/crashes/) runs once through its harness, fuzzing or not.
 if [ -d tests/fuzz ] && command -v clang >/dev/null; then
 	python3 tests/fuzz/seeds.py >"$log/fuzz-seeds.txt" 2>&1
+	make -s -j"${FWBOOT_JOBS:-2}" build/fuzz/libfwboot.a >"$log/fuzz-build.txt" 2>&1
 	for f in tests/fuzz/fuzz_*.c; do
 		name=$(basename "$f" .c)
 		if sh tests/fuzz/run-one.sh "$f" replay >"$log/$name-replay.txt" 2>&1; then

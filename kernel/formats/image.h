@@ -30,6 +30,9 @@ struct boot_env {
 	/* the COFF machine of the EFI images the firmware can start itself
 	 * (0x8664 under 64-bit UEFI); 0: no such firmware */
 	uint16_t firmware_machine;
+	/* where real mode cannot be entered (UEFI: no BIOS under the
+	 * firmware), the platform's name for the refusal; NULL elsewhere */
+	const char *no_real_mode;
 };
 
 struct image_type {

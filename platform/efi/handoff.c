@@ -326,6 +326,7 @@ int platform_boot_env(struct boot_env *env, struct diag *d)
 	env->efi_image = (uint64_t)(uintptr_t)efi_image;
 	env->efi_mmap_cap = (uint32_t)map_cap;
 	env->firmware_machine = PE_MACHINE_X64;
+	env->no_real_mode = "UEFI";
 	static int logged;
 	if (!logged++)	/* once: a script's retries would repeat it */
 		log_env(env);
@@ -334,9 +335,6 @@ int platform_boot_env(struct boot_env *env, struct diag *d)
 
 int platform_handoff(struct plan *p, const struct stage_plan *sp, struct diag *d)
 {
-	if (p->mode == ENTRY_REAL16)
-		return diag_fail(d, ST_PLATFORM, "image: %s runs real-mode setup code, which needs a BIOS: "
-				 "not possible under UEFI (use entry=32)", p->format);
 	steps_calibrate();
 	if (p->efi_keep_bs)
 		return keep_bs_boot(p, sp, d);
