@@ -54,7 +54,8 @@ KERNEL_SRCS := kernel/frontend.c kernel/files.c kernel/console.c kernel/cmdline.
 	kernel/plan.c kernel/stage.c kernel/load.c kernel/video_mode.c
 FORMAT_SRCS := kernel/formats/image.c kernel/formats/mb1.c kernel/formats/mb2.c kernel/formats/linux.c \
 	kernel/formats/pvh.c kernel/formats/pe.c kernel/formats/elf.c kernel/formats/gunzip.c kernel/formats/cpio.c
-SCRIPT_SRCS := $(sort $(wildcard kernel/script/*.c))
+SCRIPT_SRCS := kernel/script/run.c kernel/script/expand.c kernel/script/options.c kernel/script/images.c \
+	kernel/script/commands.c
 SHARED_SRCS := $(LIB_SRCS) $(KERNEL_SRCS) $(FORMAT_SRCS) $(SCRIPT_SRCS)
 # What both x86 platforms share: UART, fw_cfg ports, TSC, memcpy and kin.
 X86_SRCS := platform/x86/uart.c platform/x86/fw_cfg_port.c platform/x86/tsc.c platform/x86/memops.c
