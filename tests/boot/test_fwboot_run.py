@@ -101,7 +101,16 @@ def test_fail_pattern():
             '--timeout', GUARD)
     expect_run(r, 21, '--fail-on seen before the expectation')
     expect('mods count=0' in r.err, 'reason lacks the line: %r' % r)
-    expect('mbtest: done' not in r.out, 'QEMU was not ended when the pattern appeared')
+    # what follows the pattern is kept (a call trace would): mbtest goes on and exits
+    expect('mbtest: done' in r.out, 'the console after the fail pattern was cut off: %r' % r)
+    # a guest that keeps running after the pattern: the console is read until
+    # it is quiet (bounded), not until the hang guard
+    d = tmpdir()
+    script = write_file(d, 'bug.ipxe', b'#!ipxe\necho BUG: unable to handle page fault\n'
+                        b'echo Call Trace:\necho end of the trace\nsleep 3000\n')
+    r = run('--script', script, '--timeout', GUARD)
+    expect_run(r, 21, 'a BUG: line, then more lines, then silence')
+    expect('end of the trace' in r.out, 'the lines after BUG: were cut off: %r' % r)
     # the default set: a kernel panic line (the demo prints its module's first line)
     d = tmpdir()
     mod = write_file(d, 'panic.txt', b'Kernel panic - not syncing: VFS: Unable to mount root fs\n')
@@ -334,7 +343,7 @@ def test_iso_through_grub():
     expect(p.returncode == 0, 'make iso failed: %s' % p.stdout.decode()[-1000:])
     d = tmpdir()
     m = random_file(d, 'mod.bin', 3000, seed=7)
-    r = run(kernel('mbtest-elf32.elf'), '--iso', '--initrd', m, '--timeout', GUARD,
+    r = run(kernel('mbtest-elf32.elf'), '--iso', '--initrd', m, '--timeout', GUARD, '--match-fwboot',
             '--expect', 'started by GRUB', '--expect',
             r'crc32=0x%08x .*string="opt/fwboot/mod.bin"' % crc32_file(m), '--expect', 'mbtest: done',
             '--', 'via', 'grub')
@@ -495,10 +504,48 @@ def test_linux_payload():
     expect(re.search(r'^CMDLINE<.*from=fwboot-run.*>', r.out, re.M), 'no /proc/cmdline line:\n' + r.out[-2000:])
     r = run(*common, '--expect', re.escape(test_linux.MARKER), '--', 'console=ttyS0', 'quiet')
     expect_run(r, 0, 'Linux with --expect')
-    r = run(vmlinuz, '-m', test_linux.MEM, '--timeout', str(test_linux.LINUX_TIMEOUT), '--',
-            'console=ttyS0', 'root=/dev/nothing', 'panic=-1')
+    log = os.path.join(d, 'panic.log')
+    r = run(vmlinuz, '-m', test_linux.MEM, '--timeout', str(test_linux.LINUX_TIMEOUT), '--log', log,
+            '--', 'console=ttyS0', 'root=/dev/nothing', 'panic=-1')
     expect_run(r, 21, 'Linux without a root file system (a kernel panic)')
     expect('Kernel panic - not syncing' in r.err, r.err)
+    with open(log) as f:
+        text = f.read()
+    expect(re.search(r'Kernel panic - not syncing.*\n(.*\n)*.*Call Trace:', text),
+           'the log has no call trace after the panic:\n' + text[-3000:])
+
+
+def test_linux_crash_call_trace_in_junit():
+    """Debian's kernel crashed on purpose (sysrq c from the test's init):
+    its panic line ends the run as a failure, and the call trace printed
+    after it is in the log and in the JUnit failure itself, not only in
+    system-out."""
+    import test_linux
+    d = tmpdir()
+    vmlinuz = test_linux.debian()['vmlinuz']
+    root = os.path.join(d, 'root')
+    for sub in ('bin', 'proc'):
+        os.makedirs(os.path.join(root, sub))
+    shutil.copy(test_linux.debian()['busybox'], os.path.join(root, 'bin', 'busybox'))
+    init = write_file(root, 'init', b'#!/bin/busybox sh\n/bin/busybox mount -t proc proc /proc\n'
+                      b'echo c > /proc/sysrq-trigger\n/bin/busybox sleep 1000\n')
+    os.chmod(init, 0o755)
+    initrd = test_linux.cpio(root, os.path.join(d, 'oops.cpio'))
+    suite = write_file(d, 'oops.toml', (
+        '[[target]]\nname = "oops"\nkernel = "%s"\ninitrd = ["%s"]\nmemory = "%s"\ntimeout = %d\n'
+        'args = "console=ttyS0 sysrq_always_enabled panic=-1 oops=panic"\n'
+        % (vmlinuz, initrd, test_linux.MEM, test_linux.LINUX_TIMEOUT)).encode())
+    junit = os.path.join(d, 'oops.xml')
+    logs = os.path.join(d, 'logs')
+    r = run('--suite', suite, '--junit', junit, '--log', logs)
+    expect_run(r, 1, 'a suite whose kernel oopses')
+    f = ET.parse(junit).getroot().find('.//failure')
+    expect(f is not None and f.get('type') == 'fail-on', 'no fail-on failure: %r' % r)
+    expect(re.search(r'(BUG: |Oops|Kernel panic)', f.text.split('console from the deciding line:')[1].splitlines()[1]),
+           'the failure does not start at the deciding line:\n' + f.text[:2000])
+    expect('Call Trace:' in f.text, 'the JUnit failure has no call trace:\n' + f.text[:3000])
+    with open(os.path.join(logs, 'oops.log')) as fl:
+        expect('Call Trace:' in fl.read(), 'the log has no call trace')
 
 
 def test_uefi():
@@ -509,7 +556,8 @@ def test_uefi():
     from test_efi import FWBOOT_EFI, OVMF, need_efi
     need_efi()
     app = kernel('efiopts.efi')
-    r = run(app, '--uefi', '--timeout', GUARD, '--expect', r'^fwboot: boot: started by UEFI firmware',
+    r = run(app, '--uefi', '--timeout', GUARD, '--match-fwboot',
+            '--expect', r'^fwboot: boot: started by UEFI firmware',
             '--expect', r'^efiopts: options "one two"$', '--', 'one', 'two')
     expect_run(r, 0, '--uefi')
     expect('fwboot: cmdline: "name=opt/fwboot/efiopts.efi -- one two"' in r.out, r.out[-2000:])
@@ -523,7 +571,7 @@ def test_uefi():
            'not OVMF and fwboot.efi: %s' % r.out)
     p = subprocess.run(['make', '-s', '-C', ROOT, 'iso'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     expect(p.returncode == 0, 'make iso failed: %s' % p.stdout.decode()[-1000:])
-    r = run(app, '--uefi', '--iso', '--timeout', GUARD, '--expect', r"Booting `fwboot\.efi: ",
+    r = run(app, '--uefi', '--iso', '--timeout', GUARD, '--match-fwboot', '--expect', r"Booting `fwboot\.efi: ",
             '--expect', r'^efiopts: options "via grub efi"$', '--', 'via', 'grub', 'efi')
     expect_run(r, 0, '--uefi --iso')
     d = tmpdir()
@@ -616,3 +664,201 @@ def test_status_read_after_console_closes():
     os.chmod(wrapper, 0o755)
     r = run(kernel('demo.elf'), '--qemu', wrapper, '--exit-code', '0x40', '--timeout', GUARD)
     expect_run(r, 0, 'a QEMU that exits 2 s after closing its console')
+
+
+# ---- tiny payloads written here: a Multiboot 1 a.out-kludge header (flag
+# 16: loaded at 1 MiB as it is, entered right after the header) and a few
+# bytes of 32-bit code ----
+
+HALT = bytes([0xfa, 0xf4, 0xeb, 0xfd])                      # cli; 1: hlt; jmp 1b
+EXIT0 = bytes([0xb0, 0x00, 0xe6, 0xf4]) + HALT              # mov al, 0; out 0xf4, al
+# echo COM1 until a 'q' comes, then write 0x40 to isa-debug-exit:
+# 1: mov dx, 0x3fd; 2: in al, dx; test al, 1; jz 2b; mov dx, 0x3f8;
+# in al, dx; out dx, al; cmp al, 'q'; jne 1b; mov al, 0x40; out 0xf4, al
+ECHO = bytes([0x66, 0xba, 0xfd, 0x03, 0xec, 0xa8, 0x01, 0x74, 0xfb, 0x66, 0xba, 0xf8, 0x03,
+              0xec, 0xee, 0x3c, 0x71, 0x75, 0xed, 0xb0, 0x40, 0xe6, 0xf4]) + HALT
+
+
+def tiny_kernel(d, name, code):
+    """A Multiboot 1 kernel of 32 header bytes and code, at 0x100000."""
+    import struct
+    magic, flags = 0x1BADB002, 1 << 16
+    base = 0x100000
+    hdr = struct.pack('<8I', magic, flags, (-(magic + flags)) & 0xffffffff, base, base, 0, 0,
+                      base + 32)
+    return write_file(d, name, hdr + code)
+
+
+def false_pass_case(platform):
+    """The issue's example: the payload's arguments are echoed by fwboot in
+    its cmdline line; a kernel that only halts must not pass. It runs until
+    --timeout (124), having started: fwboot's hand-off line is there."""
+    d = tmpdir()
+    dead = tiny_kernel(d, 'dead.elf', HALT)
+    extra = {'bios': [], 'uefi': ['--uefi'], 'microvm': ['--machine', 'microvm']}[platform]
+    if platform == 'uefi':
+        from test_efi import need_efi
+        need_efi()
+    r = run(dead, *extra, '--timeout', '20', '--expect', 'selftest passed', '--', 'selftest', 'passed')
+    expect_run(r, 124, 'a halting kernel with its arguments in fwboot\'s lines (%s)' % platform)
+    expect(re.search(r'^fwboot: cmdline: .*-- selftest passed', r.out, re.M),
+           'fwboot did not echo the arguments (the case is not the issue\'s): %r' % r)
+    expect(re.search(r'^fwboot: (boot: .* entry |efi: starting )', r.out, re.M),
+           'the payload never started (no hand-off line): %r' % r)
+    expect('appeared only in fwboot\'s own lines' in r.err, 'the reason does not say why: %r' % r)
+    # a kernel that exits: the payload ended first (20), whatever fwboot printed
+    gone = tiny_kernel(d, 'gone.elf', EXIT0)
+    r = run(gone, *extra, '--timeout', GUARD, '--expect', 'selftest passed', '--expect', 'x',
+            '--', 'selftest', 'passed', '0x1')
+    expect_run(r, 20, 'an exiting kernel with its arguments in fwboot\'s lines (%s)' % platform)
+    expect('isa-debug-exit value 0x0' in r.err, 'the reason does not name the value 0: %r' % r)
+    # asked explicitly, fwboot's lines count
+    r = run(gone, *extra, '--timeout', GUARD, '--match-fwboot', '--expect', 'selftest passed',
+            '--', 'selftest', 'passed')
+    expect_run(r, 0, '--match-fwboot (%s)' % platform)
+
+
+def test_false_pass_bios():
+    false_pass_case('bios')
+
+
+def test_false_pass_uefi():
+    false_pass_case('uefi')
+
+
+def test_false_pass_microvm():
+    false_pass_case('microvm')
+
+
+def test_payload_output_counts():
+    """What the payload prints counts, also when it repeats its arguments
+    (mbtest prints its command line); a fail pattern in fwboot's echo of
+    the arguments does not end the run."""
+    r = run(kernel('mbtest-elf32.elf'), '--timeout', GUARD, '--expect', 'selftest passed',
+            '--', 'selftest', 'passed')
+    expect_run(r, 0, 'mbtest echoing its arguments')
+    r = run(kernel('mbtest-elf32.elf'), '--timeout', GUARD, '--expect', '^mbtest: done',
+            '--', 'Kernel', 'panic', '-', 'not', 'syncing')
+    expect_run(r, 21, 'a panic line printed by the payload')
+    r = run(kernel('mbtest-elf32.elf'), '--timeout', GUARD, '--expect', '^mbtest: done',
+            '--fail-on', 'only-in-args', '--', 'only-in-args')
+    expect_run(r, 21, 'the payload printed the pattern in its cmdline line')
+    r = run(kernel('mbtest-elf32.elf'), '--timeout', GUARD, '--expect', '^mbtest: done',
+            '--fail-on', 'fwboot: cmdline', '--', 'x')
+    expect_run(r, 0, 'a fail pattern only fwboot\'s lines hold')
+
+
+SMALL_SUITE = '''
+[suite]
+name = "small"
+
+[defaults]
+timeout = 300
+
+[[target]]
+name = "one"
+kernel = "{k}/mbtest-elf32.elf"
+expect = ["^mbtest: done"]
+
+[[target]]
+name = "two"
+kernel = "{k}/mbtest-elf32.elf"
+initrd = ["mod.bin=with args"]
+expect = ["never printed"]
+
+[[target]]
+name = "three"
+kernel = "{k}/demo.elf"
+exit_code = 0x40
+
+[[target]]
+name = "slow"
+script = "slow.ipxe"
+timeout = 4
+'''
+
+
+def test_suite_empty_shard_only_and_stable_names():
+    """An empty shard fails with a message; --only runs one target; the
+    JUnit names do not depend on the shard; a failure's reproduce command
+    works after the run (its generated script kept beside the log); START
+    and RUNNING lines; --timestamps reaches the suite's logs."""
+    d = tmpdir()
+    random_file(d, 'mod.bin', 1000, seed=21)
+    write_file(d, 'slow.ipxe', b'#!ipxe\necho slow target\nsleep 3000\n')
+    suite = write_file(d, 'small.toml', SMALL_SUITE.format(k=os.path.join(BUILD, 'kernels')).encode())
+    r = run('--suite', suite, '--shard', '5/5')
+    expect_run(r, 64, 'shard 5/5 of a 4-target suite')
+    expect('selects no target' in r.err and 'has 4' in r.err, 'no message: %r' % r)
+    r = run('--suite', suite, '--only', 'nothing-like-this')
+    expect_run(r, 64, '--only matching nothing')
+    j1 = os.path.join(d, 'shard.xml')
+    r = run('--suite', suite, '--shard', '1/2', '--junit', j1)
+    expect_run(r, 0, 'shard 1/2 (one and three)')
+    j2 = os.path.join(d, 'only.xml')
+    logs = os.path.join(d, 'logs')
+    r = run('--suite', suite, '--only', '^(tw|sl)', '--junit', j2, '--log', logs, '--timestamps',
+            env={'FWBOOT_RUN_PROGRESS': '0.5'})
+    expect_run(r, 1, '--only ^(tw|sl) (the failing targets)')
+    expect_eq(re.findall(r'^(START|PASS|FAIL) (\S+)', r.out, re.M),
+              [('START', 'two'), ('FAIL', 'two'), ('START', 'slow'), ('FAIL', 'slow')],
+              'progress and verdict lines')
+    expect(re.search(r'^RUNNING slow \(\d+ s\)$', r.out, re.M), 'no RUNNING line: %r' % r)
+    names = set()
+    for j in (j1, j2):
+        for c in ET.parse(j).getroot().iter('testcase'):
+            names.add(c.get('classname'))
+    expect_eq(names, {'small'}, 'classnames with and without a shard')
+    with open(os.path.join(logs, 'two.log')) as f:
+        expect(re.match(r'\[ *\d+\.\d{3}\] ', f.read()), '--timestamps not in the suite log')
+    fail_el = [c for c in ET.parse(j2).getroot().iter('testcase') if c.get('name') == 'two'][0].find('failure')
+    text = fail_el.text
+    m = re.search(r'^QEMU command: (.*)$', text, re.M)
+    expect(m and 'kept in' in text, 'no QEMU command with kept files: %s' % text)
+    cmd = shlex.split(m.group(1))
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=300)
+    expect(p.returncode == 129 and b'string="opt/fwboot/mod.bin with args"' in p.stdout,
+           'the kept QEMU command: status %d %r' % (p.returncode, p.stderr[-300:]))
+    m = re.search(r'^reproduce: (.*)$', text, re.M)
+    expect(m is not None, 'no reproduce line: %s' % text)
+    cmd = shlex.split(m.group(1))
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=600)
+    out = p.stdout.decode()
+    expect(p.returncode == 1 and re.search(r'^FAIL two', out, re.M) and 'one' not in out.split(),
+           'the reproduce command: status %d\n%s' % (p.returncode, out[-1000:]))
+
+
+def test_options_spelt_wrong_and_old_python():
+    r = run(kernel('mbtest-elf32.elf'), '--exp', 'x')
+    expect_run(r, 64, 'an abbreviated option')
+    expect('unknown option --exp (did you mean --expect?)' in r.err, r.err)
+    r = run('--expcet', 'x', kernel('mbtest-elf32.elf'))
+    expect_run(r, 64, 'a misspelt option')
+    expect('unknown option --expcet (did you mean --expect?)' in r.err, r.err)
+    expect('kernel' not in r.err.lower().split('did you mean')[0].split('unknown option')[-1],
+           'reported as a kernel path: ' + r.err)
+    # a Python without tomllib (as 3.10): the usage status and what is needed
+    d = tmpdir()
+    suite = write_file(d, 's.toml', b'[[target]]\nname = "x"\nkernel = "k"\n')
+    wrapper = write_file(d, 'no-tomllib.py', (
+        'import runpy, sys\nsys.modules["tomllib"] = None\nsys.argv = sys.argv[1:]\n'
+        'runpy.run_path(sys.argv[0], run_name="__main__")\n').encode())
+    p = subprocess.run(['python3', wrapper, TOOL, '--suite', suite], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    err = p.stderr.decode()
+    expect(p.returncode == 64 and 'Python 3.11' in err and 'Traceback' not in err,
+           'without tomllib: status %d: %s' % (p.returncode, err))
+
+
+def test_timestamps_quiet_log():
+    d = tmpdir()
+    log = os.path.join(d, 'c.log')
+    r = run(kernel('mbtest-elf32.elf'), '-q', '--log', log, '--timestamps', '--expect', '^mbtest: done',
+            '--timeout', GUARD)
+    expect_run(r, 0, '-q --log --timestamps')
+    expect('mbtest' not in r.out, '-q streamed the console')
+    with open(log) as f:
+        text = f.read()
+    expect(re.search(r'^\[ *\d+\.\d{3}\] mbtest: done', text, re.M), 'log not timestamped:\n' + text[-500:])
