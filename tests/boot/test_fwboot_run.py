@@ -862,3 +862,89 @@ def test_timestamps_quiet_log():
     with open(log) as f:
         text = f.read()
     expect(re.search(r'^\[ *\d+\.\d{3}\] mbtest: done', text, re.M), 'log not timestamped:\n' + text[-500:])
+
+
+def read_png(path):
+    """An 8-bit RGB PNG without interlace (as fwboot-run writes): a Screen.
+    Checks the signature and every chunk's CRC, undoes the row filters."""
+    import struct
+    import zlib
+    from harness import Screen
+    with open(path, 'rb') as f:
+        data = f.read()
+    expect(data[:8] == b'\x89PNG\r\n\x1a\n', '%s is not a PNG' % path)
+    pos, idat, ihdr = 8, b'', None
+    while pos < len(data):
+        n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        crc, = struct.unpack('>I', data[pos + 8 + n:pos + 12 + n])
+        expect(crc == zlib.crc32(kind + body), 'bad CRC in the %s chunk' % kind)
+        if kind == b'IHDR':
+            ihdr = struct.unpack('>IIBBBBB', body)
+        elif kind == b'IDAT':
+            idat += body
+        pos += 12 + n
+    w, h, depth, ctype, _, _, interlace = ihdr
+    expect((depth, ctype, interlace) == (8, 2, 0), 'not 8-bit RGB without interlace: %r' % (ihdr,))
+    raw = zlib.decompress(idat)
+    stride = w * 3
+    out = bytearray()
+    prev = bytearray(stride)
+    for y in range(h):
+        ft = raw[y * (stride + 1)]
+        row = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = row[i - 3] if i >= 3 else 0
+            b = prev[i]
+            c = prev[i - 3] if i >= 3 else 0
+            if ft == 1:
+                row[i] = (row[i] + a) & 0xff
+            elif ft == 2:
+                row[i] = (row[i] + b) & 0xff
+            elif ft == 3:
+                row[i] = (row[i] + (a + b) // 2) & 0xff
+            elif ft == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                row[i] = (row[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xff
+        out += row
+        prev = row
+    return Screen(w, h, bytes(out))
+
+
+def check_fbtest_png(path, what):
+    """The screenshot holds fbtest's pattern (800x600x32: every bit)."""
+    from test_video import expected_pixel
+    s = read_png(path)
+    expect_eq((s.width, s.height), (800, 600), '%s: screenshot size' % what)
+    bad = [(x, y) for y in range(0, 600, 7) for x in range(800)
+           if s.pixel(x, y) != expected_pixel(x, y)]
+    expect(not bad, '%s: pixels differ from fbtest\'s pattern at %r' % (what, bad[:5]))
+
+
+def test_screenshot_png():
+    """--screenshot: the framebuffer test kernel's drawing, saved as a PNG at
+    the end of the run (a pass, and a failure: a suite's timeout), and named
+    as an attachment in the JUnit report."""
+    d = tmpdir()
+    png = os.path.join(d, 'shot.png')
+    r = run(kernel('fbtest-mb1.elf'), '--screenshot', png, '--expect', '^fbtest: drawn', '--timeout', GUARD)
+    expect_run(r, 0, '--screenshot of fbtest')
+    expect('screenshot: %s (800x600)' % png in r.err, r.err)
+    check_fbtest_png(png, 'single run')
+    suite = write_file(d, 'fb.toml', (
+        '[[target]]\nname = "fb-fails"\nkernel = "%s"\nexpect = ["never printed"]\ntimeout = 20\n'
+        'screenshot = true\n' % kernel('fbtest-mb1.elf')).encode())
+    junit = os.path.join(d, 'fb.xml')
+    r = run('--suite', suite, '--junit', junit)
+    expect_run(r, 1, 'a failing suite target with a screenshot')
+    case = ET.parse(junit).getroot().find('.//testcase')
+    expect(case.find('failure') is not None, 'fb-fails did not fail')
+    m = re.search(r'\[\[ATTACHMENT\|(.*\.png)\]\]', case.findtext('system-out'))
+    expect(m is not None, 'no attachment in system-out')
+    check_fbtest_png(m.group(1), 'suite target (timeout)')
+    r = run(kernel('fbtest-mb1.elf'), '--screenshot', os.path.join(d, 'x.ppm'))
+    expect_run(r, 64, '--screenshot to a file not named .png')
+    r = run(kernel('fbtest-mb1.elf'), '--display', '--print')
+    expect_run(r, 0, '--display --print')
+    expect('-vga std' in r.out, '--display gives no display device: ' + r.out)
