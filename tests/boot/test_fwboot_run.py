@@ -31,8 +31,8 @@ class Run:
             '\n'.join(self.out.splitlines()[-15:]), self.err[-2000:])
 
 
-def run(*args, env=None, tool=TOOL, timeout=900):
-    cmd = ['python3', tool, '--accel', accel()] + [a for a in args if not a.startswith('--accel')]
+def run(*args, env=None, tool=TOOL, timeout=900, accel_opt=True):
+    cmd = ['python3', tool] + (['--accel', accel()] if accel_opt else []) + list(args)
     if any(a == '--suite' for a in args):
         pass
     e = dict(os.environ)
@@ -948,3 +948,36 @@ def test_screenshot_png():
     r = run(kernel('fbtest-mb1.elf'), '--display', '--print')
     expect_run(r, 0, '--display --print')
     expect('-vga std' in r.out, '--display gives no display device: ' + r.out)
+
+
+def test_accel_auto_measures():
+    """The default --accel auto picks KVM only where /dev/kvm is faster than
+    TCG: on a machine whose /dev/kvm is a software virtualizer (as this
+    project's own), TCG, saying why; bench/linux.py's kvm_is_real() is the
+    oracle. The choice is cached, and the cache is used."""
+    import sys
+    d = tmpdir()
+    env = {'XDG_CACHE_HOME': d}
+    r = run(kernel('mbtest-elf32.elf'), '--expect', '^mbtest: done', '--timeout', GUARD, env=env,
+            accel_opt=False)
+    expect_run(r, 0, 'the default accelerator')
+    m = re.search(r'^fwboot-run: accelerator: (\w+) \(auto: (.*)\)$', r.err, re.M)
+    expect(m is not None, 'no line saying which accelerator ran: %r' % r)
+    usable = os.access('/dev/kvm', os.R_OK | os.W_OK)
+    if not usable:
+        expect_eq(m.group(1), 'tcg', 'the accelerator without a usable /dev/kvm')
+    else:
+        sys.path.insert(0, os.path.join(ROOT, 'bench'))
+        try:
+            from linux import kvm_is_real
+        finally:
+            sys.path.pop(0)
+        real, why = kvm_is_real()
+        expect_eq(m.group(1), 'kvm' if real else 'tcg', 'the accelerator (bench says: %s)' % why)
+        if not real:
+            expect('not hardware KVM' in m.group(2), 'the reason: ' + m.group(2))
+    r = run(kernel('mbtest-elf32.elf'), '--print', env=env, accel_opt=False)
+    expect_run(r, 0, '--print with the default accelerator')
+    expect('cached in' in r.err, 'the second run measured again: %r' % r)
+    cmd = shlex.split(r.out)
+    expect_eq(cmd[cmd.index('-accel') + 1], m.group(1), 'the printed accelerator')
