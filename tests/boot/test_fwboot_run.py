@@ -981,3 +981,84 @@ def test_accel_auto_measures():
     expect('cached in' in r.err, 'the second run measured again: %r' % r)
     cmd = shlex.split(r.out)
     expect_eq(cmd[cmd.index('-accel') + 1], m.group(1), 'the printed accelerator')
+
+
+class Pty:
+    """fwboot-run on a pseudo-terminal, as a developer's terminal."""
+
+    def __init__(self, *args):
+        import termios
+        self.master, slave = os.openpty()
+        self.before = termios.tcgetattr(slave)
+        self.slave = slave
+        self.out = b''
+        self.p = subprocess.Popen(['python3', TOOL, '--accel', accel()] + list(args), stdin=slave,
+                                  stdout=slave, stderr=slave, start_new_session=True)
+
+    def read_until(self, text, start=0, guard=300):
+        """Read until text appears in the output after offset start (a hang guard only)."""
+        import select
+        import time
+        end = time.monotonic() + guard
+        while text.encode() not in self.out[start:]:
+            if time.monotonic() > end:
+                fail('no %r on the terminal:\n%s' % (text, self.out[-2000:].decode('latin-1')))
+            ready, _, _ = select.select([self.master], [], [], 1)
+            if ready:
+                try:
+                    self.out += os.read(self.master, 4096)
+                except OSError:
+                    fail('the terminal closed before %r:\n%s' % (text, self.out[-2000:].decode('latin-1')))
+        return self.out.index(text.encode(), start) + len(text)
+
+    def type(self, data):
+        os.write(self.master, data)
+
+    def kill(self):
+        # fwboot-run and its QEMU share the session the test gave them
+        if self.p.poll() is None:
+            os.killpg(self.p.pid, 9)
+            self.p.wait()
+
+    def finish(self):
+        import termios
+        status = self.p.wait(timeout=300)
+        after = termios.tcgetattr(self.slave)
+        os.close(self.master)
+        os.close(self.slave)
+        return status, after
+
+
+def test_interactive_through_a_pty():
+    """--interactive (-i): a line typed on the terminal reaches a kernel that
+    echoes it, and its echo comes back; Ctrl-A C reaches QEMU's monitor,
+    whose quit ends the run; the terminal's settings are restored."""
+    d = tmpdir()
+    echo = tiny_kernel(d, 'echo.elf', ECHO)
+    t = Pty('-i', echo, '--exit-code', '0x40')
+    try:
+        at = t.read_until('entry 0x100020')
+        t.type(b'hello from the pty')
+        t.read_until('hello from the pty', at)
+        t.type(b'q')
+        status, after = t.finish()
+    finally:
+        t.kill()
+    expect_eq(status, 0, 'fwboot-run -i status after the kernel exited with 0x40')
+    expect_eq(after, t.before, 'terminal settings after the run')
+    dead = tiny_kernel(d, 'dead.elf', HALT)
+    t = Pty('--interactive', dead)
+    try:
+        t.read_until('entry 0x100020')
+        t.type(b'\x01c')
+        at = t.read_until('(qemu)')
+        t.type(b'info status\r')
+        t.read_until('VM status: running', at)
+        t.type(b'quit\r')
+        status, after = t.finish()
+    finally:
+        t.kill()
+    expect_eq(status, 0, 'fwboot-run -i status after the monitor\'s quit')
+    expect_eq(after, t.before, 'terminal settings after the monitor\'s quit')
+    r = run(dead, '-i', '--expect', 'x')
+    expect_run(r, 64, '--interactive with --expect')
