@@ -1062,3 +1062,55 @@ def test_interactive_through_a_pty():
     expect_eq(after, t.before, 'terminal settings after the monitor\'s quit')
     r = run(dead, '-i', '--expect', 'x')
     expect_run(r, 64, '--interactive with --expect')
+
+
+def test_gdb_batch():
+    """--gdb: QEMU waits; the printed gdb command, run by Debian's gdb in
+    batch mode with a few commands added, attaches, stops at the payload's
+    entry (a hardware breakpoint) and at a named function (--gdb-break),
+    reads a variable the entry code wrote (EAX, the Multiboot magic),
+    continues, and the run ends with the kernel's status."""
+    import socket
+    if shutil.which('gdb') is None:
+        fail('gdb is missing (tools/deps.sh installs it)')
+    d = tmpdir()
+    k = kernel('mbtest-elf32.elf')
+    nm = subprocess.run(['nm', k], stdout=subprocess.PIPE, check=True).stdout.decode()
+    main_addr = int(re.search(r'^([0-9a-f]+) T mbtest_main$', nm, re.M).group(1), 16)
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    console = open(os.path.join(d, 'console.txt'), 'wb')
+    p = subprocess.Popen(['python3', TOOL, '--accel', accel(), '--gdb=%d' % port, '--gdb-break',
+                          'mbtest_main', k, '--exit-code', '0x40'],
+                         stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.PIPE)
+    try:
+        err = []
+        for line in p.stderr:
+            err.append(line.decode())
+            if line.startswith(b'fwboot-run: gdb: gdb '):
+                break
+        else:
+            fail('no gdb command printed: %s' % ''.join(err))
+        gcmd = shlex.split(err[-1].split('gdb: ', 1)[1])
+        expect('set architecture i386:x86-64' in gcmd and 'hbreak *0x100040' in gcmd
+               and 'hbreak mbtest_main' in gcmd and gcmd[-1] == k,
+               'the gdb command lacks the architecture, breakpoints or symbols: %s' % gcmd)
+        more = ['-ex', 'p/x $pc', '-ex', 'continue', '-ex', 'p/x $pc', '-ex', 'p/x (unsigned int)boot_eax',
+                '-ex', 'delete', '-ex', 'continue']
+        g = subprocess.run(gcmd[:1] + ['-batch', '-nx'] + gcmd[1:-1] + more + gcmd[-1:],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=300)
+        out = g.stdout.decode('utf-8', 'replace')
+        expect('$1 = 0x100040' in out, 'gdb did not stop at the entry:\n' + out)
+        expect('$2 = 0x%x' % main_addr in out, 'gdb did not stop at mbtest_main:\n' + out)
+        expect('$3 = 0x2badb002' in out, 'gdb did not read boot_eax:\n' + out)
+        rest = p.stderr.read().decode()
+        status = p.wait(timeout=300)
+    finally:
+        if p.poll() is None:
+            p.terminate()       # fwboot-run ends its QEMU on SIGTERM
+            p.wait()
+        console.close()
+    expect(status == 0 and 'isa-debug-exit value 0x40' in rest,
+           'fwboot-run after gdb: status %d, %s' % (status, rest))
