@@ -1,7 +1,12 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """tools/fwboot-run: every outcome, every check before QEMU, --print,
---libvirt-xml, suites with JUnit/TAP/shards. Each test runs the real tool,
-which runs real QEMU; the payloads are the test kernels and the demo."""
+--libvirt-xml, suites with JUnit/TAP/shards; only the payload's output
+matched (pc, UEFI, microvm), the call trace kept after a fail pattern
+(Debian's kernel), --accel auto's measured choice, and the developer's loop:
+-i through a pty, --gdb with gdb in batch mode, --screenshot against
+fbtest's pattern. Each test runs the real tool, which runs real QEMU; the
+payloads are the test kernels, the demo, and a few tiny kernels written
+here."""
 
 import os
 import re
