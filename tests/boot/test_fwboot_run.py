@@ -1067,6 +1067,10 @@ def test_interactive_through_a_pty():
     expect_eq(after, t.before, 'terminal settings after the monitor\'s quit')
     r = run(dead, '-i', '--expect', 'x')
     expect_run(r, 64, '--interactive with --expect')
+    r = run(dead, '-i', '--print')
+    expect_run(r, 0, '-i --print')
+    cmd = shlex.split(r.out)
+    expect_eq(cmd[cmd.index('-serial') + 1], 'mon:stdio', 'the printed -serial of -i')
 
 
 def test_gdb_batch():
@@ -1119,3 +1123,8 @@ def test_gdb_batch():
         console.close()
     expect(status == 0 and 'isa-debug-exit value 0x40' in rest,
            'fwboot-run after gdb: status %d, %s' % (status, rest))
+    r = run(k, '--gdb', '--print')
+    expect_run(r, 0, '--gdb --print')
+    cmd = shlex.split(r.out)
+    expect('-S' in cmd and cmd[cmd.index('-gdb') + 1] == 'tcp:127.0.0.1:1234',
+           '--print lacks what --gdb adds: %s' % r.out)
