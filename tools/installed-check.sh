@@ -63,7 +63,9 @@ elif [ ! -r "$ovmf" ]; then
 	echo "installed-check: $ovmf is missing (Debian package ovmf): $efi not booted"
 else
 	echo "installed-check: $efi under OVMF, through $bin/fwboot-run --uefi"
-	"$bin/fwboot-run" --uefi --timeout 300 --fwboot-arg list --expect '^fwboot: boot: started by UEFI firmware' \
+	# fwboot's own lines are the check here (a listing, no payload runs): --match-fwboot
+	"$bin/fwboot-run" --uefi --timeout 300 --fwboot-arg list --match-fwboot \
+		--expect '^fwboot: boot: started by UEFI firmware' \
 		--expect '^fwboot: fw_cfg directory \(' --expect 'opt/fwboot/demo\.elf' "$lib/demo.elf" </dev/null >"$tmp/efi.txt" 2>&1
 	status=$?
 	tail -n 5 "$tmp/efi.txt"

@@ -1,7 +1,12 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """tools/fwboot-run: every outcome, every check before QEMU, --print,
---libvirt-xml, suites with JUnit/TAP/shards. Each test runs the real tool,
-which runs real QEMU; the payloads are the test kernels and the demo."""
+--libvirt-xml, suites with JUnit/TAP/shards; only the payload's output
+matched (pc, UEFI, microvm), the call trace kept after a fail pattern
+(Debian's kernel), --accel auto's measured choice, and the developer's loop:
+-i through a pty, --gdb with gdb in batch mode, --screenshot against
+fbtest's pattern. Each test runs the real tool, which runs real QEMU; the
+payloads are the test kernels, the demo, and a few tiny kernels written
+here."""
 
 import os
 import re
@@ -31,8 +36,8 @@ class Run:
             '\n'.join(self.out.splitlines()[-15:]), self.err[-2000:])
 
 
-def run(*args, env=None, tool=TOOL, timeout=900):
-    cmd = ['python3', tool, '--accel', accel()] + [a for a in args if not a.startswith('--accel')]
+def run(*args, env=None, tool=TOOL, timeout=900, accel_opt=True):
+    cmd = ['python3', tool] + (['--accel', accel()] if accel_opt else []) + list(args)
     if any(a == '--suite' for a in args):
         pass
     e = dict(os.environ)
@@ -101,7 +106,16 @@ def test_fail_pattern():
             '--timeout', GUARD)
     expect_run(r, 21, '--fail-on seen before the expectation')
     expect('mods count=0' in r.err, 'reason lacks the line: %r' % r)
-    expect('mbtest: done' not in r.out, 'QEMU was not ended when the pattern appeared')
+    # what follows the pattern is kept (a call trace would): mbtest goes on and exits
+    expect('mbtest: done' in r.out, 'the console after the fail pattern was cut off: %r' % r)
+    # a guest that keeps running after the pattern: the console is read until
+    # it is quiet (bounded), not until the hang guard
+    d = tmpdir()
+    script = write_file(d, 'bug.ipxe', b'#!ipxe\necho BUG: unable to handle page fault\n'
+                        b'echo Call Trace:\necho end of the trace\nsleep 3000\n')
+    r = run('--script', script, '--timeout', GUARD)
+    expect_run(r, 21, 'a BUG: line, then more lines, then silence')
+    expect('end of the trace' in r.out, 'the lines after BUG: were cut off: %r' % r)
     # the default set: a kernel panic line (the demo prints its module's first line)
     d = tmpdir()
     mod = write_file(d, 'panic.txt', b'Kernel panic - not syncing: VFS: Unable to mount root fs\n')
@@ -334,7 +348,7 @@ def test_iso_through_grub():
     expect(p.returncode == 0, 'make iso failed: %s' % p.stdout.decode()[-1000:])
     d = tmpdir()
     m = random_file(d, 'mod.bin', 3000, seed=7)
-    r = run(kernel('mbtest-elf32.elf'), '--iso', '--initrd', m, '--timeout', GUARD,
+    r = run(kernel('mbtest-elf32.elf'), '--iso', '--initrd', m, '--timeout', GUARD, '--match-fwboot',
             '--expect', 'started by GRUB', '--expect',
             r'crc32=0x%08x .*string="opt/fwboot/mod.bin"' % crc32_file(m), '--expect', 'mbtest: done',
             '--', 'via', 'grub')
@@ -495,10 +509,48 @@ def test_linux_payload():
     expect(re.search(r'^CMDLINE<.*from=fwboot-run.*>', r.out, re.M), 'no /proc/cmdline line:\n' + r.out[-2000:])
     r = run(*common, '--expect', re.escape(test_linux.MARKER), '--', 'console=ttyS0', 'quiet')
     expect_run(r, 0, 'Linux with --expect')
-    r = run(vmlinuz, '-m', test_linux.MEM, '--timeout', str(test_linux.LINUX_TIMEOUT), '--',
-            'console=ttyS0', 'root=/dev/nothing', 'panic=-1')
+    log = os.path.join(d, 'panic.log')
+    r = run(vmlinuz, '-m', test_linux.MEM, '--timeout', str(test_linux.LINUX_TIMEOUT), '--log', log,
+            '--', 'console=ttyS0', 'root=/dev/nothing', 'panic=-1')
     expect_run(r, 21, 'Linux without a root file system (a kernel panic)')
     expect('Kernel panic - not syncing' in r.err, r.err)
+    with open(log) as f:
+        text = f.read()
+    expect(re.search(r'Kernel panic - not syncing.*\n(.*\n)*.*Call Trace:', text),
+           'the log has no call trace after the panic:\n' + text[-3000:])
+
+
+def test_linux_crash_call_trace_in_junit():
+    """Debian's kernel crashed on purpose (sysrq c from the test's init):
+    its panic line ends the run as a failure, and the call trace printed
+    after it is in the log and in the JUnit failure itself, not only in
+    system-out."""
+    import test_linux
+    d = tmpdir()
+    vmlinuz = test_linux.debian()['vmlinuz']
+    root = os.path.join(d, 'root')
+    for sub in ('bin', 'proc'):
+        os.makedirs(os.path.join(root, sub))
+    shutil.copy(test_linux.debian()['busybox'], os.path.join(root, 'bin', 'busybox'))
+    init = write_file(root, 'init', b'#!/bin/busybox sh\n/bin/busybox mount -t proc proc /proc\n'
+                      b'echo c > /proc/sysrq-trigger\n/bin/busybox sleep 1000\n')
+    os.chmod(init, 0o755)
+    initrd = test_linux.cpio(root, os.path.join(d, 'oops.cpio'))
+    suite = write_file(d, 'oops.toml', (
+        '[[target]]\nname = "oops"\nkernel = "%s"\ninitrd = ["%s"]\nmemory = "%s"\ntimeout = %d\n'
+        'args = "console=ttyS0 sysrq_always_enabled panic=-1 oops=panic"\n'
+        % (vmlinuz, initrd, test_linux.MEM, test_linux.LINUX_TIMEOUT)).encode())
+    junit = os.path.join(d, 'oops.xml')
+    logs = os.path.join(d, 'logs')
+    r = run('--suite', suite, '--junit', junit, '--log', logs)
+    expect_run(r, 1, 'a suite whose kernel oopses')
+    f = ET.parse(junit).getroot().find('.//failure')
+    expect(f is not None and f.get('type') == 'fail-on', 'no fail-on failure: %r' % r)
+    expect(re.search(r'(BUG: |Oops|Kernel panic)', f.text.split('console from the deciding line:')[1].splitlines()[1]),
+           'the failure does not start at the deciding line:\n' + f.text[:2000])
+    expect('Call Trace:' in f.text, 'the JUnit failure has no call trace:\n' + f.text[:3000])
+    with open(os.path.join(logs, 'oops.log')) as fl:
+        expect('Call Trace:' in fl.read(), 'the log has no call trace')
 
 
 def test_uefi():
@@ -509,7 +561,8 @@ def test_uefi():
     from test_efi import FWBOOT_EFI, OVMF, need_efi
     need_efi()
     app = kernel('efiopts.efi')
-    r = run(app, '--uefi', '--timeout', GUARD, '--expect', r'^fwboot: boot: started by UEFI firmware',
+    r = run(app, '--uefi', '--timeout', GUARD, '--match-fwboot',
+            '--expect', r'^fwboot: boot: started by UEFI firmware',
             '--expect', r'^efiopts: options "one two"$', '--', 'one', 'two')
     expect_run(r, 0, '--uefi')
     expect('fwboot: cmdline: "name=opt/fwboot/efiopts.efi -- one two"' in r.out, r.out[-2000:])
@@ -523,7 +576,7 @@ def test_uefi():
            'not OVMF and fwboot.efi: %s' % r.out)
     p = subprocess.run(['make', '-s', '-C', ROOT, 'iso'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     expect(p.returncode == 0, 'make iso failed: %s' % p.stdout.decode()[-1000:])
-    r = run(app, '--uefi', '--iso', '--timeout', GUARD, '--expect', r"Booting `fwboot\.efi: ",
+    r = run(app, '--uefi', '--iso', '--timeout', GUARD, '--match-fwboot', '--expect', r"Booting `fwboot\.efi: ",
             '--expect', r'^efiopts: options "via grub efi"$', '--', 'via', 'grub', 'efi')
     expect_run(r, 0, '--uefi --iso')
     d = tmpdir()
@@ -616,3 +669,465 @@ def test_status_read_after_console_closes():
     os.chmod(wrapper, 0o755)
     r = run(kernel('demo.elf'), '--qemu', wrapper, '--exit-code', '0x40', '--timeout', GUARD)
     expect_run(r, 0, 'a QEMU that exits 2 s after closing its console')
+
+
+# ---- tiny payloads written here: a Multiboot 1 a.out-kludge header (flag
+# 16: loaded at 1 MiB as it is, entered right after the header) and a few
+# bytes of 32-bit code ----
+
+HALT = bytes([0xfa, 0xf4, 0xeb, 0xfd])                      # cli; 1: hlt; jmp 1b
+EXIT0 = bytes([0xb0, 0x00, 0xe6, 0xf4]) + HALT              # mov al, 0; out 0xf4, al
+# echo COM1 until a 'q' comes, then write 0x40 to isa-debug-exit:
+# 1: mov dx, 0x3fd; 2: in al, dx; test al, 1; jz 2b; mov dx, 0x3f8;
+# in al, dx; out dx, al; cmp al, 'q'; jne 1b; mov al, 0x40; out 0xf4, al
+ECHO = bytes([0x66, 0xba, 0xfd, 0x03, 0xec, 0xa8, 0x01, 0x74, 0xfb, 0x66, 0xba, 0xf8, 0x03,
+              0xec, 0xee, 0x3c, 0x71, 0x75, 0xed, 0xb0, 0x40, 0xe6, 0xf4]) + HALT
+
+
+def tiny_kernel(d, name, code):
+    """A Multiboot 1 kernel of 32 header bytes and code, at 0x100000."""
+    import struct
+    magic, flags = 0x1BADB002, 1 << 16
+    base = 0x100000
+    hdr = struct.pack('<8I', magic, flags, (-(magic + flags)) & 0xffffffff, base, base, 0, 0,
+                      base + 32)
+    return write_file(d, name, hdr + code)
+
+
+def false_pass_case(platform):
+    """The issue's example: the payload's arguments are echoed by fwboot in
+    its cmdline line; a kernel that only halts must not pass. It runs until
+    --timeout (124), having started: fwboot's hand-off line is there."""
+    d = tmpdir()
+    dead = tiny_kernel(d, 'dead.elf', HALT)
+    extra = {'bios': [], 'uefi': ['--uefi'], 'microvm': ['--machine', 'microvm']}[platform]
+    if platform == 'uefi':
+        from test_efi import need_efi
+        need_efi()
+    r = run(dead, *extra, '--timeout', '20', '--expect', 'selftest passed', '--', 'selftest', 'passed')
+    expect_run(r, 124, 'a halting kernel with its arguments in fwboot\'s lines (%s)' % platform)
+    expect(re.search(r'^fwboot: cmdline: .*-- selftest passed', r.out, re.M),
+           'fwboot did not echo the arguments (the case is not the issue\'s): %r' % r)
+    expect(re.search(r'^fwboot: (boot: .* entry |efi: starting )', r.out, re.M),
+           'the payload never started (no hand-off line): %r' % r)
+    expect('appeared only in fwboot\'s own lines' in r.err, 'the reason does not say why: %r' % r)
+    # a kernel that exits: the payload ended first (20), whatever fwboot printed
+    gone = tiny_kernel(d, 'gone.elf', EXIT0)
+    r = run(gone, *extra, '--timeout', GUARD, '--expect', 'selftest passed', '--expect', 'x',
+            '--', 'selftest', 'passed', '0x1')
+    expect_run(r, 20, 'an exiting kernel with its arguments in fwboot\'s lines (%s)' % platform)
+    expect('isa-debug-exit value 0x0' in r.err, 'the reason does not name the value 0: %r' % r)
+    # asked explicitly, fwboot's lines count
+    r = run(gone, *extra, '--timeout', GUARD, '--match-fwboot', '--expect', 'selftest passed',
+            '--', 'selftest', 'passed')
+    expect_run(r, 0, '--match-fwboot (%s)' % platform)
+    # fwboot's memory map is full of "0x": an --expect x is not met by it
+    r = run(gone, *extra, '--timeout', GUARD, '--expect', 'x')
+    expect_run(r, 20, '--expect x against fwboot\'s hex numbers (%s)' % platform)
+
+
+def test_false_pass_bios():
+    false_pass_case('bios')
+
+
+def test_false_pass_uefi():
+    false_pass_case('uefi')
+
+
+def test_false_pass_microvm():
+    false_pass_case('microvm')
+
+
+def test_payload_output_counts():
+    """What the payload prints counts, also when it repeats its arguments
+    (mbtest prints its command line); a fail pattern in fwboot's echo of
+    the arguments does not end the run."""
+    r = run(kernel('mbtest-elf32.elf'), '--timeout', GUARD, '--expect', 'selftest passed',
+            '--', 'selftest', 'passed')
+    expect_run(r, 0, 'mbtest echoing its arguments')
+    r = run(kernel('mbtest-elf32.elf'), '--timeout', GUARD, '--expect', '^mbtest: done',
+            '--', 'Kernel', 'panic', '-', 'not', 'syncing')
+    expect_run(r, 21, 'a panic line printed by the payload')
+    r = run(kernel('mbtest-elf32.elf'), '--timeout', GUARD, '--expect', '^mbtest: done',
+            '--fail-on', 'only-in-args', '--', 'only-in-args')
+    expect_run(r, 21, 'the payload printed the pattern in its cmdline line')
+    r = run(kernel('mbtest-elf32.elf'), '--timeout', GUARD, '--expect', '^mbtest: done',
+            '--fail-on', 'fwboot: cmdline', '--', 'x')
+    expect_run(r, 0, 'a fail pattern only fwboot\'s lines hold')
+
+
+SMALL_SUITE = '''
+[suite]
+name = "small"
+
+[defaults]
+timeout = 300
+
+[[target]]
+name = "one"
+kernel = "{k}/mbtest-elf32.elf"
+expect = ["^mbtest: done"]
+
+[[target]]
+name = "two"
+kernel = "{k}/mbtest-elf32.elf"
+initrd = ["mod.bin=with args"]
+expect = ["never printed"]
+
+[[target]]
+name = "three"
+kernel = "{k}/demo.elf"
+exit_code = 0x40
+
+[[target]]
+name = "slow"
+script = "slow.ipxe"
+timeout = 4
+'''
+
+
+def test_suite_empty_shard_only_and_stable_names():
+    """An empty shard fails with a message; --only runs one target; the
+    JUnit names do not depend on the shard; a failure's reproduce command
+    works after the run (its generated script kept beside the log); START
+    and RUNNING lines; --timestamps reaches the suite's logs."""
+    d = tmpdir()
+    random_file(d, 'mod.bin', 1000, seed=21)
+    write_file(d, 'slow.ipxe', b'#!ipxe\necho slow target\nsleep 3000\n')
+    suite = write_file(d, 'small.toml', SMALL_SUITE.format(k=os.path.join(BUILD, 'kernels')).encode())
+    r = run('--suite', suite, '--shard', '5/5')
+    expect_run(r, 64, 'shard 5/5 of a 4-target suite')
+    expect('selects no target' in r.err and 'has 4' in r.err, 'no message: %r' % r)
+    r = run('--suite', suite, '--only', 'nothing-like-this')
+    expect_run(r, 64, '--only matching nothing')
+    j1 = os.path.join(d, 'shard.xml')
+    r = run('--suite', suite, '--shard', '1/2', '--junit', j1)
+    expect_run(r, 0, 'shard 1/2 (one and three)')
+    j2 = os.path.join(d, 'only.xml')
+    logs = os.path.join(d, 'logs')
+    r = run('--suite', suite, '--only', '^(tw|sl)', '--junit', j2, '--log', logs, '--timestamps',
+            env={'FWBOOT_RUN_PROGRESS': '0.5'})
+    expect_run(r, 1, '--only ^(tw|sl) (the failing targets)')
+    expect_eq(re.findall(r'^(START|PASS|FAIL) (\S+)', r.out, re.M),
+              [('START', 'two'), ('FAIL', 'two'), ('START', 'slow'), ('FAIL', 'slow')],
+              'progress and verdict lines')
+    expect(re.search(r'^RUNNING slow \(\d+ s\)$', r.out, re.M), 'no RUNNING line: %r' % r)
+    names = set()
+    for j in (j1, j2):
+        for c in ET.parse(j).getroot().iter('testcase'):
+            names.add(c.get('classname'))
+    expect_eq(names, {'small'}, 'classnames with and without a shard')
+    with open(os.path.join(logs, 'two.log')) as f:
+        expect(re.match(r'\[ *\d+\.\d{3}\] ', f.read()), '--timestamps not in the suite log')
+    fail_el = [c for c in ET.parse(j2).getroot().iter('testcase') if c.get('name') == 'two'][0].find('failure')
+    text = fail_el.text
+    m = re.search(r'^QEMU command: (.*)$', text, re.M)
+    expect(m and 'kept in' in text, 'no QEMU command with kept files: %s' % text)
+    cmd = shlex.split(m.group(1))
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=300)
+    expect(p.returncode == 129 and b'string="opt/fwboot/mod.bin with args"' in p.stdout,
+           'the kept QEMU command: status %d %r' % (p.returncode, p.stderr[-300:]))
+    m = re.search(r'^reproduce: (.*)$', text, re.M)
+    expect(m is not None, 'no reproduce line: %s' % text)
+    cmd = shlex.split(m.group(1))
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=600)
+    out = p.stdout.decode()
+    expect(p.returncode == 1 and re.search(r'^FAIL two', out, re.M) and 'one' not in out.split(),
+           'the reproduce command: status %d\n%s' % (p.returncode, out[-1000:]))
+
+
+def test_options_spelt_wrong_and_old_python():
+    r = run(kernel('mbtest-elf32.elf'), '--exp', 'x')
+    expect_run(r, 64, 'an abbreviated option')
+    expect('unknown option --exp (did you mean --expect?)' in r.err, r.err)
+    r = run('--expcet', 'x', kernel('mbtest-elf32.elf'))
+    expect_run(r, 64, 'a misspelt option')
+    expect('unknown option --expcet (did you mean --expect?)' in r.err, r.err)
+    expect('kernel' not in r.err.lower().split('did you mean')[0].split('unknown option')[-1],
+           'reported as a kernel path: ' + r.err)
+    # a Python without tomllib (as 3.10): the usage status and what is needed
+    d = tmpdir()
+    suite = write_file(d, 's.toml', b'[[target]]\nname = "x"\nkernel = "k"\n')
+    wrapper = write_file(d, 'no-tomllib.py', (
+        'import runpy, sys\nsys.modules["tomllib"] = None\nsys.argv = sys.argv[1:]\n'
+        'runpy.run_path(sys.argv[0], run_name="__main__")\n').encode())
+    p = subprocess.run(['python3', wrapper, TOOL, '--suite', suite], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    err = p.stderr.decode()
+    expect(p.returncode == 64 and 'Python 3.11' in err and 'Traceback' not in err,
+           'without tomllib: status %d: %s' % (p.returncode, err))
+
+
+def test_timestamps_quiet_log():
+    d = tmpdir()
+    log = os.path.join(d, 'c.log')
+    r = run(kernel('mbtest-elf32.elf'), '-q', '--log', log, '--timestamps', '--expect', '^mbtest: done',
+            '--timeout', GUARD)
+    expect_run(r, 0, '-q --log --timestamps')
+    expect('mbtest' not in r.out, '-q streamed the console')
+    with open(log) as f:
+        text = f.read()
+    expect(re.search(r'^\[ *\d+\.\d{3}\] mbtest: done', text, re.M), 'log not timestamped:\n' + text[-500:])
+
+
+def read_png(path):
+    """An 8-bit RGB PNG without interlace (as fwboot-run writes): a Screen.
+    Checks the signature and every chunk's CRC, undoes the row filters."""
+    import struct
+    import zlib
+    from harness import Screen
+    with open(path, 'rb') as f:
+        data = f.read()
+    expect(data[:8] == b'\x89PNG\r\n\x1a\n', '%s is not a PNG' % path)
+    pos, idat, ihdr = 8, b'', None
+    while pos < len(data):
+        n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        crc, = struct.unpack('>I', data[pos + 8 + n:pos + 12 + n])
+        expect(crc == zlib.crc32(kind + body), 'bad CRC in the %s chunk' % kind)
+        if kind == b'IHDR':
+            ihdr = struct.unpack('>IIBBBBB', body)
+        elif kind == b'IDAT':
+            idat += body
+        pos += 12 + n
+    w, h, depth, ctype, _, _, interlace = ihdr
+    expect((depth, ctype, interlace) == (8, 2, 0), 'not 8-bit RGB without interlace: %r' % (ihdr,))
+    raw = zlib.decompress(idat)
+    stride = w * 3
+    out = bytearray()
+    prev = bytearray(stride)
+    for y in range(h):
+        ft = raw[y * (stride + 1)]
+        row = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = row[i - 3] if i >= 3 else 0
+            b = prev[i]
+            c = prev[i - 3] if i >= 3 else 0
+            if ft == 1:
+                row[i] = (row[i] + a) & 0xff
+            elif ft == 2:
+                row[i] = (row[i] + b) & 0xff
+            elif ft == 3:
+                row[i] = (row[i] + (a + b) // 2) & 0xff
+            elif ft == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                row[i] = (row[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xff
+        out += row
+        prev = row
+    return Screen(w, h, bytes(out))
+
+
+def check_fbtest_png(path, what):
+    """The screenshot holds fbtest's pattern (800x600x32: every bit)."""
+    from test_video import expected_pixel
+    s = read_png(path)
+    expect_eq((s.width, s.height), (800, 600), '%s: screenshot size' % what)
+    bad = [(x, y) for y in range(0, 600, 7) for x in range(800)
+           if s.pixel(x, y) != expected_pixel(x, y)]
+    expect(not bad, '%s: pixels differ from fbtest\'s pattern at %r' % (what, bad[:5]))
+
+
+def test_screenshot_png():
+    """--screenshot: the framebuffer test kernel's drawing, saved as a PNG at
+    the end of the run (a pass, and a failure: a suite's timeout), and named
+    as an attachment in the JUnit report."""
+    d = tmpdir()
+    png = os.path.join(d, 'shot.png')
+    r = run(kernel('fbtest-mb1.elf'), '--screenshot', png, '--expect', '^fbtest: drawn', '--timeout', GUARD)
+    expect_run(r, 0, '--screenshot of fbtest')
+    expect('screenshot: %s (800x600)' % png in r.err, r.err)
+    check_fbtest_png(png, 'single run')
+    suite = write_file(d, 'fb.toml', (
+        '[[target]]\nname = "fb-fails"\nkernel = "%s"\nexpect = ["never printed"]\ntimeout = 20\n'
+        'screenshot = true\n' % kernel('fbtest-mb1.elf')).encode())
+    junit = os.path.join(d, 'fb.xml')
+    r = run('--suite', suite, '--junit', junit)
+    expect_run(r, 1, 'a failing suite target with a screenshot')
+    case = ET.parse(junit).getroot().find('.//testcase')
+    expect(case.find('failure') is not None, 'fb-fails did not fail')
+    m = re.search(r'\[\[ATTACHMENT\|(.*\.png)\]\]', case.findtext('system-out'))
+    expect(m is not None, 'no attachment in system-out')
+    check_fbtest_png(m.group(1), 'suite target (timeout)')
+    r = run(kernel('fbtest-mb1.elf'), '--screenshot', os.path.join(d, 'x.ppm'))
+    expect_run(r, 64, '--screenshot to a file not named .png')
+    r = run(kernel('fbtest-mb1.elf'), '--display', '--print')
+    expect_run(r, 0, '--display --print')
+    expect('-vga std' in r.out, '--display gives no display device: ' + r.out)
+
+
+def test_accel_auto_measures():
+    """The default --accel auto picks KVM only where /dev/kvm is faster than
+    TCG: on a machine whose /dev/kvm is a software virtualizer (as this
+    project's own), TCG, saying why; bench/linux.py's kvm_is_real() is the
+    oracle. The choice is cached, and the cache is used."""
+    import sys
+    d = tmpdir()
+    env = {'XDG_CACHE_HOME': d}
+    r = run(kernel('mbtest-elf32.elf'), '--expect', '^mbtest: done', '--timeout', GUARD, env=env,
+            accel_opt=False)
+    expect_run(r, 0, 'the default accelerator')
+    m = re.search(r'^fwboot-run: accelerator: (\w+) \(auto: (.*)\)$', r.err, re.M)
+    expect(m is not None, 'no line saying which accelerator ran: %r' % r)
+    usable = os.access('/dev/kvm', os.R_OK | os.W_OK)
+    if not usable:
+        expect_eq(m.group(1), 'tcg', 'the accelerator without a usable /dev/kvm')
+    else:
+        sys.path.insert(0, os.path.join(ROOT, 'bench'))
+        try:
+            from linux import kvm_is_real
+        finally:
+            sys.path.pop(0)
+        real, why = kvm_is_real()
+        expect_eq(m.group(1), 'kvm' if real else 'tcg', 'the accelerator (bench says: %s)' % why)
+        if not real:
+            expect('not hardware KVM' in m.group(2), 'the reason: ' + m.group(2))
+    r = run(kernel('mbtest-elf32.elf'), '--print', env=env, accel_opt=False)
+    expect_run(r, 0, '--print with the default accelerator')
+    expect('cached in' in r.err, 'the second run measured again: %r' % r)
+    cmd = shlex.split(r.out)
+    expect_eq(cmd[cmd.index('-accel') + 1], m.group(1), 'the printed accelerator')
+
+
+class Pty:
+    """fwboot-run on a pseudo-terminal, as a developer's terminal."""
+
+    def __init__(self, *args):
+        import termios
+        self.master, slave = os.openpty()
+        self.before = termios.tcgetattr(slave)
+        self.slave = slave
+        self.out = b''
+        self.p = subprocess.Popen(['python3', TOOL, '--accel', accel()] + list(args), stdin=slave,
+                                  stdout=slave, stderr=slave, start_new_session=True)
+
+    def read_until(self, text, start=0, guard=300):
+        """Read until text appears in the output after offset start (a hang guard only)."""
+        import select
+        import time
+        end = time.monotonic() + guard
+        while text.encode() not in self.out[start:]:
+            if time.monotonic() > end:
+                fail('no %r on the terminal:\n%s' % (text, self.out[-2000:].decode('latin-1')))
+            ready, _, _ = select.select([self.master], [], [], 1)
+            if ready:
+                try:
+                    self.out += os.read(self.master, 4096)
+                except OSError:
+                    fail('the terminal closed before %r:\n%s' % (text, self.out[-2000:].decode('latin-1')))
+        return self.out.index(text.encode(), start) + len(text)
+
+    def type(self, data):
+        os.write(self.master, data)
+
+    def kill(self):
+        # fwboot-run and its QEMU share the session the test gave them
+        if self.p.poll() is None:
+            os.killpg(self.p.pid, 9)
+            self.p.wait()
+
+    def finish(self):
+        import termios
+        status = self.p.wait(timeout=300)
+        after = termios.tcgetattr(self.slave)
+        os.close(self.master)
+        os.close(self.slave)
+        return status, after
+
+
+def test_interactive_through_a_pty():
+    """--interactive (-i): a line typed on the terminal reaches a kernel that
+    echoes it, and its echo comes back; Ctrl-A C reaches QEMU's monitor,
+    whose quit ends the run; the terminal's settings are restored."""
+    d = tmpdir()
+    echo = tiny_kernel(d, 'echo.elf', ECHO)
+    t = Pty('-i', echo, '--exit-code', '0x40')
+    try:
+        at = t.read_until('entry 0x100020')
+        t.type(b'hello from the pty')
+        t.read_until('hello from the pty', at)
+        t.type(b'q')
+        status, after = t.finish()
+    finally:
+        t.kill()
+    expect_eq(status, 0, 'fwboot-run -i status after the kernel exited with 0x40')
+    expect_eq(after, t.before, 'terminal settings after the run')
+    dead = tiny_kernel(d, 'dead.elf', HALT)
+    t = Pty('--interactive', dead)
+    try:
+        t.read_until('entry 0x100020')
+        t.type(b'\x01c')
+        at = t.read_until('(qemu)')
+        t.type(b'info status\r')
+        t.read_until('VM status: running', at)
+        t.type(b'quit\r')
+        status, after = t.finish()
+    finally:
+        t.kill()
+    expect_eq(status, 0, 'fwboot-run -i status after the monitor\'s quit')
+    expect_eq(after, t.before, 'terminal settings after the monitor\'s quit')
+    r = run(dead, '-i', '--expect', 'x')
+    expect_run(r, 64, '--interactive with --expect')
+    r = run(dead, '-i', '--print')
+    expect_run(r, 0, '-i --print')
+    cmd = shlex.split(r.out)
+    expect_eq(cmd[cmd.index('-serial') + 1], 'mon:stdio', 'the printed -serial of -i')
+
+
+def test_gdb_batch():
+    """--gdb: QEMU waits; the printed gdb command, run by Debian's gdb in
+    batch mode with a few commands added, attaches, stops at the payload's
+    entry (a hardware breakpoint) and at a named function (--gdb-break),
+    reads a variable the entry code wrote (EAX, the Multiboot magic),
+    continues, and the run ends with the kernel's status."""
+    import socket
+    if shutil.which('gdb') is None:
+        fail('gdb is missing (tools/deps.sh installs it)')
+    d = tmpdir()
+    k = kernel('mbtest-elf32.elf')
+    nm = subprocess.run(['nm', k], stdout=subprocess.PIPE, check=True).stdout.decode()
+    main_addr = int(re.search(r'^([0-9a-f]+) T mbtest_main$', nm, re.M).group(1), 16)
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    console = open(os.path.join(d, 'console.txt'), 'wb')
+    p = subprocess.Popen(['python3', TOOL, '--accel', accel(), '--gdb=%d' % port, '--gdb-break',
+                          'mbtest_main', k, '--exit-code', '0x40'],
+                         stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.PIPE)
+    try:
+        err = []
+        for line in p.stderr:
+            err.append(line.decode())
+            if line.startswith(b'fwboot-run: gdb: gdb '):
+                break
+        else:
+            fail('no gdb command printed: %s' % ''.join(err))
+        gcmd = shlex.split(err[-1].split('gdb: ', 1)[1])
+        expect('set architecture i386:x86-64' in gcmd and 'hbreak *0x100040' in gcmd
+               and 'hbreak mbtest_main' in gcmd and gcmd[-1] == k,
+               'the gdb command lacks the architecture, breakpoints or symbols: %s' % gcmd)
+        more = ['-ex', 'p/x $pc', '-ex', 'continue', '-ex', 'p/x $pc', '-ex', 'p/x (unsigned int)boot_eax',
+                '-ex', 'delete', '-ex', 'continue']
+        g = subprocess.run(gcmd[:1] + ['-batch', '-nx'] + gcmd[1:-1] + more + gcmd[-1:],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=300)
+        out = g.stdout.decode('utf-8', 'replace')
+        expect('$1 = 0x100040' in out, 'gdb did not stop at the entry:\n' + out)
+        expect('$2 = 0x%x' % main_addr in out, 'gdb did not stop at mbtest_main:\n' + out)
+        expect('$3 = 0x2badb002' in out, 'gdb did not read boot_eax:\n' + out)
+        rest = p.stderr.read().decode()
+        status = p.wait(timeout=300)
+    finally:
+        if p.poll() is None:
+            p.terminate()       # fwboot-run ends its QEMU on SIGTERM
+            p.wait()
+        console.close()
+    expect(status == 0 and 'isa-debug-exit value 0x40' in rest,
+           'fwboot-run after gdb: status %d, %s' % (status, rest))
+    r = run(k, '--gdb', '--print')
+    expect_run(r, 0, '--gdb --print')
+    cmd = shlex.split(r.out)
+    expect('-S' in cmd and cmd[cmd.index('-gdb') + 1] == 'tcp:127.0.0.1:1234',
+           '--print lacks what --gdb adds: %s' % r.out)
