@@ -90,7 +90,8 @@ MATRIX = {
 
 # Hang guards in seconds, per kind of boot: not performance bounds (each is
 # several times what the boot takes under TCG on a loaded 2-core machine).
-QUICK = 60          # a test kernel, or a refusal (OVMF alone takes seconds): about 10x
+QUICK = 60          # a test kernel (OVMF alone takes seconds): about 10x
+REFUSAL = 30        # fwboot refuses before any hand-off: a second on microvm, a few under OVMF
 LINUX = 150         # a Debian kernel to its initramfs, Xen and its dom0, Memtest86+: 10-20x
 
 K = 'opt/fwboot/kernel'
@@ -107,8 +108,13 @@ def fwboot_on(platform, files, append, mem='256M', timeout=QUICK, extra=(), pvh=
         return boot(files=files, append=append, mem=mem, timeout=timeout, extra=extra)
     if platform == UEFI:
         need_efi()
-        return boot(kernel_path=FWBOOT_EFI, files=files, append=append, mem=mem, timeout=timeout,
-                    extra=['-bios', OVMF] + extra)
+        # fwboot.efi that gives up returns to the firmware, which starts its
+        # shell and waits for a key: seen, that ends the boot at once
+        r = boot_screen(kernel_path=FWBOOT_EFI, files=files, append=append, mem=mem, timeout=timeout,
+                        extra=['-bios', OVMF] + extra, until=lambda c: 'Shell> ' in c, grab_screen=False)
+        expect(r.hang or 'UEFI Interactive Shell' not in r.console,
+               'fwboot.efi returned to the firmware, which started its shell (the boot ended there)')
+        return r
     path = os.path.join(harness.BUILD, 'fwboot-pvh.elf') if pvh else harness.FWBOOT
     expect(os.path.isfile(path), '%s is missing: run "make"' % path)
     return boot(kernel_path=path, files=files, append=append, mem=mem, timeout=timeout,
@@ -125,6 +131,11 @@ def qemu_on(platform, path, append, initrd=None, mem='256M', timeout=QUICK, extr
     elif platform == MICROVM:
         extra = ['-M', 'microvm'] + extra
     return boot(kernel_path=path, append=append, mem=mem, timeout=timeout, extra=extra)
+
+
+def guard(expected, boots=QUICK):
+    """The hang guard of a cell's boot through fwboot."""
+    return REFUSAL if isinstance(expected, Refused) else boots
 
 
 def map_of(entries):
@@ -405,12 +416,14 @@ def memtest_cell(platform):
     over the range, that it finds and runs when the platform's own firmware
     starts it: QEMU's -kernel on pc; under UEFI OVMF's -kernel with Debian's
     EFI build of the same version (memory and CPUs). On microvm qboot's Linux
-    path gives it no e820 table and it finds less memory (58.6 MB of 256):
+    path gives it no e820 table and it finds less memory (58.6 MB of 64):
     the CPUs and the test's start are compared there, and fwboot must give
     it at least as much."""
     image = test_linux.debian()['memtest64']
     extra = ['-bios', OVMF] if platform == UEFI else ['-M', 'microvm'] if platform == MICROVM else []
-    kw = dict(until=lambda c: memtest_facts(c) is not None, grab_screen=False, timeout=LINUX)
+    # Memtest86+ takes time in proportion to the memory before it tests: little of it
+    kw = dict(until=lambda c: memtest_facts(c) is not None, grab_screen=False, timeout=LINUX,
+              mem='128M' if platform == UEFI else '64M')
     if platform == UEFI:
         need_efi()
     r = boot_screen(kernel_path=FWBOOT_EFI if platform == UEFI else harness.FWBOOT, extra=extra,
@@ -455,7 +468,7 @@ def ipxe_cell(platform, expected):
     sercon = write_file(d, 'sercon-port', b'\xf8\x03')
     r = fwboot_on(platform, [('opt/fwboot/ipxe', test_linux.debian()['ipxe']), ('opt/fwboot/script', script),
                              ('etc/sercon-port', sercon)],
-                  'name=opt/fwboot/ipxe initrd=opt/fwboot/script', extra=['-nic', 'none'])
+                  'name=opt/fwboot/ipxe initrd=opt/fwboot/script', extra=['-nic', 'none'], timeout=guard(expected))
     if expected is BOOTS:
         expect_status(r, 0)     # reboot under -no-reboot
         expect(IPXE_MARKER in r.console.splitlines(), 'the iPXE script did not run')
@@ -469,7 +482,7 @@ def memdisk_cell(platform, expected):
     d = tmpdir()
     fl = test_payloads.floppy(d)
     r = fwboot_on(platform, [('opt/fwboot/memdisk', test_linux.debian()['memdisk']), ('opt/fwboot/floppy', fl)],
-                  'name=opt/fwboot/memdisk initrd=opt/fwboot/floppy')
+                  'name=opt/fwboot/memdisk initrd=opt/fwboot/floppy', timeout=guard(expected))
     if expected is BOOTS:
         test_payloads.expect_floppy_booted(r)
         test_payloads.expect_floppy_booted(qemu_on(platform, test_linux.debian()['memdisk'], '', initrd=fl))
@@ -482,7 +495,7 @@ def grub_lkrn_cell(platform, expected):
     that prints a marker and halts. On pc it boots as Multiboot 1 by the
     probe order, as QEMU's own -kernel boots it."""
     img = test_payloads.grub_lkrn(tmpdir())
-    r = fwboot_on(platform, [('opt/fwboot/grub', img)], 'name=opt/fwboot/grub')
+    r = fwboot_on(platform, [('opt/fwboot/grub', img)], 'name=opt/fwboot/grub', timeout=guard(expected))
     if expected is BOOTS:
         test_payloads.expect_grub_ran(r)
         test_payloads.expect_grub_ran(qemu_on(platform, img, ''))
@@ -491,7 +504,7 @@ def grub_lkrn_cell(platform, expected):
 
 def xen_refused(platform, expected):
     """What xen_cell boots, where it is to be refused."""
-    return fwboot_on(platform, xen_files(tmpdir()), 'name=opt/fwboot/boot', mem='512M')
+    return fwboot_on(platform, xen_files(tmpdir()), 'name=opt/fwboot/boot', mem='512M', timeout=guard(expected))
 
 
 # ---- the cells, from the table ----
