@@ -511,6 +511,8 @@ def xen_refused(platform, expected):
 
 # payload -> function(platform, expected) that boots it and, for BOOTS,
 # checks it; for a refusal it returns the boot for the generic check below
+# (only the payloads in CAN_REFUSE know how to be refused)
+CAN_REFUSE = ('xen', 'ipxe', 'memdisk', 'grub_lkrn')
 RUN = {
     'mbtest': lambda p, e: mbtest_cell(p),
     'mb2test': lambda p, e: mb2test_cell(p),
@@ -545,5 +547,6 @@ def make_cell(payload, platform, expected):
 for _payload, _row in MATRIX.items():
     assert set(RUN) == set(MATRIX) and len(_row) == len(PLATFORMS)
     for _platform, _expected in zip(PLATFORMS, _row):
+        assert _expected is BOOTS or _payload in CAN_REFUSE, (_payload, _platform)
         _cell = make_cell(_payload, _platform, _expected)
         globals()[_cell.__name__] = _cell
