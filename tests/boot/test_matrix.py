@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The platform matrix: the same payloads on the three platforms fwboot runs
 on, and what fwboot must do with each, written down as a table.
 
