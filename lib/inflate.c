@@ -449,7 +449,7 @@ static int decode_one(struct inflater *s, struct bits *b)
  * checks but the distance. The only bit state is a position from base:
  * each step loads a word there, which leaves i686's few registers for the
  * output pointer and the tables. STEP_MORE when the margins run out. */
-static __attribute__((noinline, aligned(2048))) int inflate_fast(struct inflater *s)
+static __attribute__((noinline, aligned(2048), section(".text.aligned"))) int inflate_fast(struct inflater *s)
 {
 	if (s->truncated || bits_truncated(&s->b))
 		return STEP_MORE;	/* past the end already: the careful path says so */
@@ -786,7 +786,8 @@ static void crc_init(void)
 
 /* Aligned so the loop never straddles a page: QEMU's TCG chains
  * translated blocks only within a guest page. */
-__attribute__((noinline, aligned(512))) uint32_t gzip_crc32(uint32_t crc, const void *buf, size_t len)
+__attribute__((noinline, aligned(512), section(".text.aligned"))) uint32_t gzip_crc32(uint32_t crc, const void *buf,
+											  size_t len)
 {
 	const uint8_t *p = buf;
 

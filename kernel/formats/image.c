@@ -2,6 +2,8 @@
 /* The probe table, in the documented order. A file that no loader takes is
  * refused with every loader's reason. */
 #include "kernel/formats/image.h"
+#include "kernel/alloc.h"
+#include "lib/memops.h"
 #include "kernel/formats/linux.h"
 #include "kernel/formats/mb1.h"
 #include "kernel/formats/mb2.h"
@@ -37,6 +39,63 @@ static int probe(const struct image_type *t, const struct file *f, const uint8_t
 	return t->probe ? t->probe(f, hdr, len, d) : t->probe_env(f, hdr, len, env, d);
 }
 
+/* A file that also carries a Linux header of a protocol before 2.07 (no
+ * promised 32-bit entry) is a BIOS program whichever header takes it:
+ * grub.lkrn (lnxboot.img before an i386-pc core, which has a Multiboot 1
+ * header) calls the BIOS from either way in. Where there is no BIOS, refuse
+ * it by name, as the Linux loader refuses the same header. */
+static int needs_bios(const struct image_type *t, const struct boot_request *req, const uint8_t *hdr, size_t len,
+		      const struct boot_env *env, struct diag *d)
+{
+	struct linux_header h;
+	struct diag ignored;
+	if ((!env->no_bios && !env->no_real_mode) || str_eq(t->name, "linux") || str_eq(t->name, "efi") ||
+	    linux_parse(hdr, len, req->kernel->size, &h, &ignored) || h.version >= 0x0207)
+		return 0;
+	if (env->no_real_mode)
+		return diag_fail(d, ST_PLATFORM, "image: %s: a %s image that also carries a Linux boot header of protocol "
+				 "%u.%02u is a BIOS program (as grub.lkrn is), which needs a BIOS: not possible under %s",
+				 req->kernel->name, t->name, h.version >> 8, h.version & 0xff, env->no_real_mode);
+	return diag_fail(d, ST_BAD_IMAGE, "image: %s: a %s image that also carries a Linux boot header of protocol "
+			 "%u.%02u is a BIOS program (as grub.lkrn is), and this machine has no BIOS services (no "
+			 "interrupt vector points into a BIOS ROM, as under microvm's qboot)", req->kernel->name, t->name,
+			 h.version >> 8, h.version & 0xff);
+}
+
+/* Xen (a Multiboot kernel) stops with "Unable to find usable platform
+ * timer" where there is no HPET, ACPI PM timer or PIT gate (microvm: see
+ * docs/matrix.md); its text says what it is, far into the image, so the
+ * file is searched for it only on such a machine. 1 when f is Xen. */
+#define XEN_SIGNATURE "Xen version "
+#define XEN_CHUNK 65536
+
+static int is_xen(const struct file *f)
+{
+	size_t sig = sizeof(XEN_SIGNATURE) - 1;
+	uint8_t *buf = zalloc(XEN_CHUNK + sig);
+	if (!buf)
+		return 0;
+	for (uint64_t off = 0; off < f->size; off += XEN_CHUNK) {
+		uint64_t n = f->size - off < XEN_CHUNK + sig ? f->size - off : XEN_CHUNK + sig;
+		if (file_read(f, off, buf, n))
+			return 0;
+		for (size_t i = 0; i + sig <= n; i++)
+			if (buf[i] == 'X' && !memcmp(buf + i, XEN_SIGNATURE, sig))
+				return 1;
+	}
+	return 0;
+}
+
+static int needs_timer(const struct image_type *t, const struct boot_request *req, const struct boot_env *env,
+		       struct diag *d)
+{
+	if (!env->no_platform_timer || !str_starts(t->name, "multiboot") || !is_xen(req->kernel))
+		return 0;
+	return diag_fail(d, ST_BAD_IMAGE, "image: %s is Xen, which needs a platform timer (HPET, the ACPI PM timer or "
+			 "the PIT's gate at port 0x61) and stops with \"Unable to find usable platform timer\" on this "
+			 "machine (%s)", req->kernel->name, env->no_platform_timer);
+}
+
 /* entry= chooses between Linux's two entries; every other format has one. */
 static int plan_as(const struct image_type *t, const struct boot_request *req, const uint8_t *hdr, size_t len,
 		   struct boot_env *env, struct plan *p, struct diag *d)
@@ -44,7 +103,10 @@ static int plan_as(const struct image_type *t, const struct boot_request *req, c
 	if (req->entry && !str_eq(t->name, "linux"))
 		return diag_fail(d, ST_CMDLINE, "image: entry=%s is a Linux option; %s is a %s kernel, which has "
 				 "one entry (drop entry=)", req->entry, req->kernel->name, t->name);
-	return t->plan(req, hdr, len, env, p, d);
+	int r = needs_bios(t, req, hdr, len, env, d);
+	if (!r)
+		r = needs_timer(t, req, env, d);
+	return r ? r : t->plan(req, hdr, len, env, p, d);
 }
 
 int image_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,

@@ -33,6 +33,9 @@ struct boot_env {
 	/* where real mode cannot be entered (UEFI: no BIOS under the
 	 * firmware), the platform's name for the refusal; NULL elsewhere */
 	const char *no_real_mode;
+	/* the machine has no platform timer Xen can use (no HPET, no ACPI PM
+	 * timer, no PIT gate at port 0x61: microvm), and why; NULL elsewhere */
+	const char *no_platform_timer;
 };
 
 struct image_type {

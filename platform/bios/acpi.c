@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
 #include "platform/bios/acpi.h"
+#include "lib/byteorder.h"
+#include "platform/x86/io.h"
 
 static int rsdp_valid(const uint8_t *p)
 {
@@ -58,4 +60,49 @@ uint32_t smbios_find_entry(void)
 			return a;
 	}
 	return 0;
+}
+
+/* ---- a platform timer for Xen: HPET, the ACPI PM timer, or the PIT gate ---- */
+
+static const uint8_t *phys(uint64_t a)
+{
+	const uint8_t *p;
+	__asm__("" : "=r"(p) : "0"((uintptr_t)a));
+	return p;
+}
+
+/* The table with signature sig among the RSDT's or XSDT's entries, or 0. */
+static const uint8_t *acpi_table(uint64_t rsdp, const char *sig)
+{
+	const uint8_t *r = phys(rsdp);
+	uint64_t root = r[15] >= 2 ? get_le64(r + 24) : 0;
+	unsigned width = root ? 8 : 4;
+	if (!root)
+		root = get_le32(r + 16);
+	if (!root || root >= 0x100000000ull)
+		return 0;
+	const uint8_t *t = phys(root);
+	uint32_t len = get_le32(t + 4);
+	for (uint32_t at = 36; len < 0x10000 && at + width <= len; at += width) {
+		uint64_t e = width == 8 ? get_le64(t + at) : get_le32(t + at);
+		if (e && e < 0x100000000ull && !memcmp(phys(e), sig, 4))
+			return phys(e);
+	}
+	return 0;
+}
+
+const char *acpi_no_platform_timer(uint64_t rsdp)
+{
+	if (inb(0x61) != 0xff)
+		return 0;	/* the PIT's gate and output (the PC speaker port) answer */
+	if (!rsdp)
+		return "no port 0x61 and no ACPI";
+	if (acpi_table(rsdp, "HPET"))
+		return 0;
+	const uint8_t *f = acpi_table(rsdp, "FACP");
+	uint32_t flen = f ? get_le32(f + 4) : 0;
+	if (f && flen >= 116 && !(get_le32(f + 112) & (1u << 20)) &&
+	    (get_le32(f + 76) || (flen >= 220 && get_le64(f + 212))))
+		return 0;	/* a PM timer block, and not hardware-reduced ACPI */
+	return "no HPET, no ACPI PM timer, no port 0x61: as QEMU's microvm";
 }

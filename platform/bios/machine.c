@@ -26,6 +26,7 @@ struct mem_map bios_mm;
 struct video_caps bios_video;
 static uint64_t rsdp, smbios;
 static int no_bios;
+static const char *no_timer;
 
 void bios_map_init(void)
 {
@@ -95,6 +96,7 @@ void bios_machine_probe(const struct loader_info *li)
 		log_info("acpi: RSDP at 0x%llx, named by the loader", (unsigned long long)li->rsdp);
 	smbios = smbios_find_entry();
 	no_bios = !bios_vectors_set();
+	no_timer = acpi_no_platform_timer(rsdp);
 }
 
 /* ---- the seam (kernel/platform.h) ---- */
@@ -107,6 +109,7 @@ int platform_boot_env(struct boot_env *env, struct diag *d)
 	env->rsdp = rsdp;
 	env->smbios = smbios;
 	env->no_bios = no_bios;
+	env->no_platform_timer = no_timer;
 	return 0;
 }
 
