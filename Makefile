@@ -83,8 +83,10 @@ all: $(B)/fwboot.elf $(B)/fwboot-pvh.elf
 # a decision: raise it in the commit that needs the room, and say why
 # (104 KiB: the image was 96603 bytes when the budget was set; 106 KiB
 # since Multiboot 2's UEFI paths, boot services kept or left, which live in
-# the shared planner and so in fwboot.elf too: 106939 bytes then).
-SIZE_BUDGET := 108544
+# the shared planner and so in fwboot.elf too: 106939 bytes then; 113 KiB
+# since boot scripts read keys and SMBIOS (issue 24: keys, menus, prompt,
+# read, inc, shell, cpuid, settings), about 9 KiB at -Os: 114389 bytes then).
+SIZE_BUDGET := 115712
 
 $(B)/fwboot.elf: $(OBJS) linker.ld tools/check-header.sh tools/check-size.sh $(B)/layers.ok
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) -lgcc
