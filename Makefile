@@ -55,7 +55,7 @@ KERNEL_SRCS := kernel/frontend.c kernel/files.c kernel/console.c kernel/cmdline.
 FORMAT_SRCS := kernel/formats/image.c kernel/formats/mb1.c kernel/formats/mb2.c kernel/formats/linux.c \
 	kernel/formats/pvh.c kernel/formats/pe.c kernel/formats/elf.c kernel/formats/gunzip.c kernel/formats/cpio.c
 SCRIPT_SRCS := kernel/script/run.c kernel/script/expand.c kernel/script/options.c kernel/script/images.c \
-	kernel/script/commands.c
+	kernel/script/commands.c kernel/script/interact.c
 SHARED_SRCS := $(LIB_SRCS) $(KERNEL_SRCS) $(FORMAT_SRCS) $(SCRIPT_SRCS)
 # What both x86 platforms share: UART, fw_cfg ports, TSC, memcpy and kin.
 X86_SRCS := platform/x86/uart.c platform/x86/fw_cfg_port.c platform/x86/tsc.c platform/x86/memops.c
@@ -65,7 +65,7 @@ X86_SRCS := platform/x86/uart.c platform/x86/fw_cfg_port.c platform/x86/tsc.c pl
 BIOS_SRCS := boot/multiboot.S boot/pvh.S boot/entry.S boot/trampoline.S \
 	platform/bios/main.c platform/bios/machine.c platform/bios/start_mb.c platform/bios/start_pvh.c platform/bios/bootinfo.c \
 	platform/bios/console.c platform/bios/clock.c platform/bios/cpu.c platform/bios/acpi.c \
-	platform/bios/video.c platform/bios/pci.c platform/bios/sha256_i686.S $(X86_SRCS)
+	platform/bios/video.c platform/bios/pci.c platform/bios/input.c platform/bios/sha256_i686.S $(X86_SRCS)
 # (The UEFI platform's list is in platform/efi/efi.mk.)
 
 # Pure code, built for the host tests and the fuzzers too: everything

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "kernel/alloc.h"
 #include "kernel/heap.h"
+#include "kernel/keys.h"
 #include "kernel/platform.h"
 #include "include/status.h"
 #pragma GCC diagnostic push
@@ -141,6 +142,30 @@ void platform_exit(int status)
 void platform_text_cursor(uint8_t *at)
 {
 	(void)at;
+}
+
+/* Keys a test scripted (host_keys, host_nkeys), one per call; then none. */
+const int *host_keys;
+size_t host_nkeys;
+const char *host_platform = "pcbios";
+
+int platform_read_key(unsigned timeout_ms)
+{
+	(void)timeout_ms;
+	if (!host_nkeys)
+		return KEY_NONE;
+	host_nkeys--;
+	return *host_keys++;
+}
+
+const char *platform_name(void)
+{
+	return host_platform;
+}
+
+const char *platform_buildarch(void)
+{
+	return "i386";
 }
 
 void platform_sleep(unsigned seconds)

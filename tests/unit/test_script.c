@@ -9,6 +9,7 @@
 size_t __sanitizer_get_current_allocated_bytes(void);	/* ASan's allocator statistics */
 #endif
 #include "kernel/formats/cpio.h"
+#include "kernel/keys.h"
 #include "kernel/script/script.h"
 #include "include/status.h"
 #include "test.h"
@@ -126,7 +127,35 @@ static void fake_sleep(void *ctx, unsigned seconds)
 	slept += seconds;
 }
 
-static struct script_env env = { 0, fake_open, fake_boot, fake_print, fake_sleep, "0.1.0" };
+/* Keys the next run reads (KEY_NONE once they are used up: a timeout, or
+ * no more input), and settings by name. */
+static const int *keys;
+static size_t nkeys, keys_read;
+static unsigned last_timeout;
+
+static int fake_read_key(void *ctx, unsigned ms)
+{
+	(void)ctx;
+	last_timeout = ms;
+	keys_read++;
+	if (!nkeys)
+		return KEY_NONE;
+	nkeys--;
+	return *keys++;
+}
+
+static int fake_setting(void *ctx, const char *name, char *buf, size_t cap)
+{
+	(void)ctx;
+	if (strcmp(name, "platform") == 0)
+		return snprintf(buf, cap, "efi") < 0;
+	if (strcmp(name, "uuid") == 0)
+		return snprintf(buf, cap, "12345678-9abc-def0-1234-56789abcdef0") < 0;
+	return -1;
+}
+
+static struct script_env env = { 0, fake_open, fake_boot, fake_print, fake_sleep, "0.1.0", fake_read_key,
+				 fake_setting };
 
 static struct diag d;
 
@@ -137,6 +166,7 @@ static void reset(void)
 	boots[0] = 0;
 	slept = 0;
 	opens = 0;
+	keys_read = 0;
 	d.msg[0] = 0;
 }
 
@@ -892,6 +922,149 @@ static void test_memory(void)
 #endif
 }
 
+#define KEYS(...)                                                  \
+	do {                                                       \
+		static const int k_[] = { __VA_ARGS__ };           \
+		keys = k_;                                         \
+		nkeys = sizeof(k_) / sizeof(k_[0]);                \
+	} while (0)
+#define NOKEYS() (keys = 0, nkeys = 0)
+
+static const char menu3[] = "#!ipxe\n"
+			    "menu Pick a kernel\n"
+			    "item --key x xen The Xen one\n"
+			    "item --gap -- Linux:\n"
+			    "item --default --key l linux Plain Linux\n"
+			    "item rescue\n"
+			    "choose %s k || goto cancel\n"
+			    "echo [${k}]\n"
+			    "exit\n"
+			    ":cancel\n"
+			    "echo cancelled\n";
+
+static int run_menu(const char *choose_opts)
+{
+	static char buf[1024];
+	snprintf(buf, sizeof(buf), menu3, choose_opts);
+	return run(buf);
+}
+
+static void test_menus(void)
+{
+	/* the default by timeout; the timeout reaches read_key */
+	NOKEYS();
+	ok_eq(run_menu("--timeout 2500"), 0);
+	ok(strstr(out, "[linux]\n") != 0);
+	ok_eq(last_timeout, 2500);
+	ok(strstr(out, "Pick a kernel\n") != 0);
+	ok(strstr(out, " > l      Plain Linux\n") != 0);
+	ok(strstr(out, "    Linux:\n") != 0);
+	ok(strstr(out, "   x      The Xen one\n") != 0);
+	ok(strstr(out, "          rescue\n") != 0);
+	/* arrows skip the gap and stop at the ends; a key stops the timeout */
+	KEYS(KEY_UP, KEY_UP, KEY_DOWN, KEY_DOWN, KEY_DOWN, KEY_UP, KEY_ENTER);
+	ok_eq(run_menu("--timeout 100"), 0);
+	ok(strstr(out, "[linux]\n") != 0);
+	ok_eq(last_timeout, 0);
+	KEYS(KEY_DOWN, KEY_ENTER);
+	ok_eq(run_menu(""), 0);
+	ok(strstr(out, "[rescue]\n") != 0);
+	KEYS(KEY_HOME, KEY_ENTER);
+	ok_eq(run_menu(""), 0);
+	ok(strstr(out, "[xen]\n") != 0);
+	KEYS(KEY_END, '\r');
+	ok_eq(run_menu(""), 0);
+	ok(strstr(out, "[rescue]\n") != 0);
+	/* a hotkey chooses at once; other keys are ignored */
+	KEYS('q', 'x');
+	ok_eq(run_menu("--timeout 100"), 0);
+	ok(strstr(out, "[xen]\n") != 0);
+	/* --default LABEL; Escape cancels (the command fails) */
+	KEYS(KEY_ENTER);
+	ok_eq(run_menu("--default rescue"), 0);
+	ok(strstr(out, "[rescue]\n") != 0);
+	KEYS(KEY_DOWN, KEY_ESC);
+	ok_eq(run_menu(""), 0);
+	ok(strstr(out, "cancelled\n") != 0);
+	ok(strstr(out, "choose: cancelled\n") != 0);
+	/* no input left, no timeout: a failure, not a wait */
+	NOKEYS();
+	ok_eq(run_menu(""), 0);
+	ok(strstr(out, "choose: no input to choose with\n") != 0);
+
+	/* named menus, --keep, --delete */
+	KEYS(KEY_ENTER, KEY_DOWN, KEY_ENTER);
+	ok_eq(run("#!ipxe\nmenu --name m Title\nitem --menu m a A\nitem --menu m b B\n"
+		  "choose --keep --menu m v\necho ${v}\nchoose --menu m w\necho ${w}\n"
+		  "choose --menu m w || echo gone\n"), 0);
+	ok(strstr(out, "chosen: b\nb\nfwboot: script t:9: choose: no menu \"m\"\ngone\n") != 0);
+	ok(strstr(out, "chosen: a\na\n") != 0);
+	ok_eq(run("#!ipxe\nmenu\nmenu --delete\nmenu --delete\n"), -ST_SCRIPT);
+	ok_str(d.msg, "script t:4: menu: no menu \"\"");
+	/* menus are replaced by name */
+	KEYS(KEY_ENTER);
+	ok_eq(run("#!ipxe\nmenu\nitem a\nmenu\nitem b\nchoose v\necho ${v}\n"), 0);
+	ok(strstr(out, "chosen: b\n") != 0);
+
+	/* bad input */
+	fails("choose v", -ST_SCRIPT, "script t:2: choose: no menu");
+	fails("item a", -ST_SCRIPT, "script t:2: item: no menu");
+	fails("menu ; choose v", -ST_SCRIPT, "script t:2: choose: the menu has no items to choose");
+	fails("menu ; item --gap x ; choose v", -ST_SCRIPT, "script t:2: choose: the menu has no items to choose");
+	fails("menu ; item a ; choose --default b v", -ST_SCRIPT, "script t:2: choose: no item \"b\" in the menu");
+	fails("menu ; item a ; choose --menu zz v", -ST_SCRIPT, "script t:2: choose: no menu \"zz\"");
+	fails("menu ; item a ; choose --timeout 1s v", -ST_SCRIPT,
+	      "script t:2: choose: option \"--timeout\" wants a number, not \"1s\"");
+	fails("menu ; item --key ab a", -ST_SCRIPT,
+	      "script t:2: item: option \"--key\" wants a character or a key code, not \"ab\"");
+	fails("menu ; item a ; choose fwboot/x", -ST_SCRIPT, "script t:2: choose: \"fwboot/x\" is read-only");
+	fails("menu ; item a ; choose", -ST_SCRIPT,
+	      "script t:2: choose: missing argument (usage: choose [--menu NAME] [--default LABEL] [--timeout MS] [--keep] VAR)");
+	fails("menu --name 0123456789012345678901234567890123", -ST_SCRIPT,
+	      "script t:2: menu: menu name longer than 31 characters");
+	fails("menu -n 1 ; menu -n 2 ; menu -n 3 ; menu -n 4 ; menu -n 5 ; menu -n 6 ; menu -n 7 ; menu -n 8 ; menu -n 9",
+	      -ST_SCRIPT, "script t:2: menu: more than 8 menus");
+	{
+		static char many[8192];
+		size_t n = (size_t)snprintf(many, sizeof(many), "#!ipxe\nmenu\n");
+		for (int k = 0 ; k < 65 ; k++)
+			n += (size_t)snprintf(many + n, sizeof(many) - n, "item i%d\n", k);
+		ok_eq(run(many), -ST_SCRIPT);
+		ok_str(d.msg, "script t:67: item: more than 64 items in a menu");
+	}
+}
+
+static void test_prompt(void)
+{
+	KEYS('a');
+	ok_eq(run1("prompt --timeout 3000 Press a key && echo yes"), 0);
+	ok_str(out, "Press a key \nyes\n");
+	ok_eq(last_timeout, 3000);
+	NOKEYS();
+	ok_eq(run1("prompt --timeout 3000 || echo no"), 0);
+	ok_str(out, "Press any key \nno\n");	/* a timeout is quiet */
+	KEYS(2);
+	ok_eq(run1("prompt --key 0x02 --timeout 3000 Ctrl-B? && echo shell"), 0);
+	ok_str(out, "Ctrl-B? \nshell\n");
+	KEYS('x');
+	ok_eq(run1("prompt --key y --timeout 3000 || echo other"), 0);
+	ok_str(out, "Press any key \nother\n");
+	fails("prompt --timeout=-1", -ST_SCRIPT, "script t:2: prompt: option \"--timeout\" wants a number, not \"-1\"");
+	NOKEYS();
+	fails("prompt", -ST_SCRIPT, "script t:2: prompt: no input");
+}
+
+static void test_settings(void)
+{
+	ok_eq(run1("echo ${platform} ${uuid} [${serial}]"), 0);
+	ok_str(out, "efi 12345678-9abc-def0-1234-56789abcdef0 []\n");
+	ok_eq(run1("iseq ${platform} efi && echo k.efi || echo k.elf"), 0);
+	ok_str(out, "k.efi\n");
+	/* a variable of the same name wins, as in iPXE's local settings */
+	ok_eq(run1("set platform x ; echo ${platform}"), 0);
+	ok_str(out, "x\n");
+}
+
 int main(void)
 {
 	setup();
@@ -906,6 +1079,9 @@ int main(void)
 	test_other_commands();
 	test_chain();
 	test_memory();
+	test_menus();
+	test_prompt();
+	test_settings();
 	ok_eq(boot_anomalies, 0);
 	return test_done("script");
 }
