@@ -58,7 +58,7 @@ SCRIPT_SRCS := kernel/script/run.c kernel/script/expand.c kernel/script/options.
 	kernel/script/commands.c kernel/script/interact.c
 SHARED_SRCS := $(LIB_SRCS) $(KERNEL_SRCS) $(FORMAT_SRCS) $(SCRIPT_SRCS)
 # What both x86 platforms share: UART, fw_cfg ports, TSC, memcpy and kin.
-X86_SRCS := platform/x86/uart.c platform/x86/fw_cfg_port.c platform/x86/tsc.c platform/x86/memops.c
+X86_SRCS := platform/x86/uart.c platform/x86/fw_cfg_port.c platform/x86/tsc.c platform/x86/memops.c platform/x86/cpuid.c
 # The BIOS platform: fwboot.elf and fwboot-pvh.elf. boot/multiboot.S (the
 # Multiboot headers) first: the header must sit in the first 8 KiB;
 # fwboot-pvh.elf is linked without it.

@@ -290,6 +290,12 @@ static int script_setting(void *ctx, const char *name, char *buf, size_t cap)
 			      machine.smbios_version, name, buf, cap);
 }
 
+static void script_cpuid(void *ctx, uint32_t leaf, uint32_t regs[4])
+{
+	(void)ctx;
+	platform_cpuid(leaf, regs);
+}
+
 int frontend_boot_named(const struct boot_request *req, struct diag *d)
 {
 	const struct file *k = req->kernel;
@@ -312,7 +318,7 @@ int frontend_boot_named(const struct boot_request *req, struct diag *d)
 		return diag_fail(d, -r, "script %s: cannot read it", k->name);
 	log_info("script: running %s", k->name);
 	struct script_env env = { (void *)req, script_open, script_boot, script_print, script_sleep,
-				  FWBOOT_VERSION, script_read_key, script_setting };
+				  FWBOOT_VERSION, script_read_key, script_setting, script_cpuid };
 	r = script_run(&env, k->name, text, (size_t)k->size, d);
 	if (r == 0)
 		return diag_fail(d, ST_SCRIPT, "script %s: ended without booting anything", k->name);

@@ -44,6 +44,11 @@ void platform_text_cursor(uint8_t *at);
  * back decoded (key_from_serial). */
 int platform_read_key(unsigned timeout_ms);
 
+/* ---- the CPU ---- */
+
+/* CPUID leaf (subleaf 0): regs[0..3] = EAX, EBX, ECX, EDX. */
+void platform_cpuid(uint32_t leaf, uint32_t regs[4]);
+
 /* ---- names ---- */
 
 /* iPXE's ${platform} ("pcbios", "efi") and ${buildarch} ("i386",

@@ -178,6 +178,10 @@ static const struct script_cmd script_cmds[] = {
 	{ "choose", script_cmd_choose, 1, 1, SCRIPT_OPT_MENU | SCRIPT_OPT_DEFLABEL | SCRIPT_OPT_TIMEOUT | SCRIPT_OPT_KEEP,
 	  "[--menu NAME] [--default LABEL] [--timeout MS] [--keep] VAR" },
 	{ "prompt", script_cmd_prompt, 0, -1, SCRIPT_OPT_KEY | SCRIPT_OPT_TIMEOUT, "[--key KEY] [--timeout MS] [TEXT...]" },
+	{ "read", script_cmd_read, 1, 1, 0, "VAR" },
+	{ "inc", script_cmd_inc, 1, 2, 0, "VAR [N]" },
+	{ "shell", script_cmd_shell, 0, 0, 0, "" },
+	{ "cpuid", script_cmd_cpuid, 1, 1, SCRIPT_OPT_EXT | SCRIPT_OPT_ECX, "[--ext] [--ecx] BIT" },
 };
 
 const struct script_cmd *script_find_cmd(const char *name)

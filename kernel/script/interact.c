@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot scripts: the commands that talk to a person, with iPXE's syntax and
- * meaning: menu, item, choose and prompt. Keys come from
+ * meaning: menu, item, choose, prompt, read, inc and shell; and cpuid. Keys come from
  * the env (read_key); a menu is drawn as plain lines (redrawn whole after
  * each move), which reads the same on a serial terminal, on the VGA text
  * screen and in a log read afterwards. */
@@ -232,4 +232,133 @@ int script_cmd_prompt(struct script_state *st, struct script_frame *f, int argc,
 		return diag_fail(why, ST_SCRIPT, "another key was pressed");
 	st->quiet = 0;
 	return 0;
+}
+
+/* A line typed into st->input (Enter ends it, Backspace edits it, Escape
+ * cancels), starting from start. */
+static int script_type_line(struct script_state *st, const char *start, struct diag *why)
+{
+	size_t n = str_len(start);
+	if (script_buf_reserve(&st->input, SCRIPT_MAX_INPUT + 1))
+		return script_no_memory(st, why);
+	if (n > SCRIPT_MAX_INPUT)
+		n = SCRIPT_MAX_INPUT;
+	memmove(st->input.p, start, n);
+	st->input.p[n] = '\0';
+	script_print(st, st->input.p);
+	for (;;) {
+		int key = script_key(st, 0);
+		const char *r = key == KEY_NONE ? "no input" : key == KEY_ESC ? "cancelled" : 0;
+		if (!r && n == SCRIPT_MAX_INPUT && key >= 0x20 && key < 0x7f)
+			r = "input longer than " SCRIPT_MAX_INPUT_STR " bytes";
+		if (r || key == KEY_ENTER) {
+			script_print(st, "\n");
+			return r ? diag_fail(why, ST_SCRIPT, "%s", r) : 0;
+		}
+		char c[2] = { (char)key, 0 };
+		if (key == KEY_BACKSPACE && n) {
+			n--;
+			script_print(st, "\b \b");
+		} else if (key >= 0x20 && key < 0x7f) {
+			st->input.p[n++] = c[0];
+			script_print(st, c);
+		}
+		st->input.p[n] = '\0';
+	}
+}
+
+/* read VAR: a line typed, starting from VAR's value, into VAR. */
+int script_cmd_read(struct script_state *st, struct script_frame *f, int argc, char **argv, int i,
+		    const struct script_opts *o, struct diag *why)
+{
+	(void)f;
+	(void)argc;
+	(void)o;
+	int r = script_check_var_name(argv[i], why);
+	struct script_var *v = script_find_var(st, argv[i]);
+	if (!r)
+		r = script_type_line(st, v ? v->value.p : "", why);
+	return r ? r : script_var_put(st, argv[i], st->input.p, why);
+}
+
+/* inc VAR [N]: VAR (empty: 0) plus N (1), in decimal, modulo 2^32. */
+int script_cmd_inc(struct script_state *st, struct script_frame *f, int argc, char **argv, int i,
+		   const struct script_opts *o, struct diag *why)
+{
+	(void)f;
+	(void)o;
+	unsigned v = 0, n = 1;
+	struct script_var *var = script_find_var(st, argv[i]);
+	const char *bad = var && script_number(var->value.p, &v) ? var->value.p :
+			  i + 1 < argc && script_number(argv[i + 1], &n) ? argv[i + 1] : 0;
+	if (bad)
+		return diag_fail(why, ST_SCRIPT, "\"%s\" is not a number", bad);
+	fmt_snprintf(st->number, sizeof(st->number), "%u", v + n);
+	return script_var_put(st, argv[i], st->number, why);
+}
+
+/* shell: each line typed runs as a one-line script, until "exit" (or no
+ * more input); a failure prints its reason and the shell goes on. */
+int script_cmd_shell(struct script_state *st, struct script_frame *f, int argc, char **argv, int i,
+		     const struct script_opts *o, struct diag *why)
+{
+	(void)f;
+	(void)argc;
+	(void)argv;
+	(void)i;
+	(void)o;
+	if (st->depth == SCRIPT_MAX_DEPTH)
+		return diag_fail(why, ST_SCRIPT, "scripts nested more than %d deep", SCRIPT_MAX_DEPTH);
+	script_print(st, "fwboot shell: script commands; \"exit\" leaves\n");
+	for (;;) {
+		script_print(st, "fwboot> ");
+		int r = script_type_line(st, "", why);
+		if (r && str_eq(why->msg, "no input"))
+			return r;
+		const char *s = st->input.p;
+		while (*s == ' ')
+			s++;
+		if (!r && (str_eq(s, "exit") || str_starts(s, "exit ")))
+			return 0;
+		struct script_frame *nf = script_frame_at(st);
+		size_t n = str_len(st->input.p);
+		if (!nf || script_buf_set(&nf->text_buf, st->input.p, n))
+			return script_no_memory(st, why);
+		nf->name = "shell";
+		nf->text = nf->text_buf.p;
+		nf->len = r ? 0 : n;
+		st->depth++;
+		r = r ? r : script_exec_frame(st, nf, why);
+		st->depth--;
+		if (st->fatal) {
+			st->located = 1;
+			return r;
+		}
+		if (r)
+			script_printf(st, "fwboot: %s\n", why->msg);
+	}
+}
+
+/* cpuid [--ext] [--ecx] BIT: true when the feature bit is set in EDX (or
+ * ECX) of leaf 1 (or 0x80000001, where the CPU has it). Quiet when false. */
+int script_cmd_cpuid(struct script_state *st, struct script_frame *f, int argc, char **argv, int i,
+		     const struct script_opts *o, struct diag *why)
+{
+	(void)f;
+	(void)argc;
+	unsigned bit;
+	uint32_t regs[4] = { 0, 0, 0, 0 }, leaf = o->given & SCRIPT_OPT_EXT ? 0x80000001u : 1;
+	if (script_number(argv[i], &bit) || bit > 31)
+		return diag_fail(why, ST_SCRIPT, "\"%s\" is not a bit number (0-31)", argv[i]);
+	if (st->env->cpuid) {
+		st->env->cpuid(st->env->ctx, leaf & 0x80000000u, regs);
+		if (regs[0] >= leaf)
+			st->env->cpuid(st->env->ctx, leaf, regs);
+		else
+			regs[2] = regs[3] = 0;
+	}
+	if (regs[o->given & SCRIPT_OPT_ECX ? 2 : 3] >> bit & 1)
+		return 0;
+	st->quiet = 1;
+	return diag_fail(why, ST_SCRIPT, "CPUID bit %u is clear", bit);
 }

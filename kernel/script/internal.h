@@ -112,6 +112,7 @@ struct script_state {
 	char number[40];
 	struct script_menu *menus;	/* SCRIPT_MAX_MENUS, allocated on first use */
 	struct script_buf scratch;
+	struct script_buf input;	/* the line read or shell last read */
 };
 
 /* The options a command may take (its script_cmd's opts), and what a
@@ -130,6 +131,8 @@ enum {
 	SCRIPT_OPT_DEFLABEL = 512,	/* choose --default LABEL */
 	SCRIPT_OPT_GAP = 1024,
 	SCRIPT_OPT_KEEP = 2048,
+	SCRIPT_OPT_EXT = 4096,	/* cpuid's */
+	SCRIPT_OPT_ECX = 8192,
 };
 
 struct script_opts {
@@ -160,6 +163,8 @@ struct script_cmd {
 #define SCRIPT_MAX_MENUS 8
 #define SCRIPT_MAX_ITEMS 64	/* per menu */
 #define SCRIPT_MAX_MENU_NAME 31
+#define SCRIPT_MAX_INPUT 255	/* bytes of a line typed to read or shell */
+#define SCRIPT_MAX_INPUT_STR "255"
 
 struct script_item {
 	struct script_buf label, text;	/* label "" : a gap (not selectable) */
@@ -201,8 +206,11 @@ int script_open(struct script_state *st, const char *path, struct script_cached 
 script_fn script_cmd_fetch, script_cmd_select, script_cmd_imgargs, script_cmd_exec, script_cmd_imgfree,
 	script_cmd_imgstat;
 
-/* interact.c: menus and prompts */
-script_fn script_cmd_menu, script_cmd_item, script_cmd_choose, script_cmd_prompt;
+struct script_frame *script_frame_at(struct script_state *st);
+
+/* interact.c: menus, prompts, typed lines, the shell */
+script_fn script_cmd_menu, script_cmd_item, script_cmd_choose, script_cmd_prompt, script_cmd_read, script_cmd_inc,
+	script_cmd_shell, script_cmd_cpuid;
 
 /* commands.c: the other commands and the table of them all */
 const struct script_cmd *script_find_cmd(const char *name);

@@ -28,6 +28,8 @@ static const struct {
 	{ "default", 'd', SCRIPT_OPT_DEFLABEL, 1 },
 	{ "gap", 'g', SCRIPT_OPT_GAP, 0 },
 	{ "keep", 'k', SCRIPT_OPT_KEEP, 0 },
+	{ "ext", 'e', SCRIPT_OPT_EXT, 0 },
+	{ "ecx", 'c', SCRIPT_OPT_ECX, 0 },
 };
 
 #define SCRIPT_NOPTS (sizeof(script_optdefs) / sizeof(script_optdefs[0]))

@@ -55,6 +55,8 @@ struct script_env {
 	 * 0 with its value in buf[0..cap), or -1 when it has none (the
 	 * variable is then empty, as in iPXE). NULL: none. */
 	int (*setting)(void *ctx, const char *name, char *buf, size_t cap);
+	/* CPUID leaf: regs[0..3] = EAX, EBX, ECX, EDX. NULL: no CPUID. */
+	void (*cpuid)(void *ctx, uint32_t leaf, uint32_t regs[4]);
 };
 
 /* True when buf starts with #!ipxe, #!gpxe or #!fwboot followed by white

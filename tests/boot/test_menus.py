@@ -159,3 +159,32 @@ def test_menu_microvm_serial():
     r = boot_keys(kernel_path=path, files=menu_files(menu_script(default='one')), extra=['-M', 'microvm'],
                   steps=[(HELP, b'\x1b[B'), (HELP, b'\r')])
     expect_eq(picked(r), 'two', 'serial input on microvm (no PS/2 controller asked)')
+
+
+TYPED = '''#!ipxe
+cpuid --ext 29 && set bits 64 || set bits 32
+inc n ; inc n 2
+echo cpu=${bits} n=${n}
+echo -n Kernel name:
+read k
+prompt --key 0x02 --timeout %d Press Ctrl-B for the shell || goto boot
+shell
+:boot
+kernel fw_cfg:opt/menu/${k} picked=${k}
+boot
+'''
+
+
+def test_read_and_cpuid():
+    r = boot_keys(files=menu_files(TYPED % 1000), steps=[('Kernel name:', b'thrx\x7fee\r')])
+    expect_eq(picked(r), 'three', 'read, Backspace (DEL) included')
+    expect('cpu=64 n=3' in r.console, 'cpuid --ext 29 (long mode) and inc: %r' % r.tail())
+
+
+def test_shell_boots_by_hand():
+    r = boot_keys(files=menu_files(TYPED % LONG),
+                  steps=[('Kernel name:', b'one\r'), ('Press Ctrl-B', b'\x02'),
+                         ('fwboot> ', b'frobnicate\r'), ('fwboot> ', b'\x1b[Akernel fw_cfg:opt/menu/two picked=shell\r'),
+                         ('fwboot> ', b'boot\r')])
+    expect_eq(picked(r), 'shell', 'the kernel typed at the shell')
+    expect('fwboot: script shell:1: frobnicate: unknown command' in r.console, 'a bad command is named, the shell goes on')

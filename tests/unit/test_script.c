@@ -154,8 +154,9 @@ static int fake_setting(void *ctx, const char *name, char *buf, size_t cap)
 	return -1;
 }
 
+static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t regs[4]);
 static struct script_env env = { 0, fake_open, fake_boot, fake_print, fake_sleep, "0.1.0", fake_read_key,
-				 fake_setting };
+				 fake_setting, 0 };
 
 static struct diag d;
 
@@ -1054,6 +1055,104 @@ static void test_prompt(void)
 	fails("prompt", -ST_SCRIPT, "script t:2: prompt: no input");
 }
 
+static void test_typing(void)
+{
+	/* read: from the value there, Backspace edits, Enter ends */
+	KEYS('x', KEY_BACKSPACE, 'b', 'c', KEY_ENTER);
+	ok_eq(run("#!ipxe\nset v a\nread v\necho [${v}]\n"), 0);
+	ok_str(out, "ax\b \bbc\n[abc]\n");
+	KEYS(KEY_BACKSPACE, KEY_BACKSPACE, KEY_UP, KEY_ENTER);
+	ok_eq(run("#!ipxe\nset v a\nread v\nisset ${v} || echo empty\n"), 0);
+	ok(strstr(out, "empty\n") != 0);
+	KEYS('q', KEY_ESC);
+	fails("read v", -ST_SCRIPT, "script t:2: read: cancelled");
+	NOKEYS();
+	fails("read v", -ST_SCRIPT, "script t:2: read: no input");
+	fails("read fwboot/v", -ST_SCRIPT, "script t:2: read: \"fwboot/v\" is read-only");
+	{
+		static int many[300];
+		for (int k = 0; k < 300; k++)
+			many[k] = 'a';
+		keys = many;
+		nkeys = 300;
+		fails("read v", -ST_SCRIPT, "script t:2: read: input longer than 255 bytes");
+		ok_eq(nkeys, 44);
+	}
+
+	/* inc */
+	ok_eq(run("#!ipxe\ninc n\ninc n\ninc n 40\necho ${n}\nset m 0xffffffff\ninc m\necho ${m}\n"), 0);
+	ok_str(out, "42\n0\n");
+	fails("set n x ; inc n", -ST_SCRIPT, "script t:2: inc: \"x\" is not a number");
+	fails("inc n y", -ST_SCRIPT, "script t:2: inc: \"y\" is not a number");
+
+	/* shell: commands by hand, failures printed, exit leaves */
+	KEYS('s', 'e', 't', ' ', 'x', ' ', '5', KEY_ENTER, 'b', 'a', 'd', KEY_ENTER, 'e', 'x', 'i', 't', KEY_ENTER);
+	ok_eq(run1("shell ; echo x=${x}"), 0);
+	ok_str(out, "fwboot shell: script commands; \"exit\" leaves\nfwboot> set x 5\nfwboot> bad\n"
+		    "fwboot: script shell:1: bad: unknown command\nfwboot> exit\nx=5\n");
+	/* a boot from the shell */
+	{
+		static int line[64];
+		const char *t = "kernel fw_cfg:opt/fwboot/xen a=1 && boot\r";
+		size_t n = strlen(t);
+		for (size_t k = 0; k < n; k++)
+			line[k] = t[k];
+		keys = line;
+		nkeys = n;
+		boot_status = 0;
+		ok_eq(run1("shell"), -ST_SCRIPT);
+		boot_status = -ST_BAD_IMAGE;
+		ok(strstr(boots, "opt/fwboot/xen [a=1]") != 0);
+		ok_str(d.msg, "script t:2: shell: no input");
+	}
+	/* Escape drops the line; garbage and no input end it */
+	KEYS('x', KEY_ESC, KEY_PGUP, 0x01, '}', '$', '{', KEY_ENTER);
+	ok_eq(run1("shell"), -ST_SCRIPT);
+	ok(strstr(out, "fwboot: cancelled\n") != 0);
+	ok(strstr(out, "fwboot: script shell:1: }${: unterminated") != 0);
+	/* shells inside shells stop at the depth bound */
+	{
+		static int nest[84];
+		for (int k = 0; k < 80; k += 6) {
+			nest[k] = 's', nest[k + 1] = 'h', nest[k + 2] = 'e', nest[k + 3] = 'l', nest[k + 4] = 'l';
+			nest[k + 5] = KEY_ENTER;
+		}
+		keys = nest;
+		nkeys = 78;
+		ok_eq(run1("shell"), -ST_SCRIPT);
+		ok(strstr(out, "shell: scripts nested more than 8 deep\n") != 0);
+	}
+}
+
+static uint32_t cpuid_regs[4][4] = { [3] = { 1 } };	/* leaves 1, 0x80000000, 0x80000001, 0 */
+
+static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t regs[4])
+{
+	(void)ctx;
+	memcpy(regs, cpuid_regs[leaf == 1 ? 0 : leaf == 0x80000000u ? 1 : leaf ? 2 : 3], 16);
+}
+
+static void test_cpuid(void)
+{
+	cpuid_regs[0][3] = 1u << 25;	/* EDX 25: SSE */
+	cpuid_regs[0][2] = 1u << 31;	/* ECX 31: hypervisor */
+	cpuid_regs[2][3] = 1u << 29;	/* extended EDX 29: long mode */
+	ok_eq(run1("cpuid 25 && echo sse"), 0);
+	ok_str(out, "sse\n");
+	ok_eq(run1("cpuid --ecx 31 && echo vm"), 0);
+	ok_str(out, "vm\n");
+	ok_eq(run1("cpuid 24 || echo no"), 0);
+	ok_str(out, "no\n");	/* false is quiet */
+	/* the extended leaf only where leaf 0x80000000 says it exists */
+	ok_eq(run1("cpuid --ext 29 || echo 32-bit"), 0);
+	ok_str(out, "32-bit\n");
+	cpuid_regs[1][0] = 0x80000008u;
+	ok_eq(run1("cpuid --ext 29 && echo 64-bit"), 0);
+	ok_str(out, "64-bit\n");
+	fails("cpuid 32", -ST_SCRIPT, "script t:2: cpuid: \"32\" is not a bit number (0-31)");
+	fails("cpuid", -ST_SCRIPT, "script t:2: cpuid: missing argument (usage: cpuid [--ext] [--ecx] BIT)");
+}
+
 static void test_settings(void)
 {
 	ok_eq(run1("echo ${platform} ${uuid} [${serial}]"), 0);
@@ -1081,6 +1180,9 @@ int main(void)
 	test_memory();
 	test_menus();
 	test_prompt();
+	test_typing();
+	env.cpuid = fake_cpuid;
+	test_cpuid();
 	test_settings();
 	ok_eq(boot_anomalies, 0);
 	return test_done("script");
