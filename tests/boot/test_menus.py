@@ -188,3 +188,17 @@ def test_shell_boots_by_hand():
                          ('fwboot> ', b'boot\r')])
     expect_eq(picked(r), 'shell', 'the kernel typed at the shell')
     expect('fwboot: script shell:1: frobnicate: unknown command' in r.console, 'a bad command is named, the shell goes on')
+
+
+def test_docs_menu_example():
+    """The example of docs/scripts.md, as written there, and its drawing."""
+    with open(os.path.join(harness.ROOT, 'docs', 'scripts.md')) as f:
+        doc = f.read()
+    at = doc.index('The menu example the boot tests')
+    blocks = doc[at:].split('```')
+    text, drawing = blocks[1].lstrip('\n'), blocks[3].strip('\n')
+    expect(text.startswith('#!ipxe\nmenu '), 'the example block: %r' % text[:40])
+    r = boot_keys(files=menu_files(text), steps=[(HELP, b'\r')])
+    expect_eq(picked(r), 'two', 'the example chose its default')
+    expect(drawing in r.console, 'the console draws the menu as the docs show it:\n%s\n---\n%s'
+           % (drawing, r.tail(12)))
