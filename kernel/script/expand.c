@@ -147,8 +147,8 @@ static const char *script_lookup(struct script_state *st, const char *name)
 	struct script_var *v = script_find_var(st, name);
 	if (v)
 		return v->value.p;
-	if (st->env->setting && st->env->setting(st->env->ctx, name, st->number, sizeof(st->number)) == 0)
-		return st->number;
+	if (st->env->setting && st->env->setting(st->env->ctx, name, st->setting, sizeof(st->setting)) == 0)
+		return st->setting;
 	return "";
 }
 

@@ -110,6 +110,7 @@ struct script_state {
 	int located;		/* the reason already names its script and line */
 	int quiet;		/* a false condition, not an error worth printing */
 	char number[40];
+	char setting[128];	/* the value of the last machine setting looked up */
 	struct script_menu *menus;	/* SCRIPT_MAX_MENUS, allocated on first use */
 	struct script_buf scratch;
 	struct script_buf input;	/* the line read or shell last read */

@@ -151,6 +151,8 @@ static int fake_setting(void *ctx, const char *name, char *buf, size_t cap)
 		return snprintf(buf, cap, "efi") < 0;
 	if (strcmp(name, "uuid") == 0)
 		return snprintf(buf, cap, "12345678-9abc-def0-1234-56789abcdef0") < 0;
+	if (strcmp(name, "product") == 0)	/* SMBIOS strings can be long: up to 127 bytes kept */
+		return snprintf(buf, cap, "%0200d", 7) < 0;
 	return -1;
 }
 
@@ -1157,6 +1159,8 @@ static void test_settings(void)
 {
 	ok_eq(run1("echo ${platform} ${uuid} [${serial}]"), 0);
 	ok_str(out, "efi 12345678-9abc-def0-1234-56789abcdef0 []\n");
+	ok_eq(run1("echo ${product}"), 0);
+	ok_eq(strlen(out), 128);
 	ok_eq(run1("iseq ${platform} efi && echo k.efi || echo k.elf"), 0);
 	ok_str(out, "k.efi\n");
 	/* a variable of the same name wins, as in iPXE's local settings */
