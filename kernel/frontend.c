@@ -9,9 +9,11 @@
 #include "kernel/fw_cfg.h"
 #include "kernel/heap.h"
 #include "kernel/load.h"
+#include "kernel/keys.h"
 #include "kernel/pin.h"
 #include "kernel/platform.h"
 #include "kernel/script/script.h"
+#include "kernel/smbios.h"
 #include "kernel/steps.h"
 #include "include/status.h"
 #include "lib/fmt.h"
@@ -227,6 +229,73 @@ static void script_sleep(void *ctx, unsigned seconds)
 	platform_sleep(seconds);
 }
 
+static int script_read_key(void *ctx, unsigned ms)
+{
+	(void)ctx;
+	if (ms)
+		return platform_read_key(ms);
+	for (;;) {	/* as long as it takes: a person at the console */
+		int k = platform_read_key(1000);
+		if (k != KEY_NONE)
+			return k;
+	}
+}
+
+/* What the machine is, for the settings: looked up once, on first use,
+ * as a boot attempt would (everything taken given back). */
+static struct {
+	int known;
+	unsigned memsize;	/* MiB of RAM in the memory map, rounded up */
+	uint64_t smbios;	/* the structure table, */
+	uint32_t smbios_len;
+	uint16_t smbios_version;
+} machine;
+
+static void machine_learn(void)
+{
+	struct diag d;
+	struct boot_env env;
+	uintptr_t heap = heap_mark(), pages = platform_mark();
+	machine.known = 1;
+	memset(&env, 0, sizeof(env));
+	if (platform_boot_env(&env, &d) == 0) {
+		uint64_t bytes = 0;
+		for (size_t i = 0; i < env.mem->nram; i++)
+			bytes += env.mem->ram[i].end - env.mem->ram[i].start;
+		machine.memsize = (unsigned)((bytes + (1u << 20) - 1) >> 20);
+		if (env.smbios && smbios_entry_parse((const uint8_t *)(uintptr_t)env.smbios, &machine.smbios,
+						     &machine.smbios_len, &machine.smbios_version))
+			machine.smbios = 0;
+	}
+	platform_release(pages);
+	heap_release(heap);
+}
+
+static int script_setting(void *ctx, const char *name, char *buf, size_t cap)
+{
+	(void)ctx;
+	if (str_eq(name, "platform") || str_eq(name, "buildarch")) {
+		fmt_snprintf(buf, cap, "%s", name[0] == 'p' ? platform_name() : platform_buildarch());
+		return 0;
+	}
+	if (!machine.known)
+		machine_learn();
+	if (str_eq(name, "memsize")) {
+		fmt_snprintf(buf, cap, "%u", machine.memsize);
+		return 0;
+	}
+	if (!machine.smbios)
+		return -1;
+	return smbios_setting((const uint8_t *)(uintptr_t)machine.smbios, machine.smbios_len,
+			      machine.smbios_version, name, buf, cap);
+}
+
+static void script_cpuid(void *ctx, uint32_t leaf, uint32_t regs[4])
+{
+	(void)ctx;
+	platform_cpuid(leaf, regs);
+}
+
 int frontend_boot_named(const struct boot_request *req, struct diag *d)
 {
 	const struct file *k = req->kernel;
@@ -249,7 +318,7 @@ int frontend_boot_named(const struct boot_request *req, struct diag *d)
 		return diag_fail(d, -r, "script %s: cannot read it", k->name);
 	log_info("script: running %s", k->name);
 	struct script_env env = { (void *)req, script_open, script_boot, script_print, script_sleep,
-				  FWBOOT_VERSION };
+				  FWBOOT_VERSION, script_read_key, script_setting, script_cpuid };
 	r = script_run(&env, k->name, text, (size_t)k->size, d);
 	if (r == 0)
 		return diag_fail(d, ST_SCRIPT, "script %s: ended without booting anything", k->name);

@@ -36,6 +36,26 @@ __attribute__((noreturn)) void platform_exit(int status);
  * screen. */
 void platform_text_cursor(uint8_t *at);
 
+/* ---- input ---- */
+
+/* The next key (kernel/keys.h) from whichever keyboard has one first
+ * (COM1, a PS/2 keyboard, ConIn), waiting at most timeout_ms
+ * milliseconds: KEY_NONE when none came. Serial escape sequences come
+ * back decoded (key_from_serial). */
+int platform_read_key(unsigned timeout_ms);
+
+/* ---- the CPU ---- */
+
+/* CPUID leaf (subleaf 0): regs[0..3] = EAX, EBX, ECX, EDX. */
+void platform_cpuid(uint32_t leaf, uint32_t regs[4]);
+
+/* ---- names ---- */
+
+/* iPXE's ${platform} ("pcbios", "efi") and ${buildarch} ("i386",
+ * "x86_64") for this build. */
+const char *platform_name(void);
+const char *platform_buildarch(void);
+
 /* ---- time ---- */
 
 /* Wait about seconds (a script's `sleep`); bounded. */

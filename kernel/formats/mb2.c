@@ -10,6 +10,7 @@
 #include "lib/fmt.h"
 #include "kernel/formats/mb1.h"
 #include "kernel/formats/mb2.h"
+#include "kernel/smbios.h"
 #include "include/multiboot2.h"
 #include "include/status.h"
 #include "lib/str.h"
@@ -468,32 +469,15 @@ static uint32_t rsdp_tag(const struct boot_env *env, const uint8_t **src, uint32
 	return MB2_TAG_ACPI_OLD;
 }
 
-#define SMBIOS_TABLE_MAX 0x100000	/* a structure table beyond this is not trusted */
-
-/* The SMBIOS entry point at ep (2.x "_SM_" or 3.x "_SM3_", checked as the
- * finder did): version and structure table. 0 when there is none. */
+/* The SMBIOS entry point at ep (kernel/smbios.c): version and structure table. 0 when there is none. */
 static int smbios_entry(const uint8_t *ep, uint8_t *major, uint8_t *minor, uint64_t *table, uint32_t *len)
 {
-	if (!ep)
+	uint16_t v;
+	if (smbios_entry_parse(ep, table, len, &v))
 		return 0;
-	if (memcmp(ep, "_SM3_", 5) == 0) {
-		if (ep[6] < 24 || !rsdp_sum_ok(ep, ep[6]))
-			return 0;
-		*major = ep[7];
-		*minor = ep[8];
-		*len = get_le32(ep + 12);	/* structure table maximum size */
-		*table = get_le64(ep + 16);
-	} else if (memcmp(ep, "_SM_", 4) == 0) {
-		if (ep[5] < 31 || !rsdp_sum_ok(ep, ep[5]) || memcmp(ep + 16, "_DMI_", 5))
-			return 0;
-		*major = ep[6];
-		*minor = ep[7];
-		*len = get_le16(ep + 22);
-		*table = get_le32(ep + 24);
-	} else {
-		return 0;
-	}
-	return *len && *len <= SMBIOS_TABLE_MAX && *table && *table < MEM_4G && *len <= MEM_4G - *table;
+	*major = (uint8_t)(v >> 8);
+	*minor = (uint8_t)v;
+	return 1;
 }
 
 /* What goes into the information block, decided before it is written. */

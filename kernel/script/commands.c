@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot scripts: the commands that are not about images (echo, set, clear,
- * isset, iseq, goto, exit, sleep), and the table of every command. */
+ * isset, iseq, goto, exit, sleep), and the table of every command (the
+ * interactive ones are in interact.c). */
 #include "lib/memops.h"	/* memcpy: platform/x86/memops.c, or the host libc */
 #include "kernel/script/internal.h"
 #include "include/status.h"
@@ -33,7 +34,7 @@ static int script_cmd_echo(struct script_state *st, struct script_frame *f, int 
 	return 0;
 }
 
-static int script_check_var_name(const char *name, struct diag *why)
+int script_check_var_name(const char *name, struct diag *why)
 {
 	if (!*name)
 		return diag_fail(why, ST_SCRIPT, "empty variable name");
@@ -51,31 +52,9 @@ static int script_cmd_set(struct script_state *st, struct script_frame *f, int a
 {
 	(void)f;
 	(void)o;
-	const char *name = argv[i];
-	int r = script_check_var_name(name, why);
-	if (r)
-		return r;
-	struct script_var *v = script_find_var(st, name);
-	int nvalues = argc - i - 1;
-	if (nvalues == 0 || (nvalues == 1 && !argv[i + 1][0])) {
-		if (v)
-			v->name[0] = '\0';
-		return 0;
-	}
-	for (size_t k = 0; k < st->nvars && !v; k++)
-		if (!st->vars[k].name[0])
-			v = &st->vars[k];
-	if (!v) {
-		if (st->nvars == SCRIPT_MAX_VARS)
-			return diag_fail(why, ST_SCRIPT, "more than %d variables", SCRIPT_MAX_VARS);
-		if (script_grow((void **)&st->vars, &st->varcap, st->nvars + 1, sizeof(*st->vars)))
-			return script_no_memory(st, why);
-		v = &st->vars[st->nvars++];
-	}
-	if (script_join(&v->value, nvalues, argv + i + 1))
+	if (script_join(&st->scratch, argc - i - 1, argv + i + 1))
 		return script_no_memory(st, why);
-	memcpy(v->name, name, str_len(name) + 1);
-	return 0;
+	return script_var_put(st, argv[i], st->scratch.p, why);
 }
 
 static int script_cmd_clear(struct script_state *st, struct script_frame *f, int argc, char **argv, int i,
@@ -193,6 +172,16 @@ static const struct script_cmd script_cmds[] = {
 	{ "goto", script_cmd_goto, 1, 1, 0, "LABEL" },
 	{ "exit", script_cmd_exit, 0, 1, 0, "[STATUS]" },
 	{ "sleep", script_cmd_sleep, 1, 1, 0, "SECONDS" },
+	{ "menu", script_cmd_menu, 0, -1, SCRIPT_OPT_NAME | SCRIPT_OPT_DELETE, "[--name NAME] [--delete] [TITLE...]" },
+	{ "item", script_cmd_item, 0, -1, SCRIPT_OPT_MENU | SCRIPT_OPT_KEY | SCRIPT_OPT_DEFAULT | SCRIPT_OPT_GAP,
+	  "[--menu NAME] [--key KEY] [--default] [--gap] [LABEL [TEXT...]]" },
+	{ "choose", script_cmd_choose, 1, 1, SCRIPT_OPT_MENU | SCRIPT_OPT_DEFLABEL | SCRIPT_OPT_TIMEOUT | SCRIPT_OPT_KEEP,
+	  "[--menu NAME] [--default LABEL] [--timeout MS] [--keep] VAR" },
+	{ "prompt", script_cmd_prompt, 0, -1, SCRIPT_OPT_KEY | SCRIPT_OPT_TIMEOUT, "[--key KEY] [--timeout MS] [TEXT...]" },
+	{ "read", script_cmd_read, 1, 1, 0, "VAR" },
+	{ "inc", script_cmd_inc, 1, 2, 0, "VAR [N]" },
+	{ "shell", script_cmd_shell, 0, 0, 0, "" },
+	{ "cpuid", script_cmd_cpuid, 1, 1, SCRIPT_OPT_EXT | SCRIPT_OPT_ECX, "[--ext] [--ecx] BIT" },
 };
 
 const struct script_cmd *script_find_cmd(const char *name)

@@ -145,7 +145,39 @@ static const char *script_lookup(struct script_state *st, const char *name)
 		return "";
 	}
 	struct script_var *v = script_find_var(st, name);
-	return v ? v->value.p : "";
+	if (v)
+		return v->value.p;
+	if (st->env->setting && st->env->setting(st->env->ctx, name, st->setting, sizeof(st->setting)) == 0)
+		return st->setting;
+	return "";
+}
+
+/* Set name to value ("" deletes it, as in iPXE). */
+int script_var_put(struct script_state *st, const char *name, const char *value, struct diag *why)
+{
+	int r = script_check_var_name(name, why);
+	if (r)
+		return r;
+	struct script_var *v = script_find_var(st, name);
+	if (!*value) {
+		if (v)
+			v->name[0] = '\0';
+		return 0;
+	}
+	for (size_t k = 0; k < st->nvars && !v; k++)
+		if (!st->vars[k].name[0])
+			v = &st->vars[k];
+	if (!v) {
+		if (st->nvars == SCRIPT_MAX_VARS)
+			return diag_fail(why, ST_SCRIPT, "more than %d variables", SCRIPT_MAX_VARS);
+		if (script_grow((void **)&st->vars, &st->varcap, st->nvars + 1, sizeof(*st->vars)))
+			return script_no_memory(st, why);
+		v = &st->vars[st->nvars++];
+	}
+	if (script_buf_set(&v->value, value, str_len(value)))
+		return script_no_memory(st, why);
+	memcpy(v->name, name, str_len(name) + 1);
+	return 0;
 }
 
 /* ---- expansion ---- */

@@ -287,7 +287,7 @@ int script_cmd_imgargs(struct script_state *st, struct script_frame *f, int argc
 }
 
 /* Prepare the frame for depth st->depth, allocated on first use only. */
-static struct script_frame *script_frame_at(struct script_state *st)
+struct script_frame *script_frame_at(struct script_state *st)
 {
 	struct script_frame *nf = st->frames[st->depth];
 	if (!nf) {

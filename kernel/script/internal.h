@@ -109,7 +109,11 @@ struct script_state {
 	int fatal;		/* no || can catch it: the run ends */
 	int located;		/* the reason already names its script and line */
 	int quiet;		/* a false condition, not an error worth printing */
-	char number[24];
+	char number[40];
+	char setting[128];	/* the value of the last machine setting looked up */
+	struct script_menu *menus;	/* SCRIPT_MAX_MENUS, allocated on first use */
+	struct script_buf scratch;
+	struct script_buf input;	/* the line read or shell last read */
 };
 
 /* The options a command may take (its script_cmd's opts), and what a
@@ -121,6 +125,15 @@ enum {
 	SCRIPT_OPT_REPLACE = 8,
 	SCRIPT_OPT_SHA256 = 16,
 	SCRIPT_OPT_IMAGE = 31,	/* iPXE's image commands all take the four, and fwboot's --sha256 */
+	SCRIPT_OPT_DELETE = 32,	/* the menu commands' (interact.c) */
+	SCRIPT_OPT_MENU = 64,
+	SCRIPT_OPT_KEY = 128,
+	SCRIPT_OPT_DEFAULT = 256,	/* item --default: a flag */
+	SCRIPT_OPT_DEFLABEL = 512,	/* choose --default LABEL */
+	SCRIPT_OPT_GAP = 1024,
+	SCRIPT_OPT_KEEP = 2048,
+	SCRIPT_OPT_EXT = 4096,	/* cpuid's */
+	SCRIPT_OPT_ECX = 8192,
 };
 
 struct script_opts {
@@ -128,6 +141,10 @@ struct script_opts {
 	int replace;
 	int pinned;		/* --sha256=HEX given */
 	uint8_t sha256[SHA256_SIZE];
+	int given;		/* SCRIPT_OPT_ bits seen */
+	unsigned timeout;	/* --timeout MS */
+	const char *menu, *deflabel;
+	int key;		/* --key K as a key code */
 };
 
 /* Each command gets argv with its options parsed: argv[i..argc) are the
@@ -143,6 +160,27 @@ struct script_cmd {
 	const char *usage;
 };
 
+/* Menus (interact.c): kept by name until chosen or deleted. */
+#define SCRIPT_MAX_MENUS 8
+#define SCRIPT_MAX_ITEMS 64	/* per menu */
+#define SCRIPT_MAX_MENU_NAME 31
+#define SCRIPT_MAX_INPUT 255	/* bytes of a line typed to read or shell */
+#define SCRIPT_MAX_INPUT_STR "255"
+
+struct script_item {
+	struct script_buf label, text;	/* label "" : a gap (not selectable) */
+	int key;			/* hotkey, 0 = none */
+	int is_default;
+};
+
+struct script_menu {
+	char name[SCRIPT_MAX_MENU_NAME + 1];
+	int used;
+	struct script_buf title;
+	struct script_item *items;
+	size_t nitems, itemcap;
+};
+
 /* expand.c: buffers, numbers, variables, ${} expansion */
 void script_buf_init(struct script_buf *b, char *storage, size_t cap);
 int script_buf_reserve(struct script_buf *b, size_t need);
@@ -154,6 +192,8 @@ int script_no_memory(struct script_state *st, struct diag *why);
 int script_number(const char *s, unsigned *out);
 int script_join(struct script_buf *b, int argc, char **argv);
 struct script_var *script_find_var(struct script_state *st, const char *name);
+int script_var_put(struct script_state *st, const char *name, const char *value, struct diag *why);
+int script_check_var_name(const char *name, struct diag *why);
 int script_arena_put(struct script_frame *f, const char *s, size_t n, struct diag *why);
 int script_expand(struct script_state *st, struct script_frame *f, const char *s, size_t n, int depth,
 		  struct diag *why);
@@ -166,6 +206,12 @@ int script_parse_uri(const char *uri, const char **path, struct diag *why);
 int script_open(struct script_state *st, const char *path, struct script_cached **out, struct diag *why);
 script_fn script_cmd_fetch, script_cmd_select, script_cmd_imgargs, script_cmd_exec, script_cmd_imgfree,
 	script_cmd_imgstat;
+
+struct script_frame *script_frame_at(struct script_state *st);
+
+/* interact.c: menus, prompts, typed lines, the shell */
+script_fn script_cmd_menu, script_cmd_item, script_cmd_choose, script_cmd_prompt, script_cmd_read, script_cmd_inc,
+	script_cmd_shell, script_cmd_cpuid;
 
 /* commands.c: the other commands and the table of them all */
 const struct script_cmd *script_find_cmd(const char *name);

@@ -21,6 +21,15 @@ static const struct {
 	{ "autofree", 'a', SCRIPT_OPT_AUTOFREE, 0 },
 	{ "replace", 'r', SCRIPT_OPT_REPLACE, 0 },
 	{ "sha256", 0, SCRIPT_OPT_SHA256, 1 },
+	{ "delete", 'd', SCRIPT_OPT_DELETE, 0 },
+	{ "menu", 'm', SCRIPT_OPT_MENU, 1 },
+	{ "key", 'k', SCRIPT_OPT_KEY, 1 },
+	{ "default", 'd', SCRIPT_OPT_DEFAULT, 0 },
+	{ "default", 'd', SCRIPT_OPT_DEFLABEL, 1 },
+	{ "gap", 'g', SCRIPT_OPT_GAP, 0 },
+	{ "keep", 'k', SCRIPT_OPT_KEEP, 0 },
+	{ "ext", 'e', SCRIPT_OPT_EXT, 0 },
+	{ "ecx", 'c', SCRIPT_OPT_ECX, 0 },
 };
 
 #define SCRIPT_NOPTS (sizeof(script_optdefs) / sizeof(script_optdefs[0]))
@@ -28,15 +37,33 @@ static const struct {
 static int script_take_opt(size_t k, const char *value, struct script_opts *o, struct diag *why)
 {
 	unsigned ms;
+	unsigned long long key;
+	o->given |= script_optdefs[k].bit;
 	switch (script_optdefs[k].bit) {
 	case SCRIPT_OPT_NAME:
 		if (!*value)
 			return diag_fail(why, ST_SCRIPT, "option \"--name\" needs a value");
 		o->name = value;
 		break;
-	case SCRIPT_OPT_TIMEOUT:	/* fw_cfg does not time out: checked, then ignored */
+	case SCRIPT_OPT_TIMEOUT:	/* milliseconds; fw_cfg does not time out: the image commands ignore it */
 		if (script_number(value, &ms))
 			return diag_fail(why, ST_SCRIPT, "option \"--timeout\" wants a number, not \"%s\"", value);
+		o->timeout = ms;
+		break;
+	case SCRIPT_OPT_MENU:
+		o->menu = value;
+		break;
+	case SCRIPT_OPT_DEFLABEL:
+		o->deflabel = value;
+		break;
+	case SCRIPT_OPT_KEY:	/* one character, or its code as a number (0x02 is Ctrl-B) */
+		if (value[0] && !value[1])
+			o->key = (unsigned char)value[0];
+		else if (!str_to_u64(value, &key) && key && key < 0x200)
+			o->key = (int)key;
+		else
+			return diag_fail(why, ST_SCRIPT, "option \"--key\" wants a character or a key code, not \"%s\"",
+					 value);
 		break;
 	case SCRIPT_OPT_REPLACE:
 		o->replace = 1;
@@ -63,6 +90,10 @@ int script_parse_opts(int argc, char **argv, int allowed, struct script_opts *o,
 	o->name = 0;
 	o->replace = 0;
 	o->pinned = 0;
+	o->given = 0;
+	o->timeout = 0;
+	o->menu = o->deflabel = 0;
+	o->key = 0;
 	while (i < argc) {
 		const char *a = argv[i];
 		if (a[0] != '-' || !a[1])

@@ -47,6 +47,16 @@ struct script_env {
 	/* Wait N seconds; may be NULL (no wait). */
 	void (*sleep)(void *ctx, unsigned seconds);
 	const char *version;	/* ${fwboot/version}, e.g. "0.1.0" */
+	/* The next key (kernel/keys.h) within timeout_ms milliseconds, 0 =
+	 * as long as it takes; KEY_NONE when none came (or, with 0, when no
+	 * key can come any more). NULL: no keyboard. */
+	int (*read_key)(void *ctx, unsigned timeout_ms);
+	/* A read-only setting of the machine (${platform}, ${uuid}, ...):
+	 * 0 with its value in buf[0..cap), or -1 when it has none (the
+	 * variable is then empty, as in iPXE). NULL: none. */
+	int (*setting)(void *ctx, const char *name, char *buf, size_t cap);
+	/* CPUID leaf: regs[0..3] = EAX, EBX, ECX, EDX. NULL: no CPUID. */
+	void (*cpuid)(void *ctx, uint32_t leaf, uint32_t regs[4]);
 };
 
 /* True when buf starts with #!ipxe, #!gpxe or #!fwboot followed by white

@@ -86,6 +86,12 @@ static uint64_t tsc_hz_by_pit(void)
 
 uint64_t platform_cycles_hz(const char **clock)
 {
+	static uint64_t hz;
+	static int timed;	/* once: keyboard waits ask on every poll */
 	*clock = "the PIT";
-	return tsc_hz_by_pit();
+	if (!timed) {
+		hz = tsc_hz_by_pit();
+		timed = 1;
+	}
+	return hz;
 }

@@ -128,3 +128,9 @@ void platform_exit(int status)
 	efi_st->boot_services->exit(efi_image, es, 0, 0);
 	cpu_halt_forever();	/* Exit does not return to a started image */
 }
+
+/* COM1 is fwboot's to read only where the firmware's console does not use it. */
+int efi_console_serial_direct(void)
+{
+	return serial_on;
+}

@@ -86,6 +86,17 @@ struct efi_simple_text_output {
 		*set_cursor_position, *enable_cursor, *mode;
 };
 
+/* 12.3: the simple text input protocol (ConIn) */
+struct efi_input_key {
+	uint16_t scan_code;
+	efi_char16 unicode_char;
+};
+struct efi_simple_text_input {
+	efi_status (EFIAPI *reset)(struct efi_simple_text_input *self, uint8_t extended);
+	efi_status (EFIAPI *read_key_stroke)(struct efi_simple_text_input *self, struct efi_input_key *key);
+	void *wait_for_key;
+};
+
 /* 7.2: memory allocation */
 enum efi_allocate_type { EFI_ALLOCATE_ANY_PAGES, EFI_ALLOCATE_MAX_ADDRESS, EFI_ALLOCATE_ADDRESS };
 enum efi_memory_type {
@@ -225,7 +236,7 @@ struct efi_system_table {
 	efi_char16 *firmware_vendor;
 	uint32_t firmware_revision;
 	efi_handle console_in_handle;
-	void *con_in;
+	struct efi_simple_text_input *con_in;
 	efi_handle console_out_handle;
 	struct efi_simple_text_output *con_out;
 	efi_handle standard_error_handle;

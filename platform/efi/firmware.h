@@ -35,6 +35,8 @@ const char *efi_status_str(efi_status s, char *buf, size_t cap);
 /* Console: decide where lines go (COM1, ConOut, or ConOut alone when it
  * already reaches the serial port), once the system table is known. */
 void efi_console_init(void);
+/* Whether fwboot reads and writes COM1 itself (not through ConOut/ConIn). */
+int efi_console_serial_direct(void);
 /* Around ExitBootServices: COM1 alone (no ConOut, and fwboot_exit halts
  * instead of calling Exit); back to the firmware's console when
  * ExitBootServices was not called after all. */

@@ -3,6 +3,8 @@
  * without a UART (or with a stuck one) output is dropped, never a hang. */
 #include "platform/x86/uart.h"
 #include "platform/x86/io.h"
+#include "platform/x86/tsc.h"
+#include "kernel/keys.h"
 
 #define COM1 0x3F8
 #define UART_THR 0	/* transmit holding register */
@@ -11,6 +13,7 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
+#define LSR_DR 0x01	/* a received byte is waiting */
 #define LSR_THRE 0x20
 #define TX_SPINS 100000
 
@@ -46,4 +49,30 @@ void uart_write(const char *s)
 			uart_putc('\r');
 		uart_putc(*s);
 	}
+}
+
+static int uart_getc(void)
+{
+	if (!uart_ok || !(inb(COM1 + UART_LSR) & LSR_DR))
+		return -1;
+	return inb(COM1 + UART_THR);	/* the receive buffer, at the same port */
+}
+
+/* The rest of an escape sequence: a byte within ms milliseconds, or -1. */
+static int uart_next(void *ctx, unsigned ms)
+{
+	(void)ctx;
+	uint64_t end = tsc_deadline(ms);
+	do {
+		int c = uart_getc();
+		if (c >= 0)
+			return c;
+	} while (!tsc_passed(end));
+	return -1;
+}
+
+int uart_read_key(void)
+{
+	int c = uart_getc();
+	return c < 0 ? KEY_NONE : key_from_serial(c, uart_next, 0);
 }

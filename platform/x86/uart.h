@@ -7,5 +7,9 @@
 int uart_init(void);
 /* Write s, '\n' as CR LF; nothing without a UART. Every wait is bounded. */
 void uart_write(const char *s);
+/* A key typed at COM1's terminal (kernel/keys.h), escape sequences
+ * decoded; KEY_NONE when no byte is waiting. Never waits longer than a
+ * sequence's bytes take to arrive. */
+int uart_read_key(void);
 
 #endif

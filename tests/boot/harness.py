@@ -585,3 +585,116 @@ def vga_text_rows(data, cols=80):
     """The characters of a VGA text window dump (char, attribute pairs), as rows of cols."""
     chars = ''.join(chr(c) if 0x20 <= c < 0x7f else ' ' for c in data[0::2])
     return [chars[i:i + cols] for i in range(0, len(chars), cols)]
+
+
+def boot_keys(files=None, steps=(), append=None, extra=(), mem='256M', kernel_path=None,
+              timeout=DEFAULT_TIMEOUT, qmp=False, vga_text_at=None):
+    """Boot like boot() with COM1 on a socket the test holds, and type at it.
+
+    steps: (marker, keys) pairs done in order: wait until marker shows on
+    the console (after where the previous marker was seen), then send keys:
+    bytes go to the serial port; a list of QEMU key names (qmp=True) goes
+    through QMP send-key to the PS/2 keyboard. A step's marker is only
+    looked for in output that came after the previous one, so a redrawn
+    menu is waited for afresh. vga_text_at: a marker after which the VGA
+    text window is read (r.vga_text) before the next step. Then QEMU runs
+    to its end; the timeout guards a hang only."""
+    import socket
+    import time
+    d = tempfile.mkdtemp(prefix='fwboot-keys-')
+    p = None
+    try:
+        ser = os.path.join(d, 'serial.sock')
+        sock = os.path.join(d, 'qmp.sock')
+        cmd = [QEMU, '-kernel', kernel_path or FWBOOT, '-nodefaults', '-display', 'none', '-no-reboot',
+               '-chardev', 'socket,id=com1,path=%s,server=on,wait=on' % ser, '-serial', 'chardev:com1',
+               '-device', DEBUG_EXIT, '-accel', accel(), '-m', str(mem)]
+        if qmp or vga_text_at:
+            cmd += ['-qmp', 'unix:%s,server=on,wait=off' % sock]
+        if append is not None:
+            cmd += ['-append', append]
+        for name, path in _pairs(files):
+            cmd += ['-fw_cfg', 'name=%s,file=%s' % (qemu_opt(name), qemu_opt(path))]
+        cmd += list(extra)
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        s = None
+        while s is None and time.monotonic() < deadline and p.poll() is None:
+            try:
+                s = socket.socket(socket.AF_UNIX)
+                s.connect(ser)
+            except OSError:
+                s = None
+                time.sleep(0.05)
+        if s is None:
+            fail('QEMU did not open its serial socket')
+        s.settimeout(0.2)
+        buf = bytearray()
+        q = None
+        hang = False
+        pos = 0
+        todo = list(steps)
+        text = None
+
+        def pump():
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                return True
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            buf.extend(chunk)
+            return True
+
+        open_ = True
+        while open_:
+            if time.monotonic() > deadline:
+                hang = True
+                break
+            open_ = pump()
+            console = buf.decode('latin-1')
+            if vga_text_at and text is None and vga_text_at in console:
+                if q is None:
+                    q = _Qmp(sock)
+                dump = os.path.join(d, 'vga.bin')
+                q.cmd('pmemsave', val=0xB8000, size=0x8000, filename=dump)
+                with open(dump, 'rb') as f:
+                    text = f.read()
+            while todo:
+                marker, keys = todo[0]
+                at = console.find(marker, pos)
+                if at < 0:
+                    break
+                pos = at + len(marker)
+                todo.pop(0)
+                if isinstance(keys, (bytes, bytearray)):
+                    s.sendall(keys)
+                else:
+                    if q is None:
+                        q = _Qmp(sock)
+                    for k in keys:
+                        q.cmd('send-key', keys=[{'type': 'qcode', 'data': k}])
+        if hang:
+            p.kill()
+        try:
+            out, _ = p.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, _ = p.communicate()
+        s.close()
+        if q is not None:
+            q.close()
+    finally:
+        if p is not None and p.poll() is None:
+            p.kill()
+        shutil.rmtree(d, ignore_errors=True)
+    r = BootResult(cmd, None if hang else p.returncode, buf.decode('latin-1').replace('\r\n', '\n'), hang,
+                   (out or b'').decode('utf-8', 'replace'), timeout)
+    r.vga_text = text
+    r.steps_left = [m for m, _ in todo]
+    ctx = current_test()
+    if ctx is not None:
+        ctx.boots.append(r)
+    return r

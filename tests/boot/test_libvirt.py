@@ -213,7 +213,27 @@ def test_libvirt_daemon_boots_documented_and_generated_domains():
             expect('string="opt/fwboot/module.bin from fwboot-run"' in log,
                    'the module\'s own argument did not arrive:\n' + log[-1500:])
 
-            # 3. README's UEFI domain, on the same daemons (each start of
+            # 3. the documented domain with a <uuid>, booting a script that
+            # passes ${uuid} on: libvirt's -uuid reaches SMBIOS type 1
+            uuid = '5f0a3c2e-8d41-4b6a-9c7e-1a2b3c4d5e6f'
+            name = 'fwboot-test-uuid-%d' % os.getpid()
+            with open(os.path.join(d, 'boot.ipxe'), 'w') as f:
+                f.write('#!ipxe\nkernel fw_cfg:opt/fwboot/kernel.elf uuid=${uuid}\n'
+                        'module fw_cfg:opt/fwboot/module.bin\nboot\n')
+            with open(os.path.join(d, 'doc.xml')) as f:
+                xml = f.read().replace('fwboot-test-doc-%d' % os.getpid(), name)
+            xml = xml.replace('</name>', '</name>\n  <uuid>%s</uuid>' % uuid, 1)
+            xml = re.sub(r'<cmdline>.*?</cmdline>', '<cmdline>name=opt/fwboot/boot.ipxe</cmdline>', xml)
+            xml = xml.replace('<sysinfo type=\'fwcfg\'>', '<sysinfo type=\'fwcfg\'>\n    <entry name='
+                              '\'opt/fwboot/boot.ipxe\' file=\'%s\'/>' % os.path.join(d, 'boot.ipxe'), 1)
+            xml = xml.replace(os.path.join(d, 'serial.log'), os.path.join(d, 'uuid-serial.log'))
+            path = os.path.join(d, 'uuid.xml')
+            with open(path, 'w') as f:
+                f.write(xml)
+            log, state = run_domain(path, name, os.path.join(d, 'uuid-serial.log'))
+            expect_booted(log, 'opt/fwboot/kernel.elf uuid=%s' % uuid, mod, 'a domain\'s <uuid> as ${uuid}')
+
+            # 4. README's UEFI domain, on the same daemons (each start of
             # libvirtd probes QEMU's capabilities again: about a minute under TCG)
             boot_readme_uefi_domain(d)
         finally:

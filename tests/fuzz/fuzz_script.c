@@ -2,12 +2,17 @@
 /* Fuzz the boot-script interpreter: the input is the script, as raw text
  * (first byte even) or as a string of language tokens (first byte odd). A
  * fake env holds a few files, among them scripts to chain, the script
- * itself (so chain loops happen) and the script read as a cpio bundle. */
+ * itself (so chain loops happen) and the script read as a cpio bundle.
+ * Keys for menu, prompt, read and shell come from the input as well. */
 #include <stdint.h>
 #include <string.h>
+#include <stdio.h>
 #include "kernel/formats/cpio.h"
+#include "kernel/keys.h"
+#include "kernel/platform.h"
 #include "kernel/script/script.h"
 #include "include/status.h"
+#include "host.h"
 
 int fuzz_one(const uint8_t *data, size_t size);
 
@@ -96,8 +101,50 @@ static const char *const fuzz_tokens[] = {
 	"${fwboot/size/opt/b.cpio#x} ", "fw_cfg:k ", "k ", "self ", "sub.ipxe ", "loop.ipxe ", "empty ",
 	"opt/b.cpio#x ", "fw_cfg:opt/fwboot/xen ", "http://x/y ", "fw_cfg://k ", "--name ", "-n ", "--name=",
 	"--replace ", "-r ", "--timeout ", "--autofree ", "-- ", "-x ", "|| ", "&& ", "; ", "# ", "0 ", "1 ",
-	"3600 ", "x ", "} ", "$ ",
+	"3600 ", "x ", "} ", "$ ", "menu ", "item ", "choose ", "prompt ", "read ", "inc ", "shell ", "cpuid ",
+	"--menu ", "--key ", "-k ", "--default ", "--gap ", "--keep ", "--delete ", "--ext ", "--ecx ",
+	"--timeout=5 ", "${platform} ", "${uuid} ", "${memsize} ",
 };
+
+/* Keys come from the input too, through the host's seam (host_keys): its
+ * bytes from the end backwards, the highest ones as the keys without a
+ * character; then none (a timeout, or no more input). */
+static int fuzz_keys[4096];
+
+static void fuzz_set_keys(const uint8_t *data, size_t size)
+{
+	static const int special[] = { KEY_UP, KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_HOME, KEY_END, KEY_PGUP,
+				       KEY_PGDN, KEY_DEL, KEY_ESC, KEY_ENTER, KEY_BACKSPACE, KEY_ENTER, KEY_ENTER,
+				       KEY_ENTER, KEY_ENTER };
+	size_t n = size < sizeof(fuzz_keys) / sizeof(fuzz_keys[0]) ? size : sizeof(fuzz_keys) / sizeof(fuzz_keys[0]);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = data[size - 1 - i];
+		fuzz_keys[i] = b >= 0xf0 ? special[b - 0xf0] : b;
+	}
+	host_keys = fuzz_keys;
+	host_nkeys = n;
+}
+
+static int fuzz_read_key(void *ctx, unsigned ms)
+{
+	(void)ctx;
+	return platform_read_key(ms);
+}
+
+static int fuzz_setting(void *ctx, const char *name, char *buf, size_t cap)
+{
+	(void)ctx;
+	if (strcmp(name, "platform"))
+		return -1;
+	snprintf(buf, cap, "%s", platform_name());
+	return 0;
+}
+
+static void fuzz_cpuid(void *ctx, uint32_t leaf, uint32_t regs[4])
+{
+	(void)ctx;
+	platform_cpuid(leaf, regs);
+}
 
 static char fuzz_text[16384];
 
@@ -121,13 +168,15 @@ int fuzz_one(const uint8_t *data, size_t size)
 	static const char sub[] = "#!ipxe\nset x ${x}y\nisset ${y} || goto end\nchain self\n:end\nexit 1\n";
 	static const char loop[] = "#!gpxe\n:a\nimgfetch --name ${fwboot/size/self} k\nimgfree\ngoto a\n";
 	static const char kern[] = "KERNEL";
-	struct script_env env = { 0, fuzz_open, fuzz_boot, fuzz_print, fuzz_sleep, "fuzz" };
+	struct script_env env = { 0, fuzz_open, fuzz_boot, fuzz_print, fuzz_sleep, "fuzz", fuzz_read_key,
+				  fuzz_setting, fuzz_cpuid };
 	struct diag d;
 
 	if (size && (data[0] & 1)) {
 		size = fuzz_untokenize(data, size);
 		data = (const uint8_t *)fuzz_text;
 	}
+	fuzz_set_keys(data, size);
 	fuzz_used = 0;
 	fuzz_put(0, "self", data, size);
 	fuzz_put(1, "opt/b.cpio", data, size);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "kernel/alloc.h"
 #include "kernel/heap.h"
+#include "kernel/keys.h"
 #include "kernel/platform.h"
 #include "include/status.h"
 #pragma GCC diagnostic push
@@ -141,6 +142,42 @@ void platform_exit(int status)
 void platform_text_cursor(uint8_t *at)
 {
 	(void)at;
+}
+
+/* Keys a test scripted (host_keys, host_nkeys), one per call; then none. */
+const int *host_keys;
+size_t host_nkeys;
+const char *host_platform = "pcbios";
+
+int platform_read_key(unsigned timeout_ms)
+{
+	(void)timeout_ms;
+	if (!host_nkeys)
+		return KEY_NONE;
+	host_nkeys--;
+	return *host_keys++;
+}
+
+/* CPUID as a test sets it: host_cpuid[0] leaf 0x80000000's EAX, [1] and
+ * [2] leaf 1's ECX, EDX, [3] and [4] leaf 0x80000001's. */
+uint32_t host_cpuid[5];
+
+void platform_cpuid(uint32_t leaf, uint32_t regs[4])
+{
+	regs[0] = leaf == 0x80000000u ? host_cpuid[0] : leaf == 0 ? 1 : 0;
+	regs[1] = 0;
+	regs[2] = leaf == 1 ? host_cpuid[1] : leaf == 0x80000001u ? host_cpuid[3] : 0;
+	regs[3] = leaf == 1 ? host_cpuid[2] : leaf == 0x80000001u ? host_cpuid[4] : 0;
+}
+
+const char *platform_name(void)
+{
+	return host_platform;
+}
+
+const char *platform_buildarch(void)
+{
+	return "i386";
 }
 
 void platform_sleep(unsigned seconds)

@@ -38,6 +38,11 @@ extern struct plan host_plan;
 extern int host_handoffs, host_firmware_images, host_attempts;
 extern long host_pages_out;	/* taken by platform_mark's side and not given back */
 extern unsigned host_slept;
+/* platform_read_key's keys, one per call, then KEY_NONE; platform_name's answer. */
+extern const int *host_keys;
+extern size_t host_nkeys;
+extern const char *host_platform;
+extern uint32_t host_cpuid[5];	/* platform_cpuid's answers (host.c) */
 extern int host_inflated;	/* gzip-compressed kernels inflated */
 
 /* The heap as the host keeps it: zalloc'd blocks since heap_mark that

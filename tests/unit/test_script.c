@@ -9,6 +9,7 @@
 size_t __sanitizer_get_current_allocated_bytes(void);	/* ASan's allocator statistics */
 #endif
 #include "kernel/formats/cpio.h"
+#include "kernel/keys.h"
 #include "kernel/script/script.h"
 #include "include/status.h"
 #include "test.h"
@@ -126,7 +127,38 @@ static void fake_sleep(void *ctx, unsigned seconds)
 	slept += seconds;
 }
 
-static struct script_env env = { 0, fake_open, fake_boot, fake_print, fake_sleep, "0.1.0" };
+/* Keys the next run reads (KEY_NONE once they are used up: a timeout, or
+ * no more input), and settings by name. */
+static const int *keys;
+static size_t nkeys, keys_read;
+static unsigned last_timeout;
+
+static int fake_read_key(void *ctx, unsigned ms)
+{
+	(void)ctx;
+	last_timeout = ms;
+	keys_read++;
+	if (!nkeys)
+		return KEY_NONE;
+	nkeys--;
+	return *keys++;
+}
+
+static int fake_setting(void *ctx, const char *name, char *buf, size_t cap)
+{
+	(void)ctx;
+	if (strcmp(name, "platform") == 0)
+		return snprintf(buf, cap, "efi") < 0;
+	if (strcmp(name, "uuid") == 0)
+		return snprintf(buf, cap, "12345678-9abc-def0-1234-56789abcdef0") < 0;
+	if (strcmp(name, "product") == 0)	/* SMBIOS strings can be long: up to 127 bytes kept */
+		return snprintf(buf, cap, "%0200d", 7) < 0;
+	return -1;
+}
+
+static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t regs[4]);
+static struct script_env env = { 0, fake_open, fake_boot, fake_print, fake_sleep, "0.1.0", fake_read_key,
+				 fake_setting, 0 };
 
 static struct diag d;
 
@@ -137,6 +169,7 @@ static void reset(void)
 	boots[0] = 0;
 	slept = 0;
 	opens = 0;
+	keys_read = 0;
 	d.msg[0] = 0;
 }
 
@@ -892,6 +925,249 @@ static void test_memory(void)
 #endif
 }
 
+#define KEYS(...)                                                  \
+	do {                                                       \
+		static const int k_[] = { __VA_ARGS__ };           \
+		keys = k_;                                         \
+		nkeys = sizeof(k_) / sizeof(k_[0]);                \
+	} while (0)
+#define NOKEYS() (keys = 0, nkeys = 0)
+
+static const char menu3[] = "#!ipxe\n"
+			    "menu Pick a kernel\n"
+			    "item --key x xen The Xen one\n"
+			    "item --gap -- Linux:\n"
+			    "item --default --key l linux Plain Linux\n"
+			    "item rescue\n"
+			    "choose %s k || goto cancel\n"
+			    "echo [${k}]\n"
+			    "exit\n"
+			    ":cancel\n"
+			    "echo cancelled\n";
+
+static int run_menu(const char *choose_opts)
+{
+	static char buf[1024];
+	snprintf(buf, sizeof(buf), menu3, choose_opts);
+	return run(buf);
+}
+
+static void test_menus(void)
+{
+	/* the default by timeout; the timeout reaches read_key */
+	NOKEYS();
+	ok_eq(run_menu("--timeout 2500"), 0);
+	ok(strstr(out, "[linux]\n") != 0);
+	ok_eq(last_timeout, 2500);
+	ok(strstr(out, "Pick a kernel\n") != 0);
+	ok(strstr(out, " > l      Plain Linux\n") != 0);
+	ok(strstr(out, "    Linux:\n") != 0);
+	ok(strstr(out, "   x      The Xen one\n") != 0);
+	ok(strstr(out, "          rescue\n") != 0);
+	/* arrows skip the gap and stop at the ends; a key stops the timeout */
+	KEYS(KEY_UP, KEY_UP, KEY_DOWN, KEY_DOWN, KEY_DOWN, KEY_UP, KEY_ENTER);
+	ok_eq(run_menu("--timeout 100"), 0);
+	ok(strstr(out, "[linux]\n") != 0);
+	ok_eq(last_timeout, 0);
+	KEYS(KEY_DOWN, KEY_ENTER);
+	ok_eq(run_menu(""), 0);
+	ok(strstr(out, "[rescue]\n") != 0);
+	KEYS(KEY_HOME, KEY_ENTER);
+	ok_eq(run_menu(""), 0);
+	ok(strstr(out, "[xen]\n") != 0);
+	KEYS(KEY_END, '\r');
+	ok_eq(run_menu(""), 0);
+	ok(strstr(out, "[rescue]\n") != 0);
+	/* a hotkey chooses at once; other keys are ignored */
+	KEYS('q', 'x');
+	ok_eq(run_menu("--timeout 100"), 0);
+	ok(strstr(out, "[xen]\n") != 0);
+	/* --default LABEL; Escape cancels (the command fails) */
+	KEYS(KEY_ENTER);
+	ok_eq(run_menu("--default rescue"), 0);
+	ok(strstr(out, "[rescue]\n") != 0);
+	KEYS(KEY_DOWN, KEY_ESC);
+	ok_eq(run_menu(""), 0);
+	ok(strstr(out, "cancelled\n") != 0);
+	ok(strstr(out, "choose: cancelled\n") != 0);
+	/* no input left, no timeout: a failure, not a wait */
+	NOKEYS();
+	ok_eq(run_menu(""), 0);
+	ok(strstr(out, "choose: no input to choose with\n") != 0);
+
+	/* named menus, --keep, --delete */
+	KEYS(KEY_ENTER, KEY_DOWN, KEY_ENTER);
+	ok_eq(run("#!ipxe\nmenu --name m Title\nitem --menu m a A\nitem --menu m b B\n"
+		  "choose --keep --menu m v\necho ${v}\nchoose --menu m w\necho ${w}\n"
+		  "choose --menu m w || echo gone\n"), 0);
+	ok(strstr(out, "chosen: b\nb\nfwboot: script t:9: choose: no menu \"m\"\ngone\n") != 0);
+	ok(strstr(out, "chosen: a\na\n") != 0);
+	ok_eq(run("#!ipxe\nmenu\nmenu --delete\nmenu --delete\n"), -ST_SCRIPT);
+	ok_str(d.msg, "script t:4: menu: no menu \"\"");
+	/* menus are replaced by name */
+	KEYS(KEY_ENTER);
+	ok_eq(run("#!ipxe\nmenu\nitem a\nmenu\nitem b\nchoose v\necho ${v}\n"), 0);
+	ok(strstr(out, "chosen: b\n") != 0);
+
+	/* bad input */
+	fails("choose v", -ST_SCRIPT, "script t:2: choose: no menu");
+	fails("item a", -ST_SCRIPT, "script t:2: item: no menu");
+	fails("menu ; choose v", -ST_SCRIPT, "script t:2: choose: the menu has no items to choose");
+	fails("menu ; item --gap x ; choose v", -ST_SCRIPT, "script t:2: choose: the menu has no items to choose");
+	fails("menu ; item a ; choose --default b v", -ST_SCRIPT, "script t:2: choose: no item \"b\" in the menu");
+	fails("menu ; item a ; choose --menu zz v", -ST_SCRIPT, "script t:2: choose: no menu \"zz\"");
+	fails("menu ; item a ; choose --timeout 1s v", -ST_SCRIPT,
+	      "script t:2: choose: option \"--timeout\" wants a number, not \"1s\"");
+	fails("menu ; item --key ab a", -ST_SCRIPT,
+	      "script t:2: item: option \"--key\" wants a character or a key code, not \"ab\"");
+	fails("menu ; item a ; choose fwboot/x", -ST_SCRIPT, "script t:2: choose: \"fwboot/x\" is read-only");
+	fails("menu ; item a ; choose", -ST_SCRIPT,
+	      "script t:2: choose: missing argument (usage: choose [--menu NAME] [--default LABEL] [--timeout MS] [--keep] VAR)");
+	fails("menu --name 0123456789012345678901234567890123", -ST_SCRIPT,
+	      "script t:2: menu: menu name longer than 31 characters");
+	fails("menu -n 1 ; menu -n 2 ; menu -n 3 ; menu -n 4 ; menu -n 5 ; menu -n 6 ; menu -n 7 ; menu -n 8 ; menu -n 9",
+	      -ST_SCRIPT, "script t:2: menu: more than 8 menus");
+	{
+		static char many[8192];
+		size_t n = (size_t)snprintf(many, sizeof(many), "#!ipxe\nmenu\n");
+		for (int k = 0 ; k < 65 ; k++)
+			n += (size_t)snprintf(many + n, sizeof(many) - n, "item i%d\n", k);
+		ok_eq(run(many), -ST_SCRIPT);
+		ok_str(d.msg, "script t:67: item: more than 64 items in a menu");
+	}
+}
+
+static void test_prompt(void)
+{
+	KEYS('a');
+	ok_eq(run1("prompt --timeout 3000 Press a key && echo yes"), 0);
+	ok_str(out, "Press a key \nyes\n");
+	ok_eq(last_timeout, 3000);
+	NOKEYS();
+	ok_eq(run1("prompt --timeout 3000 || echo no"), 0);
+	ok_str(out, "Press any key \nno\n");	/* a timeout is quiet */
+	KEYS(2);
+	ok_eq(run1("prompt --key 0x02 --timeout 3000 Ctrl-B? && echo shell"), 0);
+	ok_str(out, "Ctrl-B? \nshell\n");
+	KEYS('x');
+	ok_eq(run1("prompt --key y --timeout 3000 || echo other"), 0);
+	ok_str(out, "Press any key \nother\n");
+	fails("prompt --timeout=-1", -ST_SCRIPT, "script t:2: prompt: option \"--timeout\" wants a number, not \"-1\"");
+	NOKEYS();
+	fails("prompt", -ST_SCRIPT, "script t:2: prompt: no input");
+}
+
+static void test_typing(void)
+{
+	/* read: from the value there, Backspace edits, Enter ends */
+	KEYS('x', KEY_BACKSPACE, 'b', 'c', KEY_ENTER);
+	ok_eq(run("#!ipxe\nset v a\nread v\necho [${v}]\n"), 0);
+	ok_str(out, "ax\b \bbc\n[abc]\n");
+	KEYS(KEY_BACKSPACE, KEY_BACKSPACE, KEY_UP, KEY_ENTER);
+	ok_eq(run("#!ipxe\nset v a\nread v\nisset ${v} || echo empty\n"), 0);
+	ok(strstr(out, "empty\n") != 0);
+	KEYS('q', KEY_ESC);
+	fails("read v", -ST_SCRIPT, "script t:2: read: cancelled");
+	NOKEYS();
+	fails("read v", -ST_SCRIPT, "script t:2: read: no input");
+	fails("read fwboot/v", -ST_SCRIPT, "script t:2: read: \"fwboot/v\" is read-only");
+	{
+		static int many[300];
+		for (int k = 0; k < 300; k++)
+			many[k] = 'a';
+		keys = many;
+		nkeys = 300;
+		fails("read v", -ST_SCRIPT, "script t:2: read: input longer than 255 bytes");
+		ok_eq(nkeys, 44);
+	}
+
+	/* inc */
+	ok_eq(run("#!ipxe\ninc n\ninc n\ninc n 40\necho ${n}\nset m 0xffffffff\ninc m\necho ${m}\n"), 0);
+	ok_str(out, "42\n0\n");
+	fails("set n x ; inc n", -ST_SCRIPT, "script t:2: inc: \"x\" is not a number");
+	fails("inc n y", -ST_SCRIPT, "script t:2: inc: \"y\" is not a number");
+
+	/* shell: commands by hand, failures printed, exit leaves */
+	KEYS('s', 'e', 't', ' ', 'x', ' ', '5', KEY_ENTER, 'b', 'a', 'd', KEY_ENTER, 'e', 'x', 'i', 't', KEY_ENTER);
+	ok_eq(run1("shell ; echo x=${x}"), 0);
+	ok_str(out, "fwboot shell: script commands; \"exit\" leaves\nfwboot> set x 5\nfwboot> bad\n"
+		    "fwboot: script shell:1: bad: unknown command\nfwboot> exit\nx=5\n");
+	/* a boot from the shell */
+	{
+		static int line[64];
+		const char *t = "kernel fw_cfg:opt/fwboot/xen a=1 && boot\r";
+		size_t n = strlen(t);
+		for (size_t k = 0; k < n; k++)
+			line[k] = t[k];
+		keys = line;
+		nkeys = n;
+		boot_status = 0;
+		ok_eq(run1("shell"), -ST_SCRIPT);
+		boot_status = -ST_BAD_IMAGE;
+		ok(strstr(boots, "opt/fwboot/xen [a=1]") != 0);
+		ok_str(d.msg, "script t:2: shell: no input");
+	}
+	/* Escape drops the line; garbage and no input end it */
+	KEYS('x', KEY_ESC, KEY_PGUP, 0x01, '}', '$', '{', KEY_ENTER);
+	ok_eq(run1("shell"), -ST_SCRIPT);
+	ok(strstr(out, "fwboot: cancelled\n") != 0);
+	ok(strstr(out, "fwboot: script shell:1: }${: unterminated") != 0);
+	/* shells inside shells stop at the depth bound */
+	{
+		static int nest[84];
+		for (int k = 0; k < 80; k += 6) {
+			nest[k] = 's', nest[k + 1] = 'h', nest[k + 2] = 'e', nest[k + 3] = 'l', nest[k + 4] = 'l';
+			nest[k + 5] = KEY_ENTER;
+		}
+		keys = nest;
+		nkeys = 78;
+		ok_eq(run1("shell"), -ST_SCRIPT);
+		ok(strstr(out, "shell: scripts nested more than 8 deep\n") != 0);
+	}
+}
+
+static uint32_t cpuid_regs[4][4] = { [3] = { 1 } };	/* leaves 1, 0x80000000, 0x80000001, 0 */
+
+static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t regs[4])
+{
+	(void)ctx;
+	memcpy(regs, cpuid_regs[leaf == 1 ? 0 : leaf == 0x80000000u ? 1 : leaf ? 2 : 3], 16);
+}
+
+static void test_cpuid(void)
+{
+	cpuid_regs[0][3] = 1u << 25;	/* EDX 25: SSE */
+	cpuid_regs[0][2] = 1u << 31;	/* ECX 31: hypervisor */
+	cpuid_regs[2][3] = 1u << 29;	/* extended EDX 29: long mode */
+	ok_eq(run1("cpuid 25 && echo sse"), 0);
+	ok_str(out, "sse\n");
+	ok_eq(run1("cpuid --ecx 31 && echo vm"), 0);
+	ok_str(out, "vm\n");
+	ok_eq(run1("cpuid 24 || echo no"), 0);
+	ok_str(out, "no\n");	/* false is quiet */
+	/* the extended leaf only where leaf 0x80000000 says it exists */
+	ok_eq(run1("cpuid --ext 29 || echo 32-bit"), 0);
+	ok_str(out, "32-bit\n");
+	cpuid_regs[1][0] = 0x80000008u;
+	ok_eq(run1("cpuid --ext 29 && echo 64-bit"), 0);
+	ok_str(out, "64-bit\n");
+	fails("cpuid 32", -ST_SCRIPT, "script t:2: cpuid: \"32\" is not a bit number (0-31)");
+	fails("cpuid", -ST_SCRIPT, "script t:2: cpuid: missing argument (usage: cpuid [--ext] [--ecx] BIT)");
+}
+
+static void test_settings(void)
+{
+	ok_eq(run1("echo ${platform} ${uuid} [${serial}]"), 0);
+	ok_str(out, "efi 12345678-9abc-def0-1234-56789abcdef0 []\n");
+	ok_eq(run1("echo ${product}"), 0);
+	ok_eq(strlen(out), 128);
+	ok_eq(run1("iseq ${platform} efi && echo k.efi || echo k.elf"), 0);
+	ok_str(out, "k.efi\n");
+	/* a variable of the same name wins, as in iPXE's local settings */
+	ok_eq(run1("set platform x ; echo ${platform}"), 0);
+	ok_str(out, "x\n");
+}
+
 int main(void)
 {
 	setup();
@@ -906,6 +1182,12 @@ int main(void)
 	test_other_commands();
 	test_chain();
 	test_memory();
+	test_menus();
+	test_prompt();
+	test_typing();
+	env.cpuid = fake_cpuid;
+	test_cpuid();
+	test_settings();
 	ok_eq(boot_anomalies, 0);
 	return test_done("script");
 }
