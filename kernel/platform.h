@@ -7,7 +7,7 @@
  * ports, TSC, the memory functions). Shared code (kernel/, lib/) includes
  * this header and no platform header; a new platform is a new folder with
  * its source list in the Makefile. The host tests implement it too
- * (tests/unit/host_platform.c), over a simulated machine. */
+ * (tests/unit/host.c), over a simulated machine. */
 #ifndef FWBOOT_PLATFORM_H
 #define FWBOOT_PLATFORM_H
 
