@@ -36,15 +36,7 @@ static int ps2_read_key(void)
 
 int platform_read_key(unsigned timeout_ms)
 {
-	uint64_t end = tsc_deadline(timeout_ms);
-	do {
-		int k = uart_read_key();
-		if (k == KEY_NONE)
-			k = ps2_read_key();
-		if (k != KEY_NONE)
-			return k;
-	} while (!tsc_passed(end));
-	return KEY_NONE;
+	return x86_read_key(timeout_ms, 1, ps2_read_key);
 }
 
 const char *platform_name(void)

@@ -33,15 +33,7 @@ static int conin_read_key(void)
 
 int platform_read_key(unsigned timeout_ms)
 {
-	uint64_t end = tsc_deadline(timeout_ms);
-	do {
-		int k = efi_console_serial_direct() ? uart_read_key() : KEY_NONE;
-		if (k == KEY_NONE)
-			k = conin_read_key();
-		if (k != KEY_NONE)
-			return k;
-	} while (!tsc_passed(end));
-	return KEY_NONE;
+	return x86_read_key(timeout_ms, efi_console_serial_direct(), conin_read_key);
 }
 
 const char *platform_name(void)

@@ -76,3 +76,15 @@ int uart_read_key(void)
 	int c = uart_getc();
 	return c < 0 ? KEY_NONE : key_from_serial(c, uart_next, 0);
 }
+
+int x86_read_key(unsigned timeout_ms, int serial, int (*other)(void))
+{
+	uint64_t end = tsc_deadline(timeout_ms);
+	for (;;) {
+		int k = serial ? uart_read_key() : KEY_NONE;
+		if (k == KEY_NONE)
+			k = other();
+		if (k != KEY_NONE || tsc_passed(end))
+			return k;
+	}
+}

@@ -11,5 +11,9 @@ void uart_write(const char *s);
  * decoded; KEY_NONE when no byte is waiting. Never waits longer than a
  * sequence's bytes take to arrive. */
 int uart_read_key(void);
+/* platform_read_key for an x86 platform: COM1 (when serial is 1) and the
+ * platform's own keyboard (other: PS/2, ConIn), whichever has a key
+ * first, polled until timeout_ms pass (by the TSC). */
+int x86_read_key(unsigned timeout_ms, int serial, int (*other)(void));
 
 #endif
