@@ -36,26 +36,27 @@ static struct cpio_index *bundle_index(const struct file *archive)
 	return &bundle_indexes[bundle_next++ % BUNDLE_INDEXES];	/* unused first, then the oldest */
 }
 
-/* The fw_cfg item part of "archive#member" (or of a plain name) into item;
- * its length, or -1 when it is longer than a fw_cfg name can be. */
-static int item_part(const char *name, char item[FW_CFG_MAX_NAME + 1])
+/* The length of the fw_cfg item part of "archive#member" (or of a plain
+ * name), copied into item when a fw_cfg name can be that long. */
+static size_t item_part(const char *name, char item[FW_CFG_MAX_NAME + 1])
 {
 	const char *hash = str_chr(name, '#');
 	size_t n = hash ? (size_t)(hash - name) : str_len(name);
-	if (n > FW_CFG_MAX_NAME)
-		return -1;
-	memcpy(item, name, n);
-	item[n] = 0;
-	return (int)n;
+	if (n <= FW_CFG_MAX_NAME) {
+		memcpy(item, name, n);
+		item[n] = 0;
+	}
+	return n;
 }
 
 int files_open(const char *name, struct file **out, struct diag *d)
 {
 	const char *hash = str_chr(name, '#');
 	char item[FW_CFG_MAX_NAME + 1];
-	if (item_part(name, item) < 0)
+	size_t n = item_part(name, item);
+	if (n > FW_CFG_MAX_NAME)
 		return diag_fail(d, ST_NOT_FOUND, "no fw_cfg file \"%.*s\" (names have at most %d characters)",
-				 hash ? (int)(hash - name) : (int)str_len(name), name, FW_CFG_MAX_NAME);
+				 (int)n, name, FW_CFG_MAX_NAME);
 	int i = fw_cfg_dir_lookup(dir, ndir, item);
 	if (i < 0)
 		return diag_fail(d, ST_NOT_FOUND, "no fw_cfg file \"%s\"", item);
@@ -156,7 +157,7 @@ static int list_bundle(const char *name)
 {
 	const char *hash = str_chr(name, '#');
 	char item[FW_CFG_MAX_NAME + 1];
-	if (!hash || item_part(name, item) < 0)
+	if (!hash || item_part(name, item) > FW_CFG_MAX_NAME)
 		return 0;
 	int i = fw_cfg_dir_lookup(dir, ndir, item);
 	if (i < 0)

@@ -10,6 +10,7 @@
 #include "kernel/heap.h"
 #include "kernel/load.h"
 #include "kernel/keys.h"
+#include "kernel/physmap.h"
 #include "kernel/pin.h"
 #include "kernel/platform.h"
 #include "kernel/script/script.h"
@@ -89,9 +90,7 @@ static int inflate_kernel(const struct boot_request *req, struct boot_env *env, 
 /* Add to a "does not fit" reason what RAM there is and what fwboot holds. */
 static void explain_memory(const struct mem_map *mm, struct diag *d)
 {
-	uint64_t ram = 0, self = 0;
-	for (size_t i = 0; i < mm->nram; i++)
-		ram += mm->ram[i].end - mm->ram[i].start;
+	uint64_t ram = mem_ram_bytes(mm), self = 0;
 	for (size_t i = 0; i < mm->nclaims; i++)
 		if (mm->claims[i].kind == CLAIM_SELF)
 			self += mm->claims[i].end - mm->claims[i].start;
@@ -206,13 +205,13 @@ static void script_print(void *ctx, const char *s)
 		console_write(s);
 		return;
 	}
-	size_t n = str_len(s);
+	size_t len = str_len(s), n = len;
 	if (n > sizeof(script_line) - 2 - script_line_len)
 		n = sizeof(script_line) - 2 - script_line_len;
 	memcpy(script_line + script_line_len, s, n);
 	script_line_len += n;
 	script_line[script_line_len] = 0;
-	if (str_len(s) && s[str_len(s) - 1] == '\n') {
+	if (len && s[len - 1] == '\n') {
 		if (script_line[script_line_len - 1] != '\n') {	/* cut short: keep the line a line */
 			script_line[script_line_len++] = '\n';
 			script_line[script_line_len] = 0;
@@ -259,10 +258,7 @@ static void machine_learn(void)
 	machine.known = 1;
 	memset(&env, 0, sizeof(env));
 	if (platform_boot_env(&env, &d) == 0) {
-		uint64_t bytes = 0;
-		for (size_t i = 0; i < env.mem->nram; i++)
-			bytes += env.mem->ram[i].end - env.mem->ram[i].start;
-		machine.memsize = (unsigned)((bytes + (1u << 20) - 1) >> 20);
+		machine.memsize = (unsigned)((mem_ram_bytes(env.mem) + (1u << 20) - 1) >> 20);
 		if (env.smbios && smbios_entry_parse((const uint8_t *)(uintptr_t)env.smbios, &machine.smbios,
 						     &machine.smbios_len, &machine.smbios_version))
 			machine.smbios = 0;

@@ -100,6 +100,14 @@ uint64_t mem_avail_at(const struct mem_map *m, uint64_t addr)
 	return 0;
 }
 
+uint64_t mem_ram_bytes(const struct mem_map *m)
+{
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < m->nram; i++)
+		bytes += m->ram[i].end - m->ram[i].start;
+	return bytes;
+}
+
 static int in_ram(const struct mem_map *m, uint64_t start, uint64_t end)
 {
 	for (size_t i = 0; i < m->nram; i++)

@@ -58,6 +58,9 @@ void mem_finish(struct mem_map *m);
 /* Bytes of available RAM starting exactly at addr (contiguous), 0 if none. */
 uint64_t mem_avail_at(const struct mem_map *m, uint64_t addr);
 
+/* Bytes of available RAM in all (the ranges mem_finish computed). */
+uint64_t mem_ram_bytes(const struct mem_map *m);
+
 /*
  * Claim [start, start+len). TARGET and PLACED ranges must be available RAM
  * and must not overlap FIRMWARE, TARGET, PLACED or STAGE claims (PLACED and

@@ -50,16 +50,13 @@ static int needs_bios(const struct image_type *t, const struct boot_request *req
 	struct linux_header h;
 	struct diag ignored;
 	if ((!env->no_bios && !env->no_real_mode) || str_eq(t->name, "linux") || str_eq(t->name, "efi") ||
-	    linux_parse(hdr, len, req->kernel->size, &h, &ignored) || h.version >= 0x0207)
+	    linux_parse(hdr, len, req->kernel->size, &h, &ignored) || h.version >= LINUX_32BIT_PROMISED)
 		return 0;
-	if (env->no_real_mode)
-		return diag_fail(d, ST_PLATFORM, "image: %s: a %s image that also carries a Linux boot header of protocol "
-				 "%u.%02u is a BIOS program (as grub.lkrn is), which needs a BIOS: not possible under %s",
-				 req->kernel->name, t->name, h.version >> 8, h.version & 0xff, env->no_real_mode);
-	return diag_fail(d, ST_BAD_IMAGE, "image: %s: a %s image that also carries a Linux boot header of protocol "
-			 "%u.%02u is a BIOS program (as grub.lkrn is), and this machine has no BIOS services (no "
-			 "interrupt vector points into a BIOS ROM, as under microvm's qboot)", req->kernel->name, t->name,
-			 h.version >> 8, h.version & 0xff);
+	return diag_fail(d, env->no_real_mode ? ST_PLATFORM : ST_BAD_IMAGE, "image: %s: a %s image that also carries "
+			 "a Linux boot header of protocol %u.%02u is a BIOS program (as grub.lkrn is), %s%s",
+			 req->kernel->name, t->name, h.version >> 8, h.version & 0xff,
+			 env->no_real_mode ? "which needs a BIOS: not possible under " : "and " NO_BIOS_SERVICES,
+			 env->no_real_mode ? env->no_real_mode : "");
 }
 
 /* Xen (a Multiboot kernel) stops with "Unable to find usable platform

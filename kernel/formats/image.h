@@ -27,6 +27,9 @@ struct boot_env {
 	 * not point into a BIOS ROM, as under microvm's qboot): a Linux setup
 	 * code cannot run */
 	int no_bios;
+/* how a refusal says so */
+#define NO_BIOS_SERVICES "this machine has no BIOS services (no interrupt vector points into a BIOS ROM, " \
+	"as under microvm's qboot)"
 	/* the COFF machine of the EFI images the firmware can start itself
 	 * (0x8664 under 64-bit UEFI); 0: no such firmware */
 	uint16_t firmware_machine;

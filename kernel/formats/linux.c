@@ -349,11 +349,6 @@ static uint64_t mem_option(const char *args)
 	return 0;
 }
 
-/* The first protocol whose kernels document a boot that skips the
- * real-mode setup code (2.07: the paravirtualised boot protocol,
- * hardware_subarch); older headers, and images that only borrow the Linux
- * header (memdisk, grub.lkrn: 2.03), need their setup code to run. */
-#define LINUX_32BIT_PROMISED 0x0207
 
 /* Without BIOS services the setup code would call empty interrupt vectors
  * and hang: refuse it by name. */
@@ -361,7 +356,7 @@ static int no_bios(const char *why, struct diag *d)
 {
 	return diag_fail(d, ST_BAD_IMAGE,
 			 "linux: %s the image's real-mode setup code, which calls the BIOS (INT 10h, 15h, 16h), "
-			 "and this machine has no BIOS services (no interrupt vector points into a BIOS ROM, as under microvm's qboot)%s",
+			 "and " NO_BIOS_SERVICES "%s",
 			 why, str_eq(why, "entry=16 runs") ? ": use entry=32" : "");
 }
 

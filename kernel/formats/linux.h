@@ -28,6 +28,12 @@ struct linux_header {
 	uint32_t init_size;		/* bytes needed at the runtime start; 0 before 2.10 */
 };
 
+/* The first protocol whose kernels document a boot that skips the
+ * real-mode setup code (2.07: the paravirtualised boot protocol,
+ * hardware_subarch); older headers, and images that only borrow the Linux
+ * header (memdisk, grub.lkrn: 2.03), need their setup code to run. */
+#define LINUX_32BIT_PROMISED 0x0207
+
 /* Which way in: "32" (32-bit boot protocol) or "16" (real-mode setup code). */
 enum linux_entry {
 	LINUX_ENTRY_32,

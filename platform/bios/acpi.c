@@ -1,11 +1,21 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Find the ACPI RSDP the way a BIOS-era OS does: the first KiB of the EBDA,
- * then the BIOS area 0xE0000-0xFFFFF, on 16-byte boundaries, checksummed. */
+/* The firmware tables of a BIOS machine: the ACPI RSDP found the way a
+ * BIOS-era OS finds it (the first KiB of the EBDA, then the BIOS area
+ * 0xE0000-0xFFFFF, on 16-byte boundaries, checksummed), the SMBIOS entry
+ * point, and whether there is a platform timer Xen can use. */
 #include <stdint.h>
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
 #include "platform/bios/acpi.h"
+#include "kernel/smbios.h"
 #include "lib/byteorder.h"
 #include "platform/x86/io.h"
+
+static const uint8_t *phys(uint64_t a)
+{
+	const uint8_t *p;
+	__asm__("" : "=r"(p) : "0"((uintptr_t)a));
+	return p;
+}
 
 static int rsdp_valid(const uint8_t *p)
 {
@@ -38,38 +48,21 @@ uint32_t acpi_find_rsdp(void)
 	return r ? r : scan(0xE0000, 0x100000);
 }
 
-/* SMBIOS entry points (DSP0134): "_SM3_" (3.x, 64-bit) or "_SM_" with its
- * "_DMI_" part (2.x), on 16-byte boundaries in 0xF0000-0xFFFFF, summing to
- * zero over their own length. */
-static int sum_zero(const uint8_t *p, uint32_t n)
-{
-	uint8_t sum = 0;
-	for (uint32_t i = 0; i < n; i++)
-		sum += p[i];
-	return sum == 0;
-}
-
+/* The SMBIOS entry point on a 16-byte boundary in 0xF0000-0xFFFFF that
+ * kernel/smbios.c accepts (what every user of it checks again). */
 uint32_t smbios_find_entry(void)
 {
-	for (uint32_t a = 0xF0000; a + 32 <= 0x100000; a += 16) {
-		const uint8_t *p = (const uint8_t *)(uintptr_t)a;
-		if (!memcmp(p, "_SM3_", 5) && p[6] >= 24 && a + p[6] <= 0x100000 && sum_zero(p, p[6]))
+	uint64_t table;
+	uint32_t len;
+	uint16_t version;
+	for (uint32_t a = 0xF0000; a + 32 <= 0x100000; a += 16)
+		if (!smbios_entry_parse(phys(a), &table, &len, &version))
 			return a;
-		if (!memcmp(p, "_SM_", 4) && p[5] >= 31 && a + p[5] <= 0x100000 && sum_zero(p, p[5]) &&
-		    !memcmp(p + 16, "_DMI_", 5))
-			return a;
-	}
 	return 0;
 }
 
 /* ---- a platform timer for Xen: HPET, the ACPI PM timer, or the PIT gate ---- */
 
-static const uint8_t *phys(uint64_t a)
-{
-	const uint8_t *p;
-	__asm__("" : "=r"(p) : "0"((uintptr_t)a));
-	return p;
-}
 
 /* The table with signature sig among the RSDT's or XSDT's entries, or 0. */
 static const uint8_t *acpi_table(uint64_t rsdp, const char *sig)

@@ -358,7 +358,6 @@ int platform_inflate_room(const struct file *k, struct boot_env *env, struct mem
 {
 	char es[48];
 	uint64_t at, len;
-	(void)k;
 	room_pages = 0;
 	if (mem_largest_free(env->mem, MEM_LOW_END, MEM_4G, 4096, &at, &len))
 		return diag_fail(d, ST_NO_MEMORY, "gzip: no free memory below 4 GiB to inflate %s in", k->name);
