@@ -50,6 +50,20 @@ resolve_kernel() {
 	echo "$dep"
 }
 
+# Unpack DEB into DIR (afresh), keeping only its top-level directory KEEP
+# when one is named, and mark DIR done.
+unpack() {
+	rm -rf "$2"
+	mkdir -p "$2"
+	dpkg -x "$1" "$2"
+	if [ -n "$3" ]; then
+		for sub in "$2"/*; do
+			[ "$sub" = "$2/$3" ] || rm -rf "$sub"
+		done
+	fi
+	touch "$2/.done"
+}
+
 # Download one package into the cache (once) and unpack it into $CACHE/<pkg>;
 # with a second argument, keep only that top-level directory of it.
 fetch() {
@@ -64,16 +78,7 @@ fetch() {
 		apt_update_once
 		(cd "$CACHE/debs" && apt-get download -q "$pkg" >&2)
 	fi
-	deb=$(ls -t "$CACHE/debs/${pkg}_"*.deb | head -n 1)
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	dpkg -x "$deb" "$dir"
-	if [ -n "$keep" ]; then
-		for sub in "$dir"/*; do
-			[ "$sub" = "$dir/$keep" ] || rm -rf "$sub"
-		done
-	fi
-	touch "$dir/.done"
+	unpack "$(ls -t "$CACHE/debs/${pkg}_"*.deb | head -n 1)" "$dir" "$keep"
 }
 
 # Point a stable name at the file, whatever version it came from.
@@ -110,16 +115,7 @@ fetch_i386() {
 	echo "fetch-debian: downloading $pkg:i386" >&2
 	mkdir -p "$APT_I386/debs"	# apart: fetch's ${pkg}_*.deb must not find these
 	(cd "$APT_I386/debs" && apt_i386 apt-get download -q "$pkg:i386" >&2)
-	deb=$(ls -t "$APT_I386/debs/${pkg}_"*_i386.deb | head -n 1)
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	dpkg -x "$deb" "$dir"
-	if [ -n "$keep" ]; then
-		for sub in "$dir"/*; do
-			[ "$sub" = "$dir/$keep" ] || rm -rf "$sub"
-		done
-	fi
-	touch "$dir/.done"
+	unpack "$(ls -t "$APT_I386/debs/${pkg}_"*_i386.deb | head -n 1)" "$dir" "$keep"
 }
 
 if [ "${1:-}" = i386 ]; then

@@ -491,6 +491,19 @@ class _Qmp:
         self.sock.close()
 
 
+def _reap(p, hang):
+    """QEMU's output once it has ended: killed when it hung, and when it
+    does not end within a minute of being asked to."""
+    if hang:
+        p.kill()
+    try:
+        out, _ = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate()
+    return out
+
+
 def boot_screen(files=None, append=None, until=(), extra=(), mem='256M', timeout=DEFAULT_TIMEOUT,
                 cdrom=None, vga_text=False, kernel_path=None, grab_screen=True, disk=None):
     """Boot like boot() with a display (give it in extra, e.g. -vga std) and
@@ -557,13 +570,7 @@ def boot_screen(files=None, append=None, until=(), extra=(), mem='256M', timeout
             except TestFailure:
                 pass
             q.close()
-        if hang:
-            p.kill()
-        try:
-            out, _ = p.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            out, _ = p.communicate()
+        out = _reap(p, hang)
         try:
             with open(serial, 'rb') as f:
                 console = f.read().decode('latin-1')
@@ -676,13 +683,7 @@ def boot_keys(files=None, steps=(), append=None, extra=(), mem='256M', kernel_pa
                         q = _Qmp(sock)
                     for k in keys:
                         q.cmd('send-key', keys=[{'type': 'qcode', 'data': k}])
-        if hang:
-            p.kill()
-        try:
-            out, _ = p.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            out, _ = p.communicate()
+        out = _reap(p, hang)
         s.close()
         if q is not None:
             q.close()

@@ -35,21 +35,26 @@ _fetch_lock = threading.Lock()
 _fetched = {}
 
 
-def debian():
-    """{'vmlinuz', 'busybox', 'ipxe'}: paths of the cached Debian files."""
+def fetch_debian(*args):
+    """tools/fetch-debian.sh ARGS, once per set of arguments: the NAME=PATH
+    lines it prints, as a dict of the cached Debian files."""
     with _fetch_lock:
-        if not _fetched:
+        if args not in _fetched:
             if shutil.which('apt-get') is None or shutil.which('dpkg') is None:
                 raise Skip('apt-get and dpkg are needed to fetch Debian packages')
             script = os.path.join(harness.ROOT, 'tools', 'fetch-debian.sh')
-            p = subprocess.run(['sh', script], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            p = subprocess.run(['sh', script] + list(args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
             if p.returncode != 0:
-                fail('tools/fetch-debian.sh failed: %s' % p.stderr.decode('utf-8', 'replace')[-500:])
-            for line in p.stdout.decode().splitlines():
-                k, _, v = line.partition('=')
-                _fetched[k] = v
-        return dict(_fetched)
+                fail('tools/fetch-debian.sh%s failed: %s' % (''.join(' ' + a for a in args),
+                                                               p.stderr.decode('utf-8', 'replace')[-500:]))
+            _fetched[args] = dict(line.partition('=')[::2] for line in p.stdout.decode().splitlines())
+        return dict(_fetched[args])
+
+
+def debian():
+    """{'vmlinuz', 'busybox', 'ipxe'}: paths of the cached Debian files."""
+    return fetch_debian()
 
 
 INIT = '''#!/bin/busybox sh

@@ -30,14 +30,13 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 
 import harness
 import test_linux
 import test_payloads
 import test_xen
 
-from harness import (MBTEST_DONE, Skip, boot, boot_screen, crc32_file, exit_status, expect, expect_eq,
+from harness import (MBTEST_DONE, boot, boot_screen, crc32_file, exit_status, expect, expect_eq,
                      expect_status, fail, kernel, parse_mbtest, random_file, tmpdir, write_file)
 from kreport import parse_report
 from test_efi import FWBOOT_EFI, OVMF, logged_map, need_efi
@@ -145,25 +144,10 @@ def map_of(entries):
 
 # ---- Debian files: fetched once, cached outside the repository ----
 
-_lock = threading.Lock()
-_i386 = {}
-
-
 def debian_i386():
     """{'vmlinuz686', 'busybox386'}: Debian's 686-pae kernel and an i386
     busybox (tools/fetch-debian.sh i386)."""
-    with _lock:
-        if not _i386:
-            if shutil.which('apt-get') is None or shutil.which('dpkg') is None:
-                raise Skip('apt-get and dpkg are needed to fetch Debian packages')
-            p = subprocess.run(['sh', os.path.join(harness.ROOT, 'tools', 'fetch-debian.sh'), 'i386'],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            if p.returncode != 0:
-                fail('tools/fetch-debian.sh i386 failed: %s' % p.stderr.decode('utf-8', 'replace')[-500:])
-            for line in p.stdout.decode().splitlines():
-                k, _, v = line.partition('=')
-                _i386[k] = v
-        return dict(_i386)
+    return test_linux.fetch_debian('i386')
 
 
 def initramfs(d, busybox):
@@ -396,15 +380,8 @@ MEMTEST_RANGE = re.compile(r'(\d+(?:\.\d+)?[KMG]B) - (\d+(?:\.\d+)?[KMG]B) \[(\d
 
 
 def memtest_facts(console):
-    """test_payloads.memtest_facts: memory, CPUs and the running test's
-    range, once Memtest86+ tests; None before."""
-    plain = test_payloads.ANSI.sub('', console)
-    rng = MEMTEST_RANGE.search(plain)
-    if rng is None:
-        return None
-    mem = re.search(r'Memory\s*:\s*(\d+[KMG]B)', plain)
-    cpu = re.search(r'CPU: (\d+) Cores (\d+) Threads', plain)
-    return {'range': rng.groups(), 'memory': mem and mem.group(1), 'cpu': cpu and cpu.groups()}
+    """test_payloads.memtest_facts, reading fractions in the range."""
+    return test_payloads.memtest_facts(console, MEMTEST_RANGE)
 
 
 def kib(size):

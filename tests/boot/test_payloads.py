@@ -256,12 +256,13 @@ ANSI = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]')
 MEMTEST_RANGE = re.compile(r'(\d+[KMG]B) - (\d+[KMG]B) \[(\d+[KMG]B) of (\d+[KMG]B)\]')
 
 
-def memtest_facts(console):
+def memtest_facts(console, range_pattern=MEMTEST_RANGE):
     """What Memtest86+ shows on its serial console once it tests: the
     memory it found, the CPUs it uses and the range of the running test
-    (from the memory map it was given); None before it gets there."""
+    (from the memory map it was given, as range_pattern reads it); None
+    before it gets there."""
     plain = ANSI.sub('', console)
-    rng = MEMTEST_RANGE.search(plain)
+    rng = range_pattern.search(plain)
     if rng is None:
         return None
     mem = re.search(r'Memory\s*:\s*(\d+[KMG]B)', plain)
