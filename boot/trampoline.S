@@ -29,8 +29,17 @@
 #define P_RM_SP 122
 #define P_RM_DS 124
 #define P_RM_CODE16 128
+#define P_LM_CR3 388
+#define P_LM_NX 392
+#define P_LM_FAR 396
+#define P_LM_GDT32 406
+#define P_LM_ENTRY 412
+#define P_LM_RSP 420
+#define P_LM_GDT 434
 
 #define TRAMP_MODE_REAL16 1
+#define TRAMP_MODE_LONG64 2
+#define IOAPIC 0xfec00000		/* where every PC's first IO APIC sits */
 #define SEL_CODE16 0x20		/* 16-bit code, base = the trampoline (load.c sets it) */
 #define SEL_DATA16 0x28		/* 16-bit data, base 0, 64 KiB: real-mode limits */
 
@@ -93,6 +102,8 @@ tramp_reload:
 
 5:	cmpl $TRAMP_MODE_REAL16, P_MODE(%esi)
 	je real16
+	cmpl $TRAMP_MODE_LONG64, P_MODE(%esi)
+	je long64
 
 	/* the payload's registers; ESI last, it holds the params */
 	pushl P_ENTRY(%esi)
@@ -154,6 +165,79 @@ tramp_code16:
 	xorl %edi, %edi
 	xorl %ebp, %ebp
 	lretw				/* interrupts stay off: the payload enables them */
+
+long64:
+	/* The Limine protocol's entry: legacy PIC and IO APIC interrupts
+	 * masked (IO APIC entries of fixed or lowest-priority delivery) */
+	movb $0xff, %al
+	outb %al, $0x21
+	outb %al, $0xa1
+	movl $IOAPIC, %edi
+	movl $1, (%edi)
+	movl 0x10(%edi), %ecx
+	shrl $16, %ecx
+	andl $0xff, %ecx		/* the highest redirection entry */
+1:	leal 0x10(,%ecx,2), %eax
+	movl %eax, (%edi)
+	movl 0x10(%edi), %eax
+	testl $0x600, %eax
+	jnz 2f
+	orl $0x10000, %eax
+	movl %eax, 0x10(%edi)
+2:	decl %ecx
+	jns 1b
+	/* long mode: PAE, the plan's PML4, EFER.LME (and NXE), PG and WP */
+	movl %cr4, %eax
+	orl $0x20, %eax
+	movl %eax, %cr4
+	movl P_LM_CR3(%esi), %eax
+	movl %eax, %cr3
+	movl $0xc0000080, %ecx
+	rdmsr
+	orl $0x100, %eax
+	cmpl $0, P_LM_NX(%esi)
+	je 3f
+	orl $0x800, %eax
+3:	wrmsr
+	movl %cr0, %eax
+	orl $0x80010000, %eax
+	movl %eax, %cr0			/* compatibility mode, on the identity map */
+	lgdt P_LM_GDT32(%esi)		/* the kernel's GDT: 0x28 64-bit code, 0x30 data */
+	call 4f
+4:	popl %eax			/* where this copy of the trampoline runs */
+	addl $(lm64 - 4b), %eax
+	movl %eax, P_LM_FAR(%esi)
+	ljmp *P_LM_FAR(%esi)
+	.code64
+lm64:
+	movl $0x30, %eax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %fs
+	movw %ax, %gs
+	movw %ax, %ss
+	movl %esi, %esi
+	lgdt P_LM_GDT(%rsi)		/* the GDT at its direct-map address */
+	movq P_LM_RSP(%rsi), %rsp
+	pushq $0			/* the invalid return address the protocol asks for */
+	pushq P_LM_ENTRY(%rsi)
+	xorl %eax, %eax
+	xorl %ebx, %ebx
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	xorl %esi, %esi
+	xorl %edi, %edi
+	xorl %ebp, %ebp
+	xorl %r8d, %r8d
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	xorl %r11d, %r11d
+	xorl %r12d, %r12d
+	xorl %r13d, %r13d
+	xorl %r14d, %r14d
+	xorl %r15d, %r15d
+	ret				/* to the entry, every other register 0 */
+	.code32
 
 	.align 4
 rm_idt:

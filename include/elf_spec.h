@@ -11,6 +11,12 @@
 #define EM_X86_64 62
 #define PT_LOAD 1
 #define PT_NOTE 4
+#define PT_DYNAMIC 2
+#define PF_X 1
+#define PF_W 2
+#define ET_EXEC 2
+#define ET_DYN 3
+#define EH_TYPE 16
 
 /* Offsets in the ELF header: 32-bit / 64-bit. */
 #define EH32_ENTRY 24

@@ -151,6 +151,8 @@ int frontend_boot(const struct boot_request *req, struct diag *d)
 		heap_release(heap);
 		return r;
 	}
+	/* which SMBIOS entry point it is, for the loaders that say so (Limine) */
+	env.smbios3 = env.smbios && !memcmp((const void *)(uintptr_t)env.smbios, "_SM3_", 5);
 	struct mem_map *mm = env.mem;
 	size_t claims = mm->nclaims, claimcap = mm->claimcap;
 	struct mem_claim *table = mm->claims;

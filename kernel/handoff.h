@@ -18,6 +18,7 @@ struct tramp_op {
 
 #define TRAMP_MODE_FLAT32 0
 #define TRAMP_MODE_REAL16 1
+#define TRAMP_MODE_LONG64 2
 
 struct tramp_params {
 	uint32_t nops;		/* 0 */
@@ -35,7 +36,20 @@ struct tramp_params {
 	uint16_t rm_cs, rm_ip, rm_ss, rm_sp, rm_ds, rm_pad;	/* 116..127: ENTRY_REAL16 */
 	uint32_t rm_code16;	/* 128: offset of the 16-bit part within the trampoline */
 	uint8_t stack[256];	/* 132 */
-};
+	/* TRAMP_MODE_LONG64 (the Limine protocol): */
+	uint32_t lm_cr3;	/* 388: PML4, below 4 GiB */
+	uint32_t lm_nx;		/* 392: set EFER.NXE */
+	uint32_t lm_far_ip;	/* 396: the trampoline's 64-bit part (it fills it in), */
+	uint32_t lm_far_cs;	/* 400: 0x28 */
+	uint16_t lm_pad;	/* 404 */
+	uint16_t lm_gdt32_limit;	/* 406: the kernel's GDT, physical, for lgdt in 32-bit mode */
+	uint32_t lm_gdt32_base;	/* 408 */
+	uint64_t lm_entry;	/* 412 */
+	uint64_t lm_rsp;	/* 420 */
+	uint16_t lm_pad2[3];	/* 428 */
+	uint16_t lm_gdt_limit;	/* 434: and as the kernel sees it (direct map), for lgdt in long mode */
+	uint64_t lm_gdt_base;	/* 436 */
+} __attribute__((packed));
 
 _Static_assert(offsetof(struct tramp_params, eax) == 16, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, gdt_limit) == 50, "tramp_params layout");
@@ -44,6 +58,10 @@ _Static_assert(offsetof(struct tramp_params, gdt) == 64, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, stack_top) == 112, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, rm_cs) == 116, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, rm_code16) == 128, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, lm_cr3) == 388, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, lm_gdt32_limit) == 406, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, lm_entry) == 412, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, lm_gdt_limit) == 434, "tramp_params layout");
 
 extern char tramp_start[], tramp_reload[], tramp_code16[], tramp_end[];
 /* The hand-off GDT the trampoline loads (0x10/0x18 flat 32-bit code and

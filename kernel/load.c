@@ -162,6 +162,19 @@ int plan_run(struct plan *p, const struct stage_plan *spp, struct diag *d)
 		pa->rm_ds = p->rm_ds;
 		log_notice("boot: %s real-mode entry %04x:%04x (ss:sp %04x:%04x), %zu staged move%s", p->format,
 			 p->rm_cs, p->rm_ip, p->rm_ss, p->rm_sp, n, n == 1 ? "" : "s");
+	} else if (p->mode == ENTRY_LONG64) {
+		pa->mode = TRAMP_MODE_LONG64;
+		pa->lm_cr3 = (uint32_t)p->lm_cr3;
+		pa->lm_nx = (uint32_t)p->lm_nx;
+		pa->lm_far_cs = 0x28;
+		pa->lm_gdt32_limit = pa->lm_gdt_limit = 7 * 8 - 1;
+		pa->lm_gdt32_base = (uint32_t)p->lm_gdt;
+		pa->lm_gdt_base = p->lm_gdt_virt;
+		pa->lm_entry = p->lm_entry;
+		pa->lm_rsp = p->lm_rsp;
+		log_notice("boot: %s 64-bit entry 0x%llx (cr3 0x%llx, rsp 0x%llx), %zu staged move%s", p->format,
+			   (unsigned long long)p->lm_entry, (unsigned long long)p->lm_cr3, (unsigned long long)p->lm_rsp,
+			   n, n == 1 ? "" : "s");
 	} else {
 		log_notice("boot: %s entry 0x%x (eax 0x%x ebx 0x%x esi 0x%x), %zu staged move%s", p->format,
 			 p->entry, p->regs.eax, p->regs.ebx, p->regs.esi, n, n == 1 ? "" : "s");

@@ -28,6 +28,7 @@ struct plan_seg {
 enum entry_mode {
 	ENTRY_FLAT32,	/* 32-bit protected mode, CS 0x10, data 0x18, flat */
 	ENTRY_REAL16,	/* back to real mode, far jump to rm_cs:rm_ip */
+	ENTRY_LONG64,	/* long mode on the plan's page tables (lm_*), as the Limine protocol enters */
 };
 
 struct plan_regs {
@@ -56,6 +57,9 @@ struct plan {
 	int efi_keep_bs;		/* Multiboot 2 tags 7 and 9 under UEFI: boot services stay, and
 					 * entry is the EFI amd64 entry, reached in long mode (fwboot.efi) */
 	int firmware_image;		/* the firmware loads and starts it (an EFI image): no segments */
+	uint64_t lm_cr3, lm_entry, lm_rsp;	/* ENTRY_LONG64: PML4, 64-bit entry and stack (virtual) */
+	uint64_t lm_gdt, lm_gdt_virt;	/* its GDT (7 entries): physical, and where the kernel sees it */
+	int lm_nx;			/* set EFER.NXE (the page tables use bit 63) */
 	uint64_t text_cursor;		/* where to store the text cursor's column, row (u8 each) after
 					 * fwboot's last line: Linux's screen_info.orig_x/y; 0 none */
 };

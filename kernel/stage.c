@@ -101,7 +101,7 @@ int plan_stage(struct plan *p, struct mem_map *m, size_t tramp_code, stage_phys_
 	/* below 1 MiB when possible: the real-mode exit needs it */
 	int r = mem_alloc(m, out->tramp_size, 16, 0x1000, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, "trampoline",
 			  &out->tramp, 0);
-	if (r && p->mode == ENTRY_FLAT32)
+	if (r && p->mode != ENTRY_REAL16)
 		r = mem_alloc(m, out->tramp_size, 16, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, "trampoline",
 			      &out->tramp, d);
 	if (r)
@@ -116,7 +116,7 @@ int plan_prepare(struct plan *p, struct mem_map *m, struct stage_plan *sp, struc
 	int r = plan_stage(p, m, (size_t)(tramp_end - tramp_start), 0, sp, d);
 	if (r)
 		return r;
-	if (p->mode != ENTRY_FLAT32 && p->mode != ENTRY_REAL16)
+	if (p->mode != ENTRY_FLAT32 && p->mode != ENTRY_REAL16 && p->mode != ENTRY_LONG64)
 		return diag_fail(d, ST_INTERNAL, "load: entry mode %d is not implemented", p->mode);
 	return 0;
 }

@@ -91,8 +91,10 @@ int elf_parse(const char *sub, const struct file *f, const uint8_t *hdr, size_t 
 			ph->paddr = get_le32(p + 12);
 			ph->filesz = get_le32(p + 16);
 			ph->memsz = get_le32(p + 20);
+			ph->flags = get_le32(p + 24);
 			ph->align = get_le32(p + 28);
 		} else {
+			ph->flags = get_le32(p + 4);
 			ph->offset = get_le64(p + 8);
 			ph->vaddr = get_le64(p + 16);
 			ph->paddr = get_le64(p + 24);

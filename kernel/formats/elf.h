@@ -9,7 +9,7 @@
 #include "kernel/file.h"
 
 struct elf_phdr {
-	uint32_t type;
+	uint32_t type, flags;	/* p_flags: PF_X 1, PF_W 2, PF_R 4 */
 	uint64_t offset, vaddr, paddr, filesz, memsz, align;
 };
 

@@ -4,6 +4,7 @@
 #include "kernel/formats/image.h"
 #include "kernel/alloc.h"
 #include "lib/memops.h"
+#include "kernel/formats/limine.h"
 #include "kernel/formats/linux.h"
 #include "kernel/formats/mb1.h"
 #include "kernel/formats/mb2.h"
@@ -22,6 +23,7 @@ static const struct image_type native_types[] = {
 	{ "multiboot1", mb1_probe, 0, mb1_plan },
 	{ "linux", linux_probe, 0, linux_plan },
 	{ "pvh", pvh_probe, 0, pvh_plan },
+	{ "limine", limine_probe, 0, limine_plan },	/* no header: found by its requests */
 };
 #define NNATIVE (sizeof(native_types) / sizeof(native_types[0]))
 #define NTYPES (NNATIVE + 1)

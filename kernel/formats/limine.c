@@ -1,0 +1,749 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The Limine boot protocol (x86-64): see limine.h. The kernel image is
+ * built in fwboot's heap (the requests are answered inside it, a PIE is
+ * relocated there) and copied to one physically contiguous range; every
+ * response lives in one block of bootloader-reclaimable memory. */
+#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
+#include "kernel/alloc.h"
+#include "lib/byteorder.h"
+#include "include/elf_spec.h"
+#include "include/status.h"
+#include "kernel/formats/elf.h"
+#include "kernel/formats/limine.h"
+#include "kernel/formats/mb1.h"	/* place_modules, place_info */
+#include "kernel/platform.h"	/* platform_cpuid: NX */
+#include "kernel/video.h"
+#include "lib/fmt.h"
+#include "lib/str.h"
+
+#define SUB "limine"
+#define PAGE 4096ull
+#define SCAN_CHUNK 65536
+#define MAX_REQUESTS 128
+#define REQ_REVISION 32
+#define REQ_RESPONSE 40		/* offset of the response pointer in every request */
+#define REQ_EXTRA 48		/* the first request-specific field */
+#define FILE_SIZE 112		/* struct limine_file */
+#define FB_SIZE 80		/* struct limine_framebuffer (response revision 1) */
+#define MODE_SIZE 40		/* struct limine_video_mode */
+#define PD_SPAN (1ull << 30)	/* what one page directory of 2 MiB pages maps */
+#define DIRECT_MAX (512ull << 30)	/* one PDPT's reach: the direct map stops here */
+#define PTE_P 1ull
+#define PTE_W 2ull
+#define PTE_PS 0x80ull
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+#define DT_RELA 7
+#define DT_RELASZ 8
+#define DT_RELAENT 9
+#define DT_REL 17
+#define DT_RELSZ 18
+#define R_X86_64_NONE 0
+#define R_X86_64_RELATIVE 8
+
+/* The requests fwboot knows, by the last two words of their ID; extra:
+ * bytes after the common 48 that fwboot reads. */
+enum { R_INFO, R_FWTYPE, R_STACK, R_HHDM, R_FB, R_PAGING, R_SMP, R_MEMMAP, R_ENTRY, R_KFILE, R_MODULE,
+       R_RSDP, R_SMBIOS, R_EFI_ST, R_EFI_MMAP, R_TIME, R_KADDR, R_TERMINAL, NKINDS };
+static const struct {
+	uint64_t id2, id3;
+	const char *name;
+	uint8_t extra;
+} kinds[NKINDS] = {
+	{ 0xf55038d8e2a1202full, 0x279426fcf5f59740ull, "bootloader info", 0 },
+	{ 0x8c2f75d90bef28a8ull, 0x7045a4688eac00c3ull, "firmware type", 0 },
+	{ 0x224ef0460a8e8926ull, 0xe1cb0fc25f46ea3dull, "stack size", 8 },
+	{ 0x48dcf1cb8ad2b852ull, 0x63984e959a98244bull, "HHDM", 0 },
+	{ 0x9d5827dcd881dd75ull, 0xa3148604f6fab11bull, "framebuffer", 0 },
+	{ 0x95c1a0edab0944cbull, 0xa4e5cb3842f7488aull, "paging mode", 8 },
+	{ 0x95a67b819a1b857eull, 0xa0b61b723b6a73e0ull, "SMP", 8 },
+	{ 0x67cf3d9d378a806full, 0xe304acdfc50c3c62ull, "memory map", 0 },
+	{ 0x13d86c035a1cd3e1ull, 0x2b0caa89d8f3026aull, "entry point", 8 },
+	{ 0xad97e90e83f1ed67ull, 0x31eb5d1c5ff23b69ull, "executable file", 0 },
+	{ 0x3e7e279702be32afull, 0xca1c4f3bd1280ceeull, "module", 0 },
+	{ 0xc5e77b6b397e7b43ull, 0x27637845accdcf3cull, "RSDP", 0 },
+	{ 0x9e9046f11e095391ull, 0xaa4a520fefbde5eeull, "SMBIOS", 0 },
+	{ 0x5ceba5163eaaf6d6ull, 0x0a6981610cf65fccull, "EFI system table", 0 },
+	{ 0x7df62a431d6872d5ull, 0xa4fcdfb3e57306c8ull, "EFI memory map", 0 },
+	{ 0x502746e184c088aaull, 0xfbc5ec83e6327893ull, "date at boot", 0 },
+	{ 0x71ba76863cc55f63ull, 0xb2644a48c516a487ull, "executable address", 0 },
+	{ 0x0785a0aea5d0750full, 0x1c1936fee0d6cf6eull, "terminal", 0 },
+};
+static const uint64_t start_marker[4] = { 0xf6b8f4b39de7d1aeull, 0xfab91a6940fcb9cfull, 0x785c6ed015d3e316ull,
+					  0x181e920a7852b9d9ull };
+static const uint64_t end_marker[2] = { 0xadc0e0531bb10d03ull, 0x9572709f31764c62ull };
+
+/* One copy of each byte-order access: inlined, they would be most of this file. */
+static __attribute__((noinline)) uint64_t r64(const uint8_t *b)
+{
+	return get_le64(b);
+}
+
+static __attribute__((noinline)) void w64(uint8_t *b, uint64_t v)
+{
+	put_le64(b, v);
+}
+
+static int words_at(const uint8_t *b, const uint64_t *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r64(b + 8 * i) != w[i])
+			return 0;
+	return 1;
+}
+
+static int is_tag(const uint8_t *b)
+{
+	uint64_t a = r64(b), c = r64(b + 8);
+	return (a == LIMINE_MAGIC0 && c == LIMINE_MAGIC1) || (a == LIMINE_BASE_REV0 && c == LIMINE_BASE_REV1);
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* ELF64 for x86-64: the only kind a Limine kernel is. */
+static int parse(const struct file *f, const uint8_t *hdr, size_t len, struct elf_info *e, struct diag *d)
+{
+	if (!elf_is_elf(hdr, len) || len < EH64_SIZE || hdr[4] != ELFCLASS64)
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": not an ELF64 file");
+	int r = elf_parse(SUB, f, hdr, len, e, d);
+	if (!r && e->machine != EM_X86_64)
+		r = diag_fail(d, ST_BAD_IMAGE, SUB ": ELF64 for machine %u, not x86-64", e->machine);
+	return r;
+}
+
+int limine_probe(const struct file *f, const uint8_t *hdr, size_t len, struct diag *d)
+{
+	struct elf_info e;
+	int r = parse(f, hdr, len, &e, d);
+	if (r)
+		return r;
+	uint8_t *buf = zalloc(SCAN_CHUNK);
+	if (!buf)
+		return diag_fail(d, ST_NO_MEMORY, SUB ": no memory to scan the image");
+	for (size_t i = 0; i < e.nph; i++) {
+		const struct elf_phdr *ph = &e.ph[i];
+		if (ph->type != PT_LOAD)
+			continue;
+		/* 8-byte aligned in memory: offsets where vaddr + at is */
+		for (uint64_t at = (8 - (ph->vaddr & 7)) & 7; at + 16 <= ph->filesz; at += SCAN_CHUNK - 16) {
+			uint64_t n = ph->filesz - at < SCAN_CHUNK ? ph->filesz - at : SCAN_CHUNK;
+			if (file_read(f, ph->offset + at, buf, n))
+				return diag_fail(d, ST_IO, SUB ": cannot read the image");
+			for (uint64_t k = 0; k + 16 <= n; k += 8)
+				if (is_tag(buf + k))
+					return 0;
+		}
+	}
+	return diag_fail(d, ST_BAD_IMAGE, SUB ": ELF64 without Limine requests or base revision tag");
+}
+
+/* Everything one plan decides, in one place. */
+struct lim {
+	uint8_t *img;		/* the image, vmin..vmax of the link */
+	uint64_t vmin, span, slide, kphys;
+	uint64_t req[NKINDS];	/* offset + 1 in img of each known request */
+	unsigned base_rev;	/* the revision honoured */
+	uint8_t *info;		/* the response block */
+	uint64_t info_phys, info_len, info_at;
+	uint64_t hhdm;
+	char unanswered[160];
+};
+
+static void unanswered(struct lim *L, const char *what)
+{
+	size_t n = str_len(L->unanswered);
+	fmt_snprintf(L->unanswered + n, sizeof(L->unanswered) - n, "%s%s", n ? ", " : "", what);
+}
+
+/* Apply a PIE's R_X86_64_RELATIVE relocations in the image. */
+static int relocate(struct lim *L, const struct elf_info *e, struct diag *d)
+{
+	uint64_t rela = 0, relasz = 0, relaent = 24, relsz = 0;
+	for (size_t i = 0; i < e->nph; i++) {
+		const struct elf_phdr *ph = &e->ph[i];
+		if (ph->type != PT_DYNAMIC)
+			continue;
+		uint64_t o = ph->vaddr - L->vmin;
+		if (ph->vaddr < L->vmin || !in_bounds(o, ph->memsz, L->span))
+			return diag_fail(d, ST_BAD_IMAGE, SUB ": the dynamic segment lies outside the image");
+		for (uint64_t k = 0; k + 16 <= ph->memsz; k += 16) {
+			uint64_t tag = r64(L->img + o + k), v = r64(L->img + o + k + 8);
+			if (tag == 0)
+				break;
+			if (tag == DT_RELA)
+				rela = v;
+			else if (tag == DT_RELASZ)
+				relasz = v;
+			else if (tag == DT_RELAENT)
+				relaent = v;
+			else if (tag == DT_RELSZ)
+				relsz = v;
+		}
+	}
+	if (relsz)
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": the PIE has REL relocations (x86-64 uses RELA)");
+	if (!relasz)
+		return 0;
+	if (relaent != 24 || rela < L->vmin || !in_bounds(rela - L->vmin, relasz, L->span))
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": the PIE's relocation table (0x%llx, %llu bytes) lies outside the image",
+				 (unsigned long long)rela, (unsigned long long)relasz);
+	for (uint64_t k = 0; k + 24 <= relasz; k += 24) {
+		const uint8_t *r = L->img + (rela - L->vmin) + k;
+		uint64_t where = r64(r), type = r64(r + 8) & 0xffffffffu;
+		if (type == R_X86_64_NONE)
+			continue;
+		if (type != R_X86_64_RELATIVE)
+			return diag_fail(d, ST_BAD_IMAGE, SUB ": the PIE has a relocation of type %llu (fwboot applies "
+					 "only R_X86_64_RELATIVE: link with -static-pie or --no-dynamic-linker)",
+					 (unsigned long long)type);
+		if (where < L->vmin || !in_bounds(where - L->vmin, 8, L->span))
+			return diag_fail(d, ST_BAD_IMAGE, SUB ": a relocation at 0x%llx lies outside the image",
+					 (unsigned long long)where);
+		w64(L->img + (where - L->vmin), r64(r + 16) + L->slide);
+	}
+	return 0;
+}
+
+/* Find the base revision tag and every request between the delimiters. */
+static int scan(struct lim *L, struct diag *d)
+{
+	uint64_t lo = 0, hi = L->span, found[MAX_REQUESTS];
+	size_t n = 0;
+	for (uint64_t o = 0; o + 32 <= L->span; o += 8)
+		if (words_at(L->img + o, start_marker, 4))
+			lo = o + 32;
+	for (uint64_t o = lo; o + 16 <= L->span; o += 8)
+		if (words_at(L->img + o, end_marker, 2)) {
+			hi = o;
+			break;
+		}
+	uint64_t rev = 0;
+	for (uint64_t o = lo; o + 16 <= hi; o += 8) {
+		uint8_t *b = L->img + o;
+		if (r64(b) == LIMINE_BASE_REV0 && r64(b + 8) == LIMINE_BASE_REV1 && o + 24 <= hi) {
+			rev = r64(b + 16);
+			if (rev <= LIMINE_BASE_REVISION_MAX)
+				w64(b + 16, 0);	/* honoured: the kernel sees 0 */
+			continue;
+		}
+		if (r64(b) != LIMINE_MAGIC0 || r64(b + 8) != LIMINE_MAGIC1)
+			continue;
+		if (o + REQ_EXTRA > hi)
+			return diag_fail(d, ST_BAD_IMAGE, SUB ": a request at offset 0x%llx runs past the end of the %s",
+					 (unsigned long long)o, hi < L->span ? "requests (the end marker)" : "image");
+		for (size_t i = 0; i < n; i++)
+			if (r64(L->img + found[i] + 16) == r64(b + 16) &&
+			    r64(L->img + found[i] + 24) == r64(b + 24))
+				return diag_fail(d, ST_BAD_IMAGE, SUB ": request ID ...%016llx %016llx appears twice "
+						 "(offsets 0x%llx and 0x%llx)", (unsigned long long)r64(b + 16),
+						 (unsigned long long)r64(b + 24), (unsigned long long)found[i],
+						 (unsigned long long)o);
+		if (n == MAX_REQUESTS)
+			return diag_fail(d, ST_BAD_IMAGE, SUB ": more than %u requests", MAX_REQUESTS);
+		found[n++] = o;
+		for (int k = 0; k < NKINDS; k++)
+			if (r64(b + 16) == kinds[k].id2 && r64(b + 24) == kinds[k].id3) {
+				if (o + REQ_EXTRA + kinds[k].extra > hi)
+					return diag_fail(d, ST_BAD_IMAGE, SUB ": the %s request at offset 0x%llx runs past "
+							 "the end of the image", kinds[k].name, (unsigned long long)o);
+				L->req[k] = o + 1;
+			}
+		o += REQ_EXTRA - 8;
+	}
+	L->base_rev = rev <= LIMINE_BASE_REVISION_MAX ? (unsigned)rev : LIMINE_BASE_REVISION_MAX;
+	return 0;
+}
+
+/* A request's field (after the common part), and its revision. */
+static uint64_t req_field(const struct lim *L, int k, unsigned off)
+{
+	return r64(L->img + L->req[k] - 1 + off);
+}
+
+/* Room in the response block: 8-aligned, zeroed. */
+static uint64_t take(struct lim *L, uint64_t n)
+{
+	uint64_t at = align_up(L->info_at, 8);
+	L->info_at = at + n;
+	return at;
+}
+
+static uint64_t vptr(const struct lim *L, uint64_t off)
+{
+	return L->hhdm + L->info_phys + off;
+}
+
+static uint64_t put_str(struct lim *L, const char *s)
+{
+	uint64_t n = str_len(s) + 1, at = take(L, n);
+	memcpy(L->info + at, s, n);
+	return vptr(L, at);
+}
+
+/* A response of n bytes (revision rev) for request k: its offset. */
+static uint64_t respond(struct lim *L, int k, uint64_t n, uint64_t rev)
+{
+	uint64_t at = take(L, n);
+	w64(L->info + at, rev);
+	w64(L->img + L->req[k] - 1 + REQ_RESPONSE, vptr(L, at));
+	return at;
+}
+
+/* A struct limine_file for a file at addr, named "/<name>". */
+static uint64_t put_file(struct lim *L, uint64_t addr, uint64_t size, const char *name, const char *cmdline)
+{
+	uint64_t at = take(L, FILE_SIZE);
+	uint8_t *fb = L->info + at;
+	char path[64];
+	fmt_snprintf(path, sizeof(path), "/%s", name);
+	w64(fb + 8, L->hhdm + addr);
+	w64(fb + 16, size);
+	w64(fb + 24, put_str(L, path));
+	w64(fb + 32, put_str(L, cmdline));
+	return vptr(L, at);
+}
+
+/* ---- page tables: a pool of zeroed pages, the first the PML4 ---- */
+struct pt {
+	uint8_t *buf;
+	uint64_t phys;
+	size_t used, cap;
+};
+
+static uint8_t *pt_next(struct pt *t, uint8_t *tab, unsigned idx)
+{
+	uint64_t e = r64(tab + 8 * idx);
+	if (e & PTE_P)
+		return t->buf + ((e & PTE_ADDR) - t->phys);
+	if (t->used == t->cap)
+		return 0;
+	uint8_t *c = t->buf + t->used++ * PAGE;
+	w64(tab + 8 * idx, (t->phys + (uint64_t)(c - t->buf)) | PTE_P | PTE_W);
+	return c;
+}
+
+/* Map va to pa: a 4 KiB page (level 1) or a 2 MiB one (level 2). */
+static int pt_map(struct pt *t, uint64_t va, uint64_t pa, int level, uint64_t flags)
+{
+	uint8_t *tab = t->buf;
+	for (int l = 4; l > level && tab; l--)
+		tab = pt_next(t, tab, (unsigned)(va >> (12 + 9 * (l - 1))) & 511);
+	if (!tab)
+		return -1;
+	w64(tab + 8 * ((va >> (12 + 9 * (level - 1))) & 511), pa | flags | (level == 2 ? PTE_PS : 0));
+	return 0;
+}
+
+static uint32_t to_limine_type(uint32_t t)
+{
+	return t == 3 ? LIMINE_MEM_ACPI_RECLAIM : t == 4 ? LIMINE_MEM_ACPI_NVS : t == 5 ? LIMINE_MEM_BAD
+	       : LIMINE_MEM_RESERVED;
+}
+
+struct range {
+	uint64_t start, len, type;
+};
+
+static void add_range(struct range *r, size_t *n, uint64_t start, uint64_t len, uint64_t type)
+{
+	if (!len)
+		return;
+	size_t k = (*n)++;
+	for (; k && r[k - 1].start > start; k--)	/* sorted by base */
+		r[k] = r[k - 1];
+	r[k] = (struct range){ start, len, type };
+}
+
+/* The kernel's memory map: RAM usable (page-aligned, not the first page)
+ * except what fwboot placed (ov, sorted), the firmware's other entries as
+ * their types, the framebuffer. */
+static size_t build_memmap(const struct mem_map *m, const struct range *ov, size_t nov, const struct video_mode *fb,
+			   struct range *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->nmap; i++)
+		if (m->map[i].type != MEM_AVAILABLE)
+			add_range(out, &n, m->map[i].start, m->map[i].end - m->map[i].start,
+				  to_limine_type(m->map[i].type));
+	for (size_t i = 0; i < nov; i++)
+		add_range(out, &n, ov[i].start, ov[i].len, ov[i].type);
+	for (size_t i = 0; i < m->nram; i++) {
+		uint64_t s = align_up(m->ram[i].start, PAGE), e = m->ram[i].end & ~(PAGE - 1);
+		if (s < PAGE)
+			s = PAGE;
+		for (size_t k = 0; k <= nov && s < e; k++) {
+			uint64_t cut = k < nov ? ov[k].start : e;
+			if (cut > e)
+				cut = e;
+			if (cut > s)
+				add_range(out, &n, s, cut - s, LIMINE_MEM_USABLE);
+			if (k < nov && ov[k].start + ov[k].len > s)
+				s = ov[k].start + ov[k].len;
+		}
+	}
+	if (fb)
+		add_range(out, &n, fb->addr, fb->size, LIMINE_MEM_FRAMEBUFFER);
+	return n;
+}
+
+/* Claim len bytes of RAM below 4 GiB for what, and add the plan segment. */
+static int place(struct plan *p, struct mem_map *m, uint64_t len, uint64_t align, enum seg_src src,
+		 const char *what, uint64_t *at, struct diag *d)
+{
+	int r = mem_alloc(m, len, align, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, what, at, 0);
+	if (r && align > PAGE)
+		r = mem_alloc(m, len, PAGE, MEM_LOW_END, MEM_4G, 0, CLAIM_PLACED, what, at, 0);
+	if (r)
+		return diag_fail(d, ST_NO_MEMORY, SUB ": no room below 4 GiB for %s (%llu KiB)", what,
+				 (unsigned long long)(len >> 10));
+	return plan_add(p, *at, len, src, what) ? 0 : diag_fail(d, ST_NO_MEMORY, SUB ": no memory");
+}
+
+/* The image: every PT_LOAD at its link address less vmin, PIE relocated. */
+static int build_image(struct lim *L, const struct file *f, const uint8_t *hdr, const struct elf_info *e,
+		       struct diag *d)
+{
+	uint64_t vmin = ~0ull, vmax = 0;
+	for (size_t i = 0; i < e->nph; i++) {
+		const struct elf_phdr *a = &e->ph[i];
+		if (a->type != PT_LOAD || !a->memsz)
+			continue;
+		if (a->vaddr + a->memsz < a->vaddr)
+			return diag_fail(d, ST_BAD_IMAGE, SUB ": segment %zu wraps around the address space", i);
+		for (size_t k = 0; k < i; k++) {
+			const struct elf_phdr *b = &e->ph[k];
+			if (b->type == PT_LOAD && b->memsz && a->vaddr < b->vaddr + b->memsz && b->vaddr < a->vaddr + a->memsz)
+				return diag_fail(d, ST_BAD_IMAGE, SUB ": segments %zu and %zu overlap (0x%llx and 0x%llx)",
+						 k, i, (unsigned long long)b->vaddr, (unsigned long long)a->vaddr);
+		}
+		if (a->vaddr < vmin)
+			vmin = a->vaddr;
+		if (a->vaddr + a->memsz > vmax)
+			vmax = a->vaddr + a->memsz;
+	}
+	if (!vmax)
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": ELF has no loadable segment");
+	L->vmin = vmin & ~(PAGE - 1);
+	if (vmax - L->vmin > LIMINE_SPAN_MAX)
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": the image spans %llu MiB of addresses (at most %llu)",
+				 (unsigned long long)((vmax - L->vmin) >> 20), (unsigned long long)(LIMINE_SPAN_MAX >> 20));
+	L->span = align_up(vmax - L->vmin, PAGE);
+	uint16_t type = get_le16(hdr + EH_TYPE);
+	if (type != ET_EXEC && type != ET_DYN)
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": ELF type %u is not an executable", type);
+	if (L->vmin < LIMINE_KERNEL_MIN) {
+		if (type != ET_DYN)
+			return diag_fail(d, ST_BAD_IMAGE, SUB ": a lower-half kernel (linked at 0x%llx): the protocol "
+					 "loads kernels at or above 0x%llx", (unsigned long long)vmin,
+					 (unsigned long long)LIMINE_KERNEL_MIN);
+		L->slide = LIMINE_KERNEL_MIN - L->vmin;
+	}
+	if (L->vmin + L->slide + L->span - 1 < L->vmin + L->slide)
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": the image runs past the top of the address space");
+	L->img = zalloc((size_t)L->span);
+	if (!L->img)
+		return diag_fail(d, ST_NO_MEMORY, SUB ": no memory for a %llu KiB image", (unsigned long long)(L->span >> 10));
+	for (size_t i = 0; i < e->nph; i++) {
+		const struct elf_phdr *a = &e->ph[i];
+		if (a->type == PT_LOAD && a->filesz && file_read(f, a->offset, L->img + (a->vaddr - L->vmin), a->filesz))
+			return diag_fail(d, ST_IO, SUB ": cannot read segment %zu", i);
+	}
+	return type == ET_DYN ? relocate(L, e, d) : 0;
+}
+
+/* Page tables: identity and direct map of [0, top) in 2 MiB pages (one
+ * PDPT, shared), the kernel in 4 KiB pages with its segments' rights. */
+static int build_tables(struct lim *L, const struct elf_info *e, struct plan *p, struct mem_map *m, uint64_t top,
+			int nx, uint64_t *cr3, struct diag *d)
+{
+	struct pt t = { 0 };
+	t.cap = 2 + top / PD_SPAN + 3 + L->span / (2 << 20) + 2;
+	int r = place_info(SUB, "page tables", t.cap * PAGE, PAGE, m, p, &t.buf, &t.phys, d);
+	if (r)
+		return r;
+	t.used = 1;
+	for (uint64_t a = 0; a < top && !r; a += 2 << 20)
+		r = pt_map(&t, a, a, 2, PTE_P | PTE_W);
+	if (!r) {	/* the direct map is the identity map's PDPT again */
+		w64(t.buf + 8 * ((L->hhdm >> 39) & 511), r64(t.buf));
+		for (uint64_t v = L->vmin; v < L->vmin + L->span && !r; v += PAGE) {
+			uint64_t fl = 0;
+			for (size_t i = 0; i < e->nph; i++) {
+				const struct elf_phdr *a = &e->ph[i];
+				if (a->type == PT_LOAD && a->memsz && v < a->vaddr + a->memsz && a->vaddr < v + PAGE)
+					fl |= PTE_P | (a->flags & PF_W ? PTE_W : 0) | (a->flags & PF_X ? 2 * PTE_NX : PTE_NX);
+			}
+			/* NX only where no segment on the page executes, and where the CPU has it */
+			if (fl)
+				r = pt_map(&t, v + L->slide, L->kphys + (v - L->vmin), 1,
+					   (fl & (PTE_P | PTE_W)) | ((fl & (2 * PTE_NX)) || !nx ? 0 : PTE_NX));
+		}
+	}
+	if (r)
+		return diag_fail(d, ST_INTERNAL, SUB ": page table pool of %zu pages too small", t.cap);
+	*cr3 = t.phys;
+	return 0;
+}
+
+int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
+		struct boot_env *env, struct plan *p, struct diag *d)
+{
+	const struct file *f = req->kernel;
+	struct mem_map *m = env->mem;
+	struct lim L;
+	struct elf_info e;
+	memset(&L, 0, sizeof(L));
+	L.hhdm = LIMINE_HHDM;
+	int r = parse(f, hdr, len, &e, d);
+	if (!r)
+		r = build_image(&L, f, hdr, &e, d);
+	if (!r)
+		r = scan(&L, d);
+	if (r)
+		return r;
+
+	/* the entry: the ELF's, or the entry point request's (relocated with the image) */
+	uint64_t vbase = L.vmin + L.slide, entry = e.entry + L.slide;
+	if (L.req[R_ENTRY] && req_field(&L, R_ENTRY, REQ_EXTRA))
+		entry = req_field(&L, R_ENTRY, REQ_EXTRA);
+	int in_x = 0;
+	for (size_t i = 0; i < e.nph; i++)
+		in_x |= e.ph[i].type == PT_LOAD && (e.ph[i].flags & PF_X) && entry - L.slide >= e.ph[i].vaddr &&
+			entry - L.slide - e.ph[i].vaddr < e.ph[i].memsz;
+	if (!in_x)
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": entry 0x%llx is not in an executable segment",
+				 (unsigned long long)entry);
+	if (L.req[R_PAGING] && req_field(&L, R_PAGING, REQ_REVISION) >= 1 && req_field(&L, R_PAGING, REQ_EXTRA + 16) > 0)
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": the kernel needs 5-level paging (paging mode request, "
+				 "min_mode %llu); fwboot sets up 4-level paging only",
+				 (unsigned long long)req_field(&L, R_PAGING, REQ_EXTRA + 16));
+	uint64_t stack = L.req[R_STACK] ? req_field(&L, R_STACK, REQ_EXTRA) : 0;
+	if (stack > LIMINE_STACK_MAX)
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": stack size request of %llu bytes (fwboot gives at most %u)",
+				 (unsigned long long)stack, LIMINE_STACK_MAX);
+	stack = stack > LIMINE_STACK_DEFAULT ? align_up(stack, PAGE) : LIMINE_STACK_DEFAULT;
+
+	/* where everything goes */
+	struct range ov[8 + 1];
+	size_t nov = 0;
+	uint64_t kfile = 0, stack_at = 0, cr3 = 0, *mod_addr = 0;
+	r = place(p, m, L.span, 2 << 20, SRC_MEM, "kernel image", &L.kphys, d);
+	if (r)
+		return r;
+	p->segs[p->nsegs - 1].mem = L.img;
+	if (L.req[R_KFILE]) {
+		r = place(p, m, align_up(f->size, PAGE), PAGE, SRC_FILE, "executable file", &kfile, d);
+		if (r)
+			return r;
+		p->segs[p->nsegs - 1].file = f;
+		p->segs[p->nsegs - 1].len = f->size;
+	}
+	if (L.req[R_MODULE] && (r = place_modules(SUB, req, m, p, &mod_addr, d)))
+		return r;
+	r = place(p, m, stack, PAGE, SRC_ZERO, "stack", &stack_at, d);
+	if (r)
+		return r;
+	const struct video_mode *fb = 0;
+	if (L.req[R_FB]) {
+		struct video_request vr = { 0, 0, 32 };
+		r = video_for_payload(SUB, "framebuffer request", env, &vr, 0, p, d);
+		if (r < 0)
+			return r;
+		fb = r ? &p->video : 0;
+	}
+	uint64_t top = MEM_4G;
+	for (size_t i = 0; i < m->nmap; i++)
+		if ((L.base_rev == 0 || m->map[i].type != MEM_RESERVED) && m->map[i].end > top)
+			top = m->map[i].end;
+	if (fb && fb->addr + fb->size > top)
+		top = fb->addr + fb->size;
+	top = align_up(top, PD_SPAN);
+	if (top > DIRECT_MAX)
+		top = DIRECT_MAX;
+	uint32_t regs[4] = { 0 };
+	platform_cpuid(0x80000000u, regs);
+	int nx = 0;
+	if (regs[0] >= 0x80000001u) {
+		platform_cpuid(0x80000001u, regs);
+		nx = (regs[3] >> 20) & 1;
+	}
+	r = build_tables(&L, &e, p, m, top, nx, &cr3, d);
+	if (r)
+		return r;
+
+	/* the response block: GDT, responses, strings, memory map */
+	size_t nmods = L.req[R_MODULE] ? req->nmods : 0, nmap_max = 2 * (m->nmap + m->nram + 8 + nmods) + 2;
+	uint64_t total = 56 + 2048 + (FILE_SIZE + 128 + str_len(req->args)) * (nmods + 1) + 32 * nmap_max +
+			 FB_SIZE + MODE_SIZE + 16;
+	for (size_t i = 0; i < nmods; i++)
+		total += str_len(req->mods[i].args) + str_len(req->mods[i].file->name);
+	total += str_len(f->name);
+	total = align_up(total, PAGE);
+	r = place_info(SUB, "responses", total, PAGE, m, p, &L.info, &L.info_phys, d);
+	if (r)
+		return r;
+	static const uint64_t gdt[7] = { 0, 0x00009a000000ffffull, 0x000092000000ffffull, 0x00cf9a000000ffffull,
+					 0x00cf92000000ffffull, 0x00af9a000000ffffull, 0x00af92000000ffffull };
+	for (int i = 0; i < 7; i++)
+		w64(L.info + 8 * i, gdt[i]);
+	L.info_at = sizeof(gdt);
+
+	ov[nov++] = (struct range){ L.kphys, L.span, LIMINE_MEM_KERNEL };
+	if (kfile)
+		ov[nov++] = (struct range){ kfile, align_up(f->size, PAGE), LIMINE_MEM_KERNEL };
+	ov[nov++] = (struct range){ stack_at, stack, LIMINE_MEM_RECLAIMABLE };
+	ov[nov++] = (struct range){ cr3, 0, LIMINE_MEM_RECLAIMABLE };
+	ov[nov++] = (struct range){ L.info_phys, total, LIMINE_MEM_RECLAIMABLE };
+	for (size_t i = 0; i < p->nsegs; i++)	/* the page tables' length, as placed */
+		if (p->segs[i].dst == cr3)
+			ov[nov - 2].len = p->segs[i].len;
+	struct range *all = zalloc((nov + nmods) * sizeof(*all)), *mm = zalloc(nmap_max * sizeof(*mm));
+	if (!all || !mm)
+		return diag_fail(d, ST_NO_MEMORY, SUB ": no memory");
+	size_t nall = 0;
+	for (size_t i = 0; i < nov; i++)
+		add_range(all, &nall, ov[i].start, ov[i].len, ov[i].type);
+	for (size_t i = 0; i < nmods; i++)
+		add_range(all, &nall, mod_addr[i], align_up(req->mods[i].file->size, PAGE), LIMINE_MEM_KERNEL);
+
+	for (int k = 0; k < NKINDS; k++) {
+		if (!L.req[k])
+			continue;
+		uint64_t at;
+		switch (k) {
+		case R_INFO: {
+			at = respond(&L, k, 24, 0);
+			const char *v = str_chr(req->loader_name, ' ');
+			w64(L.info + at + 8, put_str(&L, "fwboot"));
+			w64(L.info + at + 16, put_str(&L, v ? v + 1 : ""));
+			break;
+		}
+		case R_FWTYPE:
+			at = respond(&L, k, 16, 0);
+			w64(L.info + at + 8, env->firmware_machine ? LIMINE_FW_UEFI64 : LIMINE_FW_BIOS);
+			break;
+		case R_STACK:
+		case R_ENTRY:
+			respond(&L, k, 8, 0);
+			break;
+		case R_HHDM:
+			at = respond(&L, k, 16, 0);
+			w64(L.info + at + 8, L.hhdm);
+			break;
+		case R_PAGING:
+			respond(&L, k, 16, 0);	/* mode 0: 4-level */
+			break;
+		case R_FB: {
+			if (!fb) {
+				unanswered(&L, "framebuffer (no display)");
+				break;
+			}
+			at = respond(&L, k, 24, 1);
+			uint64_t list = take(&L, 8), one = take(&L, FB_SIZE), mlist = take(&L, 8), mode = take(&L, MODE_SIZE);
+			uint8_t *b = L.info + one, *mb = L.info + mode;
+			w64(L.info + at + 8, 1);
+			w64(L.info + at + 16, vptr(&L, list));
+			w64(L.info + list, vptr(&L, one));
+			w64(b, L.hhdm + fb->addr);
+			w64(b + 8, fb->width);
+			w64(b + 16, fb->height);
+			w64(b + 24, fb->pitch);
+			put_le16(b + 32, (uint16_t)fb->bpp);
+			b[34] = 1;	/* RGB */
+			const uint8_t colour[6] = { fb->red_size, fb->red_pos, fb->green_size, fb->green_pos,
+						    fb->blue_size, fb->blue_pos };
+			memcpy(b + 35, colour, 6);
+			w64(b + 64, 1);
+			w64(b + 72, vptr(&L, mlist));
+			w64(L.info + mlist, vptr(&L, mode));
+			w64(mb, fb->pitch);
+			w64(mb + 8, fb->width);
+			w64(mb + 16, fb->height);
+			put_le16(mb + 24, (uint16_t)fb->bpp);
+			mb[26] = 1;
+			memcpy(mb + 27, colour, 6);
+			break;
+		}
+		case R_KFILE:
+			at = respond(&L, k, 16, 0);
+			w64(L.info + at + 8, put_file(&L, kfile, f->size, f->name, req->args));
+			break;
+		case R_MODULE: {	/* revision 0: the kernel's internal modules are not loaded */
+			if (req_field(&L, k, REQ_REVISION) >= 1 && req_field(&L, k, REQ_EXTRA))
+				unanswered(&L, "internal modules");
+			at = respond(&L, k, 24, 0);
+			uint64_t list = take(&L, 8 * nmods);
+			w64(L.info + at + 8, nmods);
+			w64(L.info + at + 16, vptr(&L, list));
+			for (size_t i = 0; i < nmods; i++)
+				w64(L.info + list + 8 * i, put_file(&L, mod_addr[i], req->mods[i].file->size,
+									req->mods[i].file->name, req->mods[i].args));
+			break;
+		}
+		case R_RSDP:
+			if (!env->rsdp) {
+				unanswered(&L, "RSDP (none found)");
+				break;
+			}
+			at = respond(&L, k, 16, 0);
+			w64(L.info + at + 8, L.hhdm + env->rsdp);
+			break;
+		case R_SMBIOS:
+			if (!env->smbios) {
+				unanswered(&L, "SMBIOS (none found)");
+				break;
+			}
+			at = respond(&L, k, 24, 0);
+			w64(L.info + at + (env->smbios3 ? 16 : 8), L.hhdm + env->smbios);
+			break;
+		case R_EFI_ST:
+			if (!env->efi_systab) {
+				unanswered(&L, "EFI system table (not UEFI)");
+				break;
+			}
+			at = respond(&L, k, 16, 0);
+			w64(L.info + at + 8, L.hhdm + env->efi_systab);
+			break;
+		case R_KADDR:
+			at = respond(&L, k, 24, 0);
+			w64(L.info + at + 8, L.kphys);
+			w64(L.info + at + 16, vbase);
+			break;
+		case R_MEMMAP:
+			break;	/* last: the block's own size is known */
+		default:
+			unanswered(&L, kinds[k].name);
+		}
+	}
+	if (L.req[R_MEMMAP]) {
+		size_t n = build_memmap(m, all, nall, fb, mm);
+		uint64_t at = respond(&L, R_MEMMAP, 24, 0), ptrs = take(&L, 8 * n), ents = take(&L, 24 * n);
+		w64(L.info + at + 8, n);
+		w64(L.info + at + 16, vptr(&L, ptrs));
+		for (size_t i = 0; i < n; i++) {
+			w64(L.info + ptrs + 8 * i, vptr(&L, ents + 24 * i));
+			w64(L.info + ents + 24 * i, mm[i].start);
+			w64(L.info + ents + 24 * i + 8, mm[i].len);
+			w64(L.info + ents + 24 * i + 16, mm[i].type);
+		}
+	}
+	if (L.info_at > total)
+		return diag_fail(d, ST_INTERNAL, SUB ": responses need %llu bytes, %llu planned",
+				 (unsigned long long)L.info_at, (unsigned long long)total);
+
+	p->mode = ENTRY_LONG64;
+	p->lm_cr3 = cr3;
+	p->lm_entry = entry;
+	p->lm_rsp = L.hhdm + stack_at + stack;
+	p->lm_gdt = L.info_phys;
+	p->lm_gdt_virt = L.hhdm + L.info_phys;
+	p->lm_nx = nx;
+	p->format = "limine";
+	fmt_snprintf(p->note, sizeof(p->note), SUB ": base revision %u%s, kernel 0x%llx at 0x%llx%s%s", L.base_rev,
+		     L.slide ? " (PIE, slid)" : "", (unsigned long long)vbase, (unsigned long long)L.kphys,
+		     L.unanswered[0] ? "; unanswered: " : "", L.unanswered);
+	return 0;
+}
