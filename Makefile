@@ -182,6 +182,7 @@ print-size-budget:
 # Test kernels and the demo (tests/kernels/*.mk).
 -include tests/kernels/mbtest-demo.mk
 -include tests/kernels/mb2-pvh-lx-sha.mk
+-include tests/kernels/limtest.mk
 # fwboot.efi (platform/efi/efi.mk): `make` builds it beside fwboot.elf when the PE toolchain is there.
 include platform/efi/efi.mk
 

@@ -166,6 +166,7 @@ tramp_code16:
 	xorl %ebp, %ebp
 	lretw				/* interrupts stay off: the payload enables them */
 
+	.code32
 long64:
 	/* The Limine protocol's entry: legacy PIC and IO APIC interrupts
 	 * masked (IO APIC entries of fixed or lowest-priority delivery) */
@@ -237,7 +238,7 @@ lm64:
 	xorl %r14d, %r14d
 	xorl %r15d, %r15d
 	ret				/* to the entry, every other register 0 */
-	.code32
+	.code16
 
 	.align 4
 rm_idt:

@@ -471,15 +471,17 @@ static int build_tables(struct lim *L, const struct elf_info *e, struct plan *p,
 		w64(t.buf + 8 * ((L->hhdm >> 39) & 511), r64(t.buf));
 		for (uint64_t v = L->vmin; v < L->vmin + L->span && !r; v += PAGE) {
 			uint64_t fl = 0;
+			int x = 0;
 			for (size_t i = 0; i < e->nph; i++) {
 				const struct elf_phdr *a = &e->ph[i];
-				if (a->type == PT_LOAD && a->memsz && v < a->vaddr + a->memsz && a->vaddr < v + PAGE)
-					fl |= PTE_P | (a->flags & PF_W ? PTE_W : 0) | (a->flags & PF_X ? 2 * PTE_NX : PTE_NX);
+				if (a->type == PT_LOAD && a->memsz && v < a->vaddr + a->memsz && a->vaddr < v + PAGE) {
+					fl |= PTE_P | (a->flags & PF_W ? PTE_W : 0);
+					x |= a->flags & PF_X;
+				}
 			}
 			/* NX only where no segment on the page executes, and where the CPU has it */
 			if (fl)
-				r = pt_map(&t, v + L->slide, L->kphys + (v - L->vmin), 1,
-					   (fl & (PTE_P | PTE_W)) | ((fl & (2 * PTE_NX)) || !nx ? 0 : PTE_NX));
+				r = pt_map(&t, v + L->slide, L->kphys + (v - L->vmin), 1, fl | (x || !nx ? 0 : PTE_NX));
 		}
 	}
 	if (r)
