@@ -244,6 +244,107 @@ lm64:
 rm_idt:
 	.word 0x3ff			/* 256 vectors of 4 bytes */
 	.long 0
+
+/* The APs' start code (kernel/handoff.h: TRAMP_AP_SIZE, AP_*): copied to
+ * offset 0 of a page below 1 MiB, entered by SIPI in real mode at page:0. */
+#define AP_GDT32 0x800
+#define AP_FAR32 0x808
+#define AP_FAR64 0x810
+#define AP_CR3 0x818
+#define AP_NX 0x81c
+#define AP_GDT64 0x820
+#define AP_COUNT 0x82c
+#define AP_ALIVE 0x830
+#define AP_TABLE 0x840
+#define TRAMP_AP_SIZE 384
+	.balign 16
+tramp_ap:
+	cli
+	cld
+	xorl %esi, %esi
+	movw %cs, %si
+	shll $4, %esi			/* the page's physical address, in every mode */
+	movw %cs, %ax
+	movw %ax, %ds
+	leal (ap32 - tramp_ap)(%esi), %eax
+	movl %eax, AP_FAR32
+	leal (ap64 - tramp_ap)(%esi), %eax
+	movl %eax, AP_FAR64
+	lgdtl AP_GDT32
+	movl %cr0, %eax
+	orl $1, %eax
+	movl %eax, %cr0
+	ljmpl *AP_FAR32
 	.code32
+ap32:
+	movw $0x20, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %ss
+	movl %cr4, %eax			/* long mode, as the BSP entered it */
+	orl $0x20, %eax
+	movl %eax, %cr4
+	movl AP_CR3(%esi), %eax
+	movl %eax, %cr3
+	movl $0xc0000080, %ecx
+	rdmsr
+	orl $0x100, %eax
+	cmpl $0, AP_NX(%esi)
+	je 1f
+	orl $0x800, %eax
+1:	wrmsr
+	movl %cr0, %eax
+	orl $0x80010000, %eax
+	movl %eax, %cr0
+	ljmp *AP_FAR64(%esi)
+	.code64
+ap64:
+	movl $0x30, %eax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %fs
+	movw %ax, %gs
+	movw %ax, %ss
+	lgdt AP_GDT64(%rsi)
+	movl $1, %eax
+	cpuid
+	shrl $24, %ebx			/* this CPU's local APIC ID */
+	leaq AP_TABLE(%rsi), %rdi
+	movl AP_COUNT(%rsi), %ecx
+2:	testl %ecx, %ecx
+	jz 5f				/* not in the table: stays parked for good */
+	cmpl %ebx, (%rdi)
+	je 3f
+	addq $24, %rdi
+	decl %ecx
+	jmp 2b
+3:	movq 16(%rdi), %rsp
+	movq 8(%rdi), %rdi		/* its smp_info */
+	lock incl AP_ALIVE(%rsi)
+4:	pause
+	movq 16(%rdi), %rax		/* goto_address */
+	testq %rax, %rax
+	jz 4b
+	pushq $0
+	pushq %rax
+	xorl %eax, %eax
+	xorl %ebx, %ebx
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	xorl %esi, %esi
+	xorl %ebp, %ebp
+	xorl %r8d, %r8d
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	xorl %r11d, %r11d
+	xorl %r12d, %r12d
+	xorl %r13d, %r13d
+	xorl %r14d, %r14d
+	xorl %r15d, %r15d
+	ret				/* to goto_address, RDI = its smp_info */
+5:	hlt
+	jmp 5b
+	.code32
+	.org tramp_ap + TRAMP_AP_SIZE, 0xcc	/* (as fails here if the code outgrew it) */
 tramp_end:
 	.section .note.GNU-stack,"",@progbits

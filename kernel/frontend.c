@@ -17,6 +17,7 @@
 #include "kernel/smbios.h"
 #include "kernel/steps.h"
 #include "include/status.h"
+#include "lib/byteorder.h"
 #include "lib/fmt.h"
 #include "lib/inflate.h"	/* gzip_is_gzip: the inflate progress line */
 #include "lib/memops.h"
@@ -141,6 +142,36 @@ static int attempt(const struct boot_request *req, struct boot_env *env, struct 
 	return r ? r : platform_handoff(&p, &sp, d);
 }
 
+/* ACPI's MADT ("APIC"), found from the RSDP through the XSDT (or the
+ * RSDT), copied to the heap so planners read a buffer, not memory. */
+#define MADT_MAX 65536
+
+static void copy_madt(struct boot_env *env)
+{
+	const uint8_t *rsdp = (const uint8_t *)(uintptr_t)env->rsdp;
+	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8))
+		return;
+	int x = rsdp[15] >= 2 && get_le64(rsdp + 24);
+	uint64_t sdt = x ? get_le64(rsdp + 24) : get_le32(rsdp + 16);
+	if (!sdt || sdt >= MEM_4G)
+		return;
+	const uint8_t *t = (const uint8_t *)(uintptr_t)sdt;
+	uint32_t len = get_le32(t + 4), w = x ? 8 : 4;
+	for (uint32_t at = 36; len <= MADT_MAX && at + w <= len; at += w) {
+		uint64_t a = x ? get_le64(t + at) : get_le32(t + at);
+		const uint8_t *m = (const uint8_t *)(uintptr_t)a;
+		if (!a || a >= MEM_4G || memcmp(m, "APIC", 4) || get_le32(m + 4) > MADT_MAX)
+			continue;
+		uint8_t *copy = zalloc(get_le32(m + 4));
+		if (copy) {
+			memcpy(copy, m, get_le32(m + 4));
+			env->madt = copy;
+			env->madt_len = get_le32(m + 4);
+		}
+		return;
+	}
+}
+
 int frontend_boot(const struct boot_request *req, struct diag *d)
 {
 	uintptr_t heap = heap_mark(), pages = platform_mark();
@@ -151,8 +182,9 @@ int frontend_boot(const struct boot_request *req, struct diag *d)
 		heap_release(heap);
 		return r;
 	}
-	/* which SMBIOS entry point it is, for the loaders that say so (Limine) */
+	/* which SMBIOS entry point it is, and the CPUs, for the loaders that say so (Limine) */
 	env.smbios3 = env.smbios && !memcmp((const void *)(uintptr_t)env.smbios, "_SM3_", 5);
+	copy_madt(&env);
 	struct mem_map *mm = env.mem;
 	size_t claims = mm->nclaims, claimcap = mm->claimcap;
 	struct mem_claim *table = mm->claims;

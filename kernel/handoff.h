@@ -63,6 +63,24 @@ _Static_assert(offsetof(struct tramp_params, lm_gdt32_limit) == 406, "tramp_para
 _Static_assert(offsetof(struct tramp_params, lm_entry) == 412, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, lm_gdt_limit) == 434, "tramp_params layout");
 
+/* The application processors' start code (Limine SMP): the last
+ * TRAMP_AP_SIZE bytes of the trampoline, copied to the start of a page
+ * below 1 MiB whose data the planner fills at these offsets. The APs run
+ * it from the SIPI (real mode) to long mode on the kernel's page tables,
+ * count themselves in AP_ALIVE, and spin on their goto_address. */
+#define TRAMP_AP_SIZE 384
+#define AP_GDT32 0x800		/* u16 limit, u32 base: the kernel's GDT, physical */
+#define AP_FAR32 0x808		/* u32 ip (the code fills it), u16 0x18 */
+#define AP_FAR64 0x810		/* u32 ip (the code fills it), u16 0x28 */
+#define AP_CR3 0x818
+#define AP_NX 0x81c
+#define AP_GDT64 0x820		/* u16 limit, u64 base: the GDT in the direct map */
+#define AP_COUNT 0x82c		/* entries in AP_TABLE */
+#define AP_ALIVE 0x830		/* APs parked so far */
+#define AP_TABLE 0x840		/* {u32 lapic_id, u32 0, u64 smp_info, u64 stack top} (virtual) */
+#define AP_ENTRY 24
+#define AP_MAX 64
+
 extern char tramp_start[], tramp_reload[], tramp_code16[], tramp_end[];
 /* The hand-off GDT the trampoline loads (0x10/0x18 flat 32-bit code and
  * data, 0x20/0x28 16-bit), copied into its params; fwboot.elf runs on it

@@ -108,6 +108,56 @@ int plan_load(struct plan *p, const struct stage_plan *spp, struct diag *d)
 	return 0;
 }
 
+/* Bounded busy wait on the cycle counter (1 GHz assumed when unknown). */
+static void wait_us(uint64_t hz, uint64_t us)
+{
+	uint64_t end = platform_cycles() + hz / 1000000 * us;
+	while (platform_cycles() < end)
+		__asm__ volatile("pause");
+}
+
+/* Limine SMP: the APs' start code into its page, INIT-SIPI-SIPI to every
+ * CPU but this one, then a bounded wait until the planned number parked
+ * (they park on their goto_address, in the kernel's page tables). */
+#define ICR_LOW 0x300
+#define ICR_HIGH 0x310
+#define ICR_ALL_BUT_SELF 0xc0000
+#define ICR_INIT 0x4500
+#define ICR_STARTUP 0x4600
+#define ICR_PENDING 0x1000
+
+static void start_aps(const struct plan *p)
+{
+	uint8_t *page = (uint8_t *)(uintptr_t)p->smp_page;
+	volatile uint32_t *lo = (volatile uint32_t *)(uintptr_t)(p->smp_lapic + ICR_LOW);
+	volatile uint32_t *hi = (volatile uint32_t *)(uintptr_t)(p->smp_lapic + ICR_HIGH);
+	volatile uint32_t *alive = (volatile uint32_t *)(page + AP_ALIVE);
+	const char *clock;
+	uint64_t hz = platform_cycles_hz(&clock);
+	if (!hz)
+		hz = 1000000000u;
+	/* the code is the trampoline's last bytes (tramp_end is the only label both builds export) */
+	uintptr_t code = (uintptr_t)tramp_end - TRAMP_AP_SIZE;
+	memcpy(page, (const void *)code, TRAMP_AP_SIZE);
+	*hi = 0;
+	*lo = ICR_ALL_BUT_SELF | ICR_INIT;
+	wait_us(hz, 10000);
+	for (int i = 0; i < 2 && *alive < p->smp_aps; i++) {
+		for (int spin = 0; spin < 100000 && (*lo & ICR_PENDING); spin++)
+			;
+		*lo = ICR_ALL_BUT_SELF | ICR_STARTUP | (uint32_t)(p->smp_page >> 12);
+		wait_us(hz, 200);
+	}
+	uint64_t end = platform_cycles() + 2 * hz;	/* TCG runs the CPUs in turn: generous */
+	while (*alive < p->smp_aps && platform_cycles() < end)
+		__asm__ volatile("pause");
+	if (*alive < p->smp_aps)
+		log_notice("smp: only %u of %u application processors parked in 2 s", *alive, p->smp_aps);
+	else
+		log_info("smp: %u application processor%s parked on their goto_address", *alive,
+			 *alive == 1 ? "" : "s");
+}
+
 int plan_run(struct plan *p, const struct stage_plan *spp, struct diag *d)
 {
 	const struct stage_plan sp = *spp;
@@ -115,6 +165,8 @@ int plan_run(struct plan *p, const struct stage_plan *spp, struct diag *d)
 	int r = plan_load(p, spp, d);
 	if (r)
 		return r;
+	if (p->smp_page)
+		start_aps(p);
 
 	/* 3. the trampoline, its params and the staged moves, in stage.c's order */
 	uint64_t t = sp.tramp;

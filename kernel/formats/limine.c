@@ -9,6 +9,7 @@
 #include "include/elf_spec.h"
 #include "include/status.h"
 #include "kernel/formats/elf.h"
+#include "kernel/handoff.h"	/* the APs' start page */
 #include "kernel/formats/limine.h"
 #include "kernel/formats/mb1.h"	/* place_modules, place_info */
 #include "kernel/platform.h"	/* platform_cpuid: NX */
@@ -347,6 +348,25 @@ struct range {
 	uint64_t start, len, type;
 };
 
+/* The enabled processors of a MADT copy (local APIC entries, type 0):
+ * their ACPI UIDs and APIC IDs, at most cap; *lapic the registers' address. */
+static size_t madt_cpus(const uint8_t *m, uint32_t len, uint32_t *uid, uint32_t *apic, size_t cap, uint64_t *lapic)
+{
+	size_t n = 0;
+	if (!m || len < 44)
+		return 0;
+	*lapic = get_le32(m + 36);
+	for (uint32_t at = 44; at + 2 <= len && m[at + 1] >= 2 && m[at + 1] <= len - at; at += m[at + 1]) {
+		if (m[at] == 0 && m[at + 1] >= 8 && (get_le32(m + at + 4) & 1) && n < cap) {
+			uid[n] = m[at + 2];
+			apic[n++] = m[at + 3];
+		} else if (m[at] == 5 && m[at + 1] >= 12) {
+			*lapic = r64(m + at + 4);
+		}
+	}
+	return n;
+}
+
 static void add_range(struct range *r, size_t *n, uint64_t start, uint64_t len, uint64_t type)
 {
 	if (!len)
@@ -548,6 +568,33 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	r = place(p, m, stack, PAGE, SRC_ZERO, "stack", &stack_at, d);
 	if (r)
 		return r;
+	/* SMP: the CPUs of the MADT, a start page below 1 MiB, a stack each */
+	uint32_t uid[AP_MAX], apic[AP_MAX], bsp = 0;
+	size_t ncpu = 0, bsp_at = AP_MAX;
+	uint64_t lapic = 0, ap_page = 0, ap_stacks = 0;
+	uint8_t *apb = 0;
+	if (L.req[R_SMP]) {
+		uint32_t cr[4] = { 0 };
+		platform_cpuid(1, cr);
+		bsp = cr[1] >> 24;
+		ncpu = madt_cpus(env->madt, env->madt_len, uid, apic, AP_MAX, &lapic);
+		for (size_t i = 0; i < ncpu; i++)
+			if (apic[i] == bsp)
+				bsp_at = i;
+		if (bsp_at == AP_MAX || !lapic || lapic >= MEM_4G) {
+			unanswered(&L, "SMP (no MADT naming this CPU)");
+			ncpu = 0;
+		} else if (ncpu > 1) {
+			apb = zalloc(PAGE);
+			if (!apb || mem_alloc(m, PAGE, PAGE, PAGE, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, "AP start page", &ap_page, 0)
+			    || !plan_add(p, ap_page, PAGE, SRC_MEM, "AP start page"))
+				return diag_fail(d, ST_NO_MEMORY, SUB ": no page below 640 KiB to start the other CPUs in");
+			p->segs[p->nsegs - 1].mem = apb;
+			r = place(p, m, stack * (ncpu - 1), PAGE, SRC_ZERO, "AP stacks", &ap_stacks, d);
+			if (r)
+				return r;
+		}
+	}
 	const struct video_mode *fb = 0;
 	if (L.req[R_FB]) {
 		struct video_request vr = { 0, 0, 32 };
@@ -579,7 +626,7 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	/* the response block: GDT, responses, strings, memory map */
 	size_t nmods = L.req[R_MODULE] ? req->nmods : 0, nmap_max = 2 * (m->nmap + m->nram + 8 + nmods) + 2;
 	uint64_t total = 56 + 2048 + (FILE_SIZE + 128 + str_len(req->args)) * (nmods + 1) + 32 * nmap_max +
-			 FB_SIZE + MODE_SIZE + 16;
+			 FB_SIZE + MODE_SIZE + 16 + 48 * ncpu;
 	for (size_t i = 0; i < nmods; i++)
 		total += str_len(req->mods[i].args) + str_len(req->mods[i].file->name);
 	total += str_len(f->name);
@@ -597,11 +644,16 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	if (kfile)
 		ov[nov++] = (struct range){ kfile, align_up(f->size, PAGE), LIMINE_MEM_KERNEL };
 	ov[nov++] = (struct range){ stack_at, stack, LIMINE_MEM_RECLAIMABLE };
+	size_t pt_at = nov;
 	ov[nov++] = (struct range){ cr3, 0, LIMINE_MEM_RECLAIMABLE };
 	ov[nov++] = (struct range){ L.info_phys, total, LIMINE_MEM_RECLAIMABLE };
+	if (ap_page) {
+		ov[nov++] = (struct range){ ap_page, PAGE, LIMINE_MEM_RECLAIMABLE };
+		ov[nov++] = (struct range){ ap_stacks, stack * (ncpu - 1), LIMINE_MEM_RECLAIMABLE };
+	}
 	for (size_t i = 0; i < p->nsegs; i++)	/* the page tables' length, as placed */
 		if (p->segs[i].dst == cr3)
-			ov[nov - 2].len = p->segs[i].len;
+			ov[pt_at].len = p->segs[i].len;
 	struct range *all = zalloc((nov + nmods) * sizeof(*all)), *mm = zalloc(nmap_max * sizeof(*mm));
 	if (!all || !mm)
 		return diag_fail(d, ST_NO_MEMORY, SUB ": no memory");
@@ -714,6 +766,28 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 			w64(L.info + at + 8, L.kphys);
 			w64(L.info + at + 16, vbase);
 			break;
+		case R_SMP: {
+			if (!ncpu)
+				break;
+			at = respond(&L, k, 32, 0);
+			uint64_t list = take(&L, 8 * ncpu), info = take(&L, 32 * ncpu);
+			L.info[at + 12] = (uint8_t)bsp;	/* flags 0: xAPIC */
+			w64(L.info + at + 16, ncpu);
+			w64(L.info + at + 24, vptr(&L, list));
+			for (size_t i = 0, ap = 0; i < ncpu; i++) {
+				uint8_t *ci = L.info + info + 32 * i;
+				w64(L.info + list + 8 * i, vptr(&L, info + 32 * i));
+				put_le32(ci, uid[i]);
+				put_le32(ci + 4, apic[i]);
+				if (i == bsp_at)
+					continue;
+				uint8_t *e = apb + AP_TABLE + AP_ENTRY * ap++;
+				put_le32(e, apic[i]);
+				w64(e + 8, vptr(&L, info + 32 * i));
+				w64(e + 16, L.hhdm + ap_stacks + stack * ap);
+			}
+			break;
+		}
 		case R_MEMMAP:
 			break;	/* last: the block's own size is known */
 		default:
@@ -736,6 +810,20 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		return diag_fail(d, ST_INTERNAL, SUB ": responses need %llu bytes, %llu planned",
 				 (unsigned long long)L.info_at, (unsigned long long)total);
 
+	if (apb) {	/* the APs' way to long mode: as the BSP's */
+		put_le16(apb + AP_GDT32, 55);
+		put_le32(apb + AP_GDT32 + 2, (uint32_t)L.info_phys);
+		put_le16(apb + AP_FAR32 + 4, 0x18);
+		put_le16(apb + AP_FAR64 + 4, 0x28);
+		put_le32(apb + AP_CR3, (uint32_t)cr3);
+		put_le32(apb + AP_NX, (uint32_t)nx);
+		put_le16(apb + AP_GDT64, 55);
+		w64(apb + AP_GDT64 + 2, L.hhdm + L.info_phys);
+		put_le32(apb + AP_COUNT, (uint32_t)(ncpu - 1));
+		p->smp_page = ap_page;
+		p->smp_lapic = lapic;
+		p->smp_aps = (uint32_t)(ncpu - 1);
+	}
 	p->mode = ENTRY_LONG64;
 	p->lm_cr3 = cr3;
 	p->lm_entry = entry;

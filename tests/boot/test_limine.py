@@ -76,12 +76,22 @@ def check_report(r, mem_mib, mods=(), args='', fw_type=0, slack_mib=4):
     expect_eq(one(r, 'rsdp')['ok'], '1', 'RSDP signature')
 
 
+def check_smp(r, cpus):
+    """-smp cpus: every CPU listed, every AP reached the kernel's goto_address."""
+    got = [fields(l) for l in lines(r, 'smp') if l.startswith('aps=')]
+    expect(len(got) == 1, 'no SMP report from limtest')
+    s = got[0]
+    expect_eq((s['aps'], s['reached']), (str(cpus - 1), str(cpus - 1)), 'APs reaching goto_address')
+    expect_eq(len([l for l in lines(r, 'smp') if l.startswith('cpu=')]), cpus, 'CPUs in the SMP response')
+
+
 def test_seabios_r2_modules_framebuffer():
     d = tmpdir()
     mods = [('opt/fwboot/initrd', random_file(d, 'initrd', 70001, seed=1)),
             ('opt/fwboot/mod.b', random_file(d, 'b', 4096, seed=2))]
-    r = boot_lim('limtest-r2.elf', mods, 'console=ttyS0 x=1', extra=['-vga', 'std'])
+    r = boot_lim('limtest-r2.elf', mods, 'console=ttyS0 x=1', extra=['-vga', 'std', '-smp', '4'])
     check_report(r, 256, mods, 'console=ttyS0 x=1')
+    check_smp(r, 4)
     expect_eq(one(r, 'base_revision')['tag'], '0x0', 'base revision 2 honoured (tag set to 0)')
     fb = fields([l for l in lines(r, 'framebuffer') if 'count=' in l][0])
     expect_eq((int(fb['width'], 16), int(fb['height'], 16), fb['bpp']), (1024, 768, '32'), 'framebuffer mode')
@@ -90,8 +100,9 @@ def test_seabios_r2_modules_framebuffer():
 
 
 def test_seabios_pie_r1_entry_request():
-    r = boot_lim('limtest-r1-pie.elf', args='pie')
+    r = boot_lim('limtest-r1-pie.elf', args='pie', extra=['-smp', '2'])
     check_report(r, 256, args='pie')
+    check_smp(r, 2)
     expect('via=request' in r.console, 'the entry point request was not honoured')
     expect('limine: base revision 1 (PIE, slid)' in r.console, 'fwboot did not slide the PIE')
     expect('limtest: framebuffer none' in r.console, 'a framebuffer without a display')
@@ -109,8 +120,9 @@ def test_seabios_base_revisions_0_and_3():
 def test_ovmf_r2():
     d = tmpdir()
     mods = [('opt/fwboot/initrd', random_file(d, 'initrd', 300000, seed=3))]
-    r = boot_lim('limtest-r2.elf', mods, 'efi', boot_fn=efi_boot, extra=['-vga', 'std'])
+    r = boot_lim('limtest-r2.elf', mods, 'efi', boot_fn=efi_boot, extra=['-vga', 'std', '-smp', '4'])
     check_report(r, 256, mods, 'efi', fw_type=2, slack_mib=8)   # OVMF keeps runtime and ACPI memory
+    check_smp(r, 4)
     expect_eq(one(r, 'efi_system_table')['ok'], '1', 'EFI system table signature')
     expect('limtest: framebuffer count=0x1' in r.console, 'GOP framebuffer')
 
@@ -118,8 +130,10 @@ def test_ovmf_r2():
 def test_microvm_r2():
     d = tmpdir()
     mods = [('opt/fwboot/initrd', random_file(d, 'initrd', 5000, seed=4))]
-    r = boot_lim('limtest-r2.elf', mods, 'mvm', boot_fn=lambda **kw: boot_microvm('multiboot', **kw))
+    r = boot_lim('limtest-r2.elf', mods, 'mvm', boot_fn=lambda **kw: boot_microvm('multiboot', **kw),
+                 extra=['-smp', '4'])
     check_report(r, 256, mods, 'mvm')
+    check_smp(r, 4)
     expect('limtest: framebuffer none' in r.console, 'microvm has no display')
 
 

@@ -42,6 +42,7 @@ REQ rsdp_req[6] = { M0, M1, 0xc5e77b6b397e7b43ull, 0x27637845accdcf3cull, 0, 0 }
 REQ smbios_req[6] = { M0, M1, 0x9e9046f11e095391ull, 0xaa4a520fefbde5eeull, 0, 0 };
 REQ efist_req[6] = { M0, M1, 0x5ceba5163eaaf6d6ull, 0x0a6981610cf65fccull, 0, 0 };
 REQ kaddr_req[6] = { M0, M1, 0x71ba76863cc55f63ull, 0xb2644a48c516a487ull, 0, 0 };
+REQ smp_req[7] = { M0, M1, 0x95a67b819a1b857eull, 0xa0b61b723b6a73e0ull, 0, 0, 0 };
 REQ unknown_req[6] = { M0, M1, 0x1111111111111111ull, 0x2222222222222222ull, 0, 0 };
 #ifdef LIMTEST_DUP
 REQ dup_req[6] = { M0, M1, 0x48dcf1cb8ad2b852ull, 0x63984e959a98244bull, 0, 0 };
@@ -56,6 +57,19 @@ __attribute__((used, aligned(8), section(".limine_requests"))) static struct {
 #endif
 
 static int failed;
+static volatile uint32_t reached;	/* APs that ran limtest_ap */
+
+/* An AP's goto_address: counts itself (its smp_info in RDI) and stops. */
+void limtest_ap(const uint64_t *info);
+void limtest_ap(const uint64_t *info)
+{
+	uint64_t rsp;
+	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+	if (info[2] && rsp > 0xffff800000000000ull)
+		__atomic_add_fetch(&reached, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
 
 static void check(int ok, const char *what)
 {
@@ -170,6 +184,25 @@ void limtest_main(int via_request)
 		check(sig(r[1], "IBI SYST"), "EFI system table signature");
 	}
 	check(unknown_req[5] == 0, "unknown request left unanswered");
+	if ((r = resp(smp_req))) {
+		const uint64_t *const *cpu = (const uint64_t *const *)r[3];
+		uint32_t bsp = (uint32_t)(r[1] >> 32), aps = 0;
+		out("smp cpus=%L bsp_lapic=%u flags=%u", r[2], bsp, (uint32_t)r[1]);
+		for (uint64_t i = 0; i < r[2]; i++) {
+			out("smp cpu=%L uid=%u lapic=%u goto=%L", i, (uint32_t)cpu[i][0], (uint32_t)(cpu[i][0] >> 32), cpu[i][2]);
+			check(cpu[i][2] == 0, "goto_address NULL at entry");
+			if ((uint32_t)(cpu[i][0] >> 32) != bsp) {
+				__atomic_store_n((uint64_t *)&cpu[i][2], (uint64_t)(uintptr_t)limtest_ap, __ATOMIC_SEQ_CST);
+				aps++;
+			}
+		}
+		for (uint64_t spin = 0; spin < 2000000000ull && __atomic_load_n(&reached, __ATOMIC_SEQ_CST) < aps; spin++)
+			__asm__ volatile("pause");	/* bounded: a lost AP fails the check, not the test run */
+		out("smp aps=%u reached=%u", aps, reached);
+		check(reached == aps, "every AP reached its goto_address");
+	} else {
+		out("smp none");
+	}
 	if ((r = resp(fb_req))) {
 		const uint64_t *fb = ((const uint64_t *const *)r[2])[0];
 		const uint8_t *fbb = (const uint8_t *)fb;
