@@ -565,6 +565,8 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	}
 	if (L.req[R_MODULE] && (r = place_modules(SUB, req, m, p, &mod_addr, d)))
 		return r;
+	if (!L.req[R_MODULE] && req->nmods)
+		unanswered(&L, "modules (no module request: not loaded)");
 	r = place(p, m, stack, PAGE, SRC_ZERO, "stack", &stack_at, d);
 	if (r)
 		return r;

@@ -179,7 +179,7 @@ def test_not_an_image():
     expect_status(r, ST_BAD_IMAGE)
     fwboot_line(r, 'is not a bootable image (multiboot2: no header in the first 32 KiB; '
                    'multiboot1: no header in the first 8 KiB; ')
-    fwboot_line(r, '; pvh: not an ELF file; efi: no MZ signature)')
+    fwboot_line(r, '; pvh: not an ELF file; limine: not an ELF64 file; efi: no MZ signature)')
 
 
 def test_ten_modules_with_their_own_arguments():

@@ -78,6 +78,31 @@ static uint64_t fuzz_phys(const void *ptr)
 	return STAGE_NOWHERE;
 }
 
+/*
+ * What a planner harness boots: the map from the input's first bytes, the
+ * rest as the kernel "opt/k" (inflated or not, by the size's bit 2), two
+ * modules (one with arguments), the command line "args".
+ */
+struct fuzz_boot {
+	struct file k, mod;
+	struct boot_module mods[2];
+	struct boot_request req;
+};
+
+static void fuzz_boot_of(struct fuzz_boot *b, const uint8_t **data, size_t *size)
+{
+	size_t used = fuzz_map(*data, *size);
+	*data += used;
+	*size -= used;
+	b->k = (struct file){ "opt/k", 0, 0, *size, *data };
+	fuzz_inflated(*data, *size, (*size >> 2) & 1);
+	b->mod = (struct file){ "opt/m", 0, 0, 777, fuzz_elsewhere };
+	b->mods[0] = (struct boot_module){ &b->mod, "" };
+	b->mods[1] = (struct boot_module){ &b->mod, "x y" };
+	b->req = (struct boot_request){ .kernel = &b->k, .args = "args", .mods = b->mods, .nmods = 2,
+					.loader_name = "fwboot fuzz" };
+}
+
 /* about boot/trampoline.S's size: the trampoline's room is what matters */
 #define FUZZ_TRAMP_CODE 400
 

@@ -89,6 +89,8 @@ def main():
     n['fuzz_mb2'] = write('fuzz_mb2', [m + k for k in mb2 for m in MAPS])
     pvh = [read(k) for k in kernels('pvhtest-')]
     n['fuzz_pvh'] = write('fuzz_pvh', [m + k for k in pvh for m in MAPS])
+    lim = [read(k) for k in kernels('limtest-')]
+    n['fuzz_limine'] = write('fuzz_limine', [m + k for k in lim for m in MAPS])
     # fuzz_linux: map, then the "how" byte (entry choice, initrds), then the image
     lx = [bzimage(), bzimage(0x0202, 0, 0), bzimage(0x020a, 0x100000)]
     n['fuzz_linux'] = write('fuzz_linux', [m + bytes([how]) + k for k in lx for m in MAPS

@@ -39,6 +39,115 @@ static const struct plan_seg *holder(const struct plan *p, uint64_t addr, int fi
 	return 0;
 }
 
+/* ---- ENTRY_LONG64: the page tables the plan built (a block fwboot built) ---- */
+#define LM_P 1ull
+#define LM_W 2ull
+#define LM_PS 0x80ull
+#define LM_NX (1ull << 63)
+#define LM_ADDR 0x000ffffffffff000ull
+
+static uint64_t lm_get(const uint8_t *b)
+{
+	uint64_t v;
+	memcpy(&v, b, 8);	/* the host is little-endian x86 */
+	return v;
+}
+
+/* The block fwboot built holding [addr, addr + n), and its bytes there. */
+static const uint8_t *built_at(const struct plan *p, uint64_t addr, uint64_t n)
+{
+	for (size_t i = 0; i < p->nsegs; i++) {
+		const struct plan_seg *s = &p->segs[i];
+		if (s->src == SRC_MEM && s->mem && addr >= s->dst && n <= s->len && addr - s->dst <= s->len - n)
+			return (const uint8_t *)s->mem + (addr - s->dst);
+	}
+	return 0;
+}
+
+/* Walk va through the tables at cr3: its physical address and the
+ * rights of the path (*w writable, *x executable), or -1 (not mapped, or a
+ * table outside what fwboot built). */
+static int lm_walk(const struct plan *p, uint64_t va, uint64_t *pa, int *w, int *x)
+{
+	uint64_t table = p->lm_cr3;
+	*w = *x = 1;
+	for (int level = 4; level >= 1; level--) {
+		const uint8_t *t = built_at(p, table, 4096);
+		if (!t)
+			return -1;
+		uint64_t e = lm_get(t + 8 * ((va >> (12 + 9 * (level - 1))) & 511));
+		if (!(e & LM_P))
+			return -1;
+		*w &= !!(e & LM_W);
+		*x &= !(e & LM_NX);
+		if (level == 1 || (e & LM_PS)) {
+			uint64_t size = 1ull << (12 + 9 * (level - 1));
+			*pa = (e & LM_ADDR & ~(size - 1)) + (va & (size - 1));
+			return 0;
+		}
+		table = e & LM_ADDR;
+	}
+	return -1;
+}
+
+static uint64_t align4k(uint64_t n)
+{
+	return (n + 4095) & ~4095ull;
+}
+
+/* Every mapping of the higher half but the direct map (which maps all, as
+ * the protocol says) lands on a segment of the plan, never fwboot's memory. */
+static const char *lm_leaves(const struct plan *p, const struct mem_map *m, uint64_t table, int level, uint64_t va)
+{
+	const uint8_t *t = built_at(p, table, 4096);
+	if (!t)
+		FAIL("long mode: a page table at 0x%llx is not in a block fwboot built", (unsigned long long)table);
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = lm_get(t + 8 * i), v = va | (uint64_t)i << (12 + 9 * (level - 1));
+		if (!(e & LM_P) || (level == 4 && (i < 256 || i == ((0xffff800000000000ull >> 39) & 511))))
+			continue;
+		if (level == 4)
+			v |= 0xffff000000000000ull;
+		if (level > 1 && !(e & LM_PS)) {
+			const char *r = lm_leaves(p, m, e & LM_ADDR, level - 1, v);
+			if (r)
+				return r;
+			continue;
+		}
+		uint64_t pa = e & LM_ADDR, size = 1ull << (12 + 9 * (level - 1));
+		int in_plan = 0;
+		for (size_t k = 0; k < p->nsegs && !in_plan; k++)
+			in_plan = pa >= p->segs[k].dst && pa + size <= p->segs[k].dst + align4k(p->segs[k].len);
+		if (!in_plan || overlap_kind(m, pa, pa + size, CLAIM_SELF))
+			FAIL("long mode: 0x%llx maps 0x%llx, %s", (unsigned long long)v, (unsigned long long)pa,
+			     in_plan ? "fwboot's live memory" : "outside every segment");
+	}
+	return 0;
+}
+
+/* What the protocol requires mapped, and nothing of the kernel's on
+ * fwboot's live memory. */
+static const char *check_long64(const struct plan *p, const struct mem_map *m)
+{
+	static const uint64_t direct[] = { 0x1000, 0x100000, 0x7ff000, 0x80000000, 0xfffff000 };
+	uint64_t pa;
+	int w, x;
+	if (!built_at(p, p->lm_gdt, 56))
+		FAIL("long mode: the GDT at 0x%llx is not in a block fwboot built", (unsigned long long)p->lm_gdt);
+	for (size_t i = 0; i < sizeof(direct) / sizeof(direct[0]); i++) {
+		if (lm_walk(p, direct[i], &pa, &w, &x) || pa != direct[i] || !w)
+			FAIL("long mode: the identity map misses 0x%llx", (unsigned long long)direct[i]);
+		if (lm_walk(p, 0xffff800000000000ull + direct[i], &pa, &w, &x) || pa != direct[i] || !w)
+			FAIL("long mode: the direct map misses 0x%llx", (unsigned long long)direct[i]);
+	}
+	if (lm_walk(p, p->lm_entry, &pa, &w, &x) || !x || !holder(p, pa, 0))
+		FAIL("long mode: entry 0x%llx is not mapped executable onto a loaded segment",
+		     (unsigned long long)p->lm_entry);
+	if (lm_walk(p, p->lm_rsp - 8, &pa, &w, &x) || !w)
+		FAIL("long mode: the stack below 0x%llx is not mapped writable", (unsigned long long)p->lm_rsp);
+	return lm_leaves(p, m, p->lm_cr3, 4, 0);
+}
+
 static int cmp_dst(const void *a, const void *b)
 {
 	const struct plan_seg *x = *(const struct plan_seg *const *)a, *y = *(const struct plan_seg *const *)b;
@@ -111,8 +220,13 @@ const char *plan_check(const struct plan *p, const struct mem_map *m, const stru
 		return why;
 	}
 	free(v);
-	/* every module loaded whole */
-	for (size_t k = 0; req && k < req->nmods; k++) {
+	/* every module loaded whole (a Limine kernel without a module request
+	 * gets none: the protocol loads them only when asked) */
+	int any = p->mode != ENTRY_LONG64;
+	for (size_t k = 0; req && !any && k < req->nmods; k++)
+		for (size_t i = 0; i < p->nsegs; i++)
+			any |= p->segs[i].src == SRC_FILE && p->segs[i].file == req->mods[k].file;
+	for (size_t k = 0; req && any && k < req->nmods; k++) {
 		const struct file *f = req->mods[k].file;
 		int found = 0;
 		for (size_t i = 0; i < p->nsegs && !found; i++) {
@@ -137,6 +251,10 @@ const char *plan_check(const struct plan *p, const struct mem_map *m, const stru
 		if (!holder(p, lin, 0))
 			FAIL("real-mode entry %04x:%04x (0x%llx) lies in no loaded segment", p->rm_cs, p->rm_ip,
 			     (unsigned long long)lin);
+	} else if (p->mode == ENTRY_LONG64) {
+		const char *r = check_long64(p, m);
+		if (r)
+			return r;
 	} else {
 		FAIL("unknown entry mode %d", p->mode);
 	}

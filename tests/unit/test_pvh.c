@@ -340,7 +340,7 @@ static void test_probe_order(void)
 	ok_eq(image_plan(&req, junk, sizeof(junk), &env, &p, &d), -ST_BAD_IMAGE);
 	ok(strstr(d.msg, "image: opt/junk is not a bootable image (multiboot2: no header in the first 32 KiB; "
 			 "multiboot1: no header in the first 8 KiB; ") == d.msg);
-	ok(strstr(d.msg, "; pvh: not an ELF file; efi: no MZ signature)") != 0);
+	ok(strstr(d.msg, "; pvh: not an ELF file; limine: not an ELF64 file; efi: no MZ signature)") != 0);
 	req.format = "pvh";
 	ok_eq(image_plan(&req, junk, sizeof(junk), &env, &p, &d), -ST_BAD_IMAGE);
 	ok_str(d.msg, "pvh: not an ELF file");
