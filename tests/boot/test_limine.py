@@ -8,8 +8,8 @@ framebuffer and base revision tag are checked here too."""
 import re
 import zlib
 
-from harness import boot, kernel, tmpdir, random_file, expect, expect_eq, expect_status, exit_status
-from test_efi import efi_boot
+from harness import boot, boot_screen, kernel, tmpdir, random_file, expect, expect_eq, expect_status, exit_status
+from test_efi import efi_boot, need_efi, FWBOOT_EFI, OVMF
 from test_microvm import boot_microvm
 from test_fwboot_run import run, expect_run, GUARD
 
@@ -150,3 +150,25 @@ def test_refusals():
     r = boot_lim('limtest-dup.elf')
     expect_status(r, ST_BAD_IMAGE)
     expect('appears twice' in r.console, 'duplicate request refusal:\n' + r.console[-2000:])
+
+
+def check_drawn(r):
+    """limtest's pattern on the screen, read back with QEMU's screendump:
+    red = x, green = y (low 8 bits), blue 0x40."""
+    s = r.screen
+    expect(s is not None, 'no screendump (console: %s)' % r.tail(5))
+    expect_eq((s.width, s.height), (1024, 768), 'screen size')
+    for x, y in ((0, 0), (5, 9), (255, 100), (300, 600), (1023, 767)):
+        expect_eq(s.pixel(x, y), (x & 0xff, y & 0xff, 0x40), 'pixel (%d, %d)' % (x, y))
+
+
+def test_framebuffer_pattern_seabios_and_ovmf():
+    files = {K: kernel('limtest-r2.elf')}
+    r = boot_screen(files=files, append='name=%s -- hold' % K, until=('limtest: done',), extra=['-vga', 'std'])
+    expect('limtest: done ok=1' in r.console, 'limtest failed:\n' + r.console[-2000:])
+    check_drawn(r)
+    need_efi()
+    r = boot_screen(files=files, append='name=%s -- hold' % K, until=('limtest: done',),
+                    kernel_path=FWBOOT_EFI, extra=['-vga', 'std', '-bios', OVMF])
+    expect('limtest: done ok=1' in r.console, 'limtest failed under OVMF:\n' + r.console[-2000:])
+    check_drawn(r)

@@ -218,6 +218,12 @@ void limtest_main(int via_request)
 		out("framebuffer none");
 	}
 	out("done ok=%u", !failed);
+	/* "hold" in the command line: stay, so the test can read the screen */
+	const char *cmd = resp(kfile_req) ? (const char *)((const uint64_t *)resp(kfile_req)[1])[4] : "";
+	for (; *cmd; cmd++)
+		if (cmd[0] == 'h' && cmd[1] == 'o' && cmd[2] == 'l' && cmd[3] == 'd')
+			for (;;)
+				__asm__ volatile("cli; hlt");
 	kout_exit(failed ? KOUT_FAILED : KOUT_DONE);
 }
 
