@@ -185,6 +185,7 @@ int frontend_boot(const struct boot_request *req, struct diag *d)
 	/* which SMBIOS entry point it is, and the CPUs, for the loaders that say so (Limine) */
 	env.smbios3 = env.smbios && !memcmp((const void *)(uintptr_t)env.smbios, "_SM3_", 5);
 	copy_madt(&env);
+	env.boot_time = platform_unix_time();
 	struct mem_map *mm = env.mem;
 	size_t claims = mm->nclaims, claimcap = mm->claimcap;
 	struct mem_claim *table = mm->claims;

@@ -54,6 +54,9 @@ struct plan {
 	uint32_t efi_mmap_room;		/* bytes of descriptors the tag has room for */
 	int efi_mmap_linux;		/* efi_mmap_tag is instead Linux's EFI memory map buffer, and
 					 * efi_mmap_info its boot_params (linux_efi_mmap_fill) */
+	int (*efi_mmap_fill)(uint8_t *info, uint8_t *buf, uint32_t room, const void *desc, uint64_t size,
+			     uint32_t desc_size, uint32_t desc_version);
+					/* a format's own filler for efi_mmap_tag (Limine), over the two above */
 	int efi_keep_bs;		/* Multiboot 2 tags 7 and 9 under UEFI: boot services stay, and
 					 * entry is the EFI amd64 entry, reached in long mode (fwboot.efi) */
 	int firmware_image;		/* the firmware loads and starts it (an EFI image): no segments */

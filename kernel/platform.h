@@ -64,6 +64,8 @@ void platform_sleep(unsigned seconds);
 uint64_t platform_cycles(void);
 /* Its rate in Hz, and what it was timed against (*clock); 0 when unknown. */
 uint64_t platform_cycles_hz(const char **clock);
+/* The time of day as UNIX time (the RTC on x86, read as UTC); 0 when unknown. */
+int64_t platform_unix_time(void);
 
 /* ---- fw_cfg ---- */
 

@@ -19,6 +19,7 @@ struct boot_env {
 	uint64_t rsdp;		/* ACPI RSDP address, 0 if none found */
 	uint64_t smbios;	/* SMBIOS entry point address, 0 if none found */
 	int smbios3;		/* it is a 64-bit ("_SM3_") entry point */
+	int64_t boot_time;	/* UNIX time at the attempt (the RTC), 0 unknown */
 	const uint8_t *madt;	/* a copy of ACPI's MADT ("APIC"), for loaders that start CPUs; NULL none */
 	uint32_t madt_len;
 	const struct video_caps *video;	/* the display; NULL: none */

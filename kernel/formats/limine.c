@@ -510,6 +510,18 @@ static int build_tables(struct lim *L, const struct elf_info *e, struct plan *p,
 	return 0;
 }
 
+int limine_efi_mmap_fill(uint8_t *resp, uint8_t *buf, uint32_t room, const void *desc, uint64_t size,
+			 uint32_t desc_size, uint32_t desc_version)
+{
+	if (size > room)
+		return -1;
+	memcpy(buf, desc, (size_t)size);
+	w64(resp + 16, size);
+	w64(resp + 24, desc_size);
+	w64(resp + 32, desc_version);
+	return 0;
+}
+
 int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		struct boot_env *env, struct plan *p, struct diag *d)
 {
@@ -628,7 +640,8 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	/* the response block: GDT, responses, strings, memory map */
 	size_t nmods = L.req[R_MODULE] ? req->nmods : 0, nmap_max = 2 * (m->nmap + m->nram + 8 + nmods) + 2;
 	uint64_t total = 56 + 2048 + (FILE_SIZE + 128 + str_len(req->args)) * (nmods + 1) + 32 * nmap_max +
-			 FB_SIZE + MODE_SIZE + 16 + 48 * ncpu;
+			 FB_SIZE + MODE_SIZE + 16 + 48 * ncpu +
+			 (L.req[R_EFI_MMAP] && env->efi_systab ? 48 + (env->efi_mmap_cap & ~7u) : 0);
 	for (size_t i = 0; i < nmods; i++)
 		total += str_len(req->mods[i].args) + str_len(req->mods[i].file->name);
 	total += str_len(f->name);
@@ -763,6 +776,29 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 			at = respond(&L, k, 16, 0);
 			w64(L.info + at + 8, L.hhdm + env->efi_systab);
 			break;
+		case R_TIME:
+			if (!env->boot_time) {
+				unanswered(&L, "date at boot (no clock)");
+				break;
+			}
+			at = respond(&L, k, 16, 0);
+			w64(L.info + at + 8, (uint64_t)env->boot_time);
+			break;
+		case R_EFI_MMAP: {
+			uint32_t room = env->efi_mmap_cap & ~7u;
+			if (!env->efi_systab || !room) {
+				unanswered(&L, "EFI memory map (not UEFI)");
+				break;
+			}
+			at = respond(&L, k, 40, 0);
+			uint64_t buf = take(&L, room);
+			w64(L.info + at + 8, vptr(&L, buf));
+			p->efi_mmap_fill = limine_efi_mmap_fill;
+			p->efi_mmap_info = L.info + at;
+			p->efi_mmap_tag = L.info + buf;
+			p->efi_mmap_room = room;
+			break;
+		}
 		case R_KADDR:
 			at = respond(&L, k, 24, 0);
 			w64(L.info + at + 8, L.kphys);

@@ -51,4 +51,10 @@ int limine_probe(const struct file *f, const uint8_t *hdr, size_t len, struct di
 int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		struct boot_env *env, struct plan *p, struct diag *d);
 
+/* Plan's efi_mmap_fill for the EFI memory map request: the descriptors
+ * (size bytes) into buf, sizes and version into the response resp; -1
+ * (nothing written) when they exceed room. Pure. */
+int limine_efi_mmap_fill(uint8_t *resp, uint8_t *buf, uint32_t room, const void *desc, uint64_t size,
+			 uint32_t desc_size, uint32_t desc_version);
+
 #endif

@@ -4,26 +4,14 @@
  * bounded, so a stopped or absent clock ends early instead of hanging. */
 #include <stdint.h>
 #include "platform/x86/io.h"
+#include "platform/x86/rtc.h"
 #include "kernel/platform.h"
 
-#define CMOS_INDEX 0x70
-#define CMOS_DATA 0x71
-#define RTC_SECONDS 0x00
-#define RTC_STATUS_A 0x0A
-#define RTC_UIP 0x80		/* update in progress: the registers are changing */
-#define SPIN_LIMIT (1u << 26)	/* far more polls than one second takes */
-
-static uint8_t cmos_read(uint8_t reg)
-{
-	outb(CMOS_INDEX, reg);
-	return inb(CMOS_DATA);
-}
+#define SPIN_LIMIT RTC_SPIN_LIMIT
 
 static uint8_t rtc_seconds(void)
 {
-	for (uint32_t i = 0; i < SPIN_LIMIT && (cmos_read(RTC_STATUS_A) & RTC_UIP); i++)
-		;
-	return cmos_read(RTC_SECONDS);
+	return rtc_read(RTC_SECONDS);
 }
 
 void platform_sleep(unsigned n)

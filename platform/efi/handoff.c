@@ -156,7 +156,8 @@ static int exit_boot_services(struct plan *p, const struct stage_plan *sp, struc
 						    efi_status_str(s, es, sizeof(es)))
 					: plan_still_fits(p, sp, d);
 		if (!r && p->efi_mmap_tag &&
-		    (p->efi_mmap_linux ? linux_efi_mmap_fill : mb2_efi_mmap_fill)(p->efi_mmap_info, p->efi_mmap_tag,
+		    (p->efi_mmap_fill ? p->efi_mmap_fill : p->efi_mmap_linux ? linux_efi_mmap_fill : mb2_efi_mmap_fill)(
+				p->efi_mmap_info, p->efi_mmap_tag,
 				p->efi_mmap_room, map_buf, map_size, (uint32_t)desc_size, desc_version))
 			r = diag_fail(d, ST_NO_MEMORY, "efi: the memory map grew to %llu bytes, more than the "
 				      "boot information left room for", (unsigned long long)map_size);

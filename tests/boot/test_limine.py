@@ -6,6 +6,7 @@ itself and prints every response; the memory map, modules, kernel file,
 framebuffer and base revision tag are checked here too."""
 
 import re
+import time
 import zlib
 
 from harness import boot, boot_screen, kernel, tmpdir, random_file, expect, expect_eq, expect_status, exit_status
@@ -74,6 +75,8 @@ def check_report(r, mem_mib, mods=(), args='', fw_type=0, slack_mib=4):
         expect_eq(f['path'], '/' + name, 'module path')
         expect_eq(int(f['crc'], 16), crc(path), 'module %s contents' % name)
     expect_eq(one(r, 'rsdp')['ok'], '1', 'RSDP signature')
+    t = int(one(r, 'boot_time')['unix'], 16)
+    expect(abs(t - time.time()) < 2 * 86400, 'date at boot %d is not about now (%d)' % (t, time.time()))
 
 
 def check_smp(r, cpus):
@@ -124,6 +127,8 @@ def test_ovmf_r2():
     check_report(r, 256, mods, 'efi', fw_type=2, slack_mib=8)   # OVMF keeps runtime and ACPI memory
     check_smp(r, 4)
     expect_eq(one(r, 'efi_system_table')['ok'], '1', 'EFI system table signature')
+    mm = one(r, 'efi_memmap')
+    expect(int(mm['conventional'], 16) > 100 << 20, 'EFI memory map at ExitBootServices: %r' % mm)
     expect('limtest: framebuffer count=0x1' in r.console, 'GOP framebuffer')
 
 

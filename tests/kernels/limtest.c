@@ -43,6 +43,8 @@ REQ smbios_req[6] = { M0, M1, 0x9e9046f11e095391ull, 0xaa4a520fefbde5eeull, 0, 0
 REQ efist_req[6] = { M0, M1, 0x5ceba5163eaaf6d6ull, 0x0a6981610cf65fccull, 0, 0 };
 REQ kaddr_req[6] = { M0, M1, 0x71ba76863cc55f63ull, 0xb2644a48c516a487ull, 0, 0 };
 REQ smp_req[7] = { M0, M1, 0x95a67b819a1b857eull, 0xa0b61b723b6a73e0ull, 0, 0, 0 };
+REQ time_req[6] = { M0, M1, 0x502746e184c088aaull, 0xfbc5ec83e6327893ull, 0, 0 };
+REQ efimm_req[6] = { M0, M1, 0x7df62a431d6872d5ull, 0xa4fcdfb3e57306c8ull, 0, 0 };
 REQ unknown_req[6] = { M0, M1, 0x1111111111111111ull, 0x2222222222222222ull, 0, 0 };
 #ifdef LIMTEST_DUP
 REQ dup_req[6] = { M0, M1, 0x48dcf1cb8ad2b852ull, 0x63984e959a98244bull, 0, 0 };
@@ -184,6 +186,17 @@ void limtest_main(int via_request)
 		check(sig(r[1], "IBI SYST"), "EFI system table signature");
 	}
 	check(unknown_req[5] == 0, "unknown request left unanswered");
+	if ((r = resp(time_req)))
+		out("boot_time unix=%L", r[1]);
+	if ((r = resp(efimm_req))) {
+		const uint8_t *mm = (const uint8_t *)r[1];
+		uint64_t conv = 0;
+		for (uint64_t off = 0; r[3] && off + r[3] <= r[2]; off += r[3])
+			if (*(const uint32_t *)(mm + off) == 7)	/* EfiConventionalMemory */
+				conv += *(const uint64_t *)(mm + off + 24) * 4096;
+		out("efi_memmap size=%L desc_size=%L version=%L conventional=%L", r[2], r[3], r[4], conv);
+		check(r[3] >= 40 && r[2] % r[3] == 0 && conv > 0, "EFI memory map");
+	}
 	if ((r = resp(smp_req))) {
 		const uint64_t *const *cpu = (const uint64_t *const *)r[3];
 		uint32_t bsp = (uint32_t)(r[1] >> 32), aps = 0;

@@ -185,6 +185,12 @@ void platform_sleep(unsigned seconds)
 	host_slept += seconds;
 }
 
+/* A fixed date, so tests see one: 2024-01-02 03:04:05 UTC. */
+int64_t platform_unix_time(void)
+{
+	return 1704164645;
+}
+
 uint64_t platform_cycles(void)
 {
 	return cycles += 1000;
