@@ -116,8 +116,8 @@ static void wait_us(uint64_t hz, uint64_t us)
 		__asm__ volatile("pause");
 }
 
-/* Limine SMP: the APs' start code into its page, INIT-SIPI-SIPI to every
- * CPU but this one, then a bounded wait until the planned number parked
+/* Limine SMP: the APs' start code into its page, two SIPIs to every CPU
+ * but this one (INIT went before the load), then a bounded wait until the planned number parked
  * (they park on their goto_address, in the kernel's page tables). */
 #define ICR_LOW 0x300
 #define ICR_HIGH 0x310
@@ -126,11 +126,20 @@ static void wait_us(uint64_t hz, uint64_t us)
 #define ICR_STARTUP 0x4600
 #define ICR_PENDING 0x1000
 
+/* INIT to every other CPU, before the load: whatever loop the firmware
+ * parked them in, they wait for a SIPI now, not in memory about to be
+ * overwritten. */
+static void init_aps(const struct plan *p)
+{
+	volatile uint32_t *lo = (volatile uint32_t *)(uintptr_t)(p->smp_lapic + ICR_LOW);
+	*(volatile uint32_t *)(uintptr_t)(p->smp_lapic + ICR_HIGH) = 0;
+	*lo = ICR_ALL_BUT_SELF | ICR_INIT;
+}
+
 static void start_aps(const struct plan *p)
 {
 	uint8_t *page = (uint8_t *)(uintptr_t)p->smp_page;
 	volatile uint32_t *lo = (volatile uint32_t *)(uintptr_t)(p->smp_lapic + ICR_LOW);
-	volatile uint32_t *hi = (volatile uint32_t *)(uintptr_t)(p->smp_lapic + ICR_HIGH);
 	volatile uint32_t *alive = (volatile uint32_t *)(page + AP_ALIVE);
 	const char *clock;
 	uint64_t hz = platform_cycles_hz(&clock);
@@ -139,9 +148,7 @@ static void start_aps(const struct plan *p)
 	/* the code is the trampoline's last bytes (tramp_end is the only label both builds export) */
 	uintptr_t code = (uintptr_t)tramp_end - TRAMP_AP_SIZE;
 	memcpy(page, (const void *)code, TRAMP_AP_SIZE);
-	*hi = 0;
-	*lo = ICR_ALL_BUT_SELF | ICR_INIT;
-	wait_us(hz, 10000);
+	wait_us(hz, 10000);	/* since the INIT */
 	for (int i = 0; i < 2 && *alive < p->smp_aps; i++) {
 		for (int spin = 0; spin < 100000 && (*lo & ICR_PENDING); spin++)
 			;
@@ -162,6 +169,8 @@ int plan_run(struct plan *p, const struct stage_plan *spp, struct diag *d)
 {
 	const struct stage_plan sp = *spp;
 	size_t code = (size_t)(tramp_end - tramp_start);
+	if (p->smp_page)
+		init_aps(p);
 	int r = plan_load(p, spp, d);
 	if (r)
 		return r;

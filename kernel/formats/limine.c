@@ -600,13 +600,18 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 			ncpu = 0;
 		} else if (ncpu > 1) {
 			apb = zalloc(PAGE);
-			if (!apb || mem_alloc(m, PAGE, PAGE, PAGE, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, "AP start page", &ap_page, 0)
-			    || !plan_add(p, ap_page, PAGE, SRC_MEM, "AP start page"))
-				return diag_fail(d, ST_NO_MEMORY, SUB ": no page below 640 KiB to start the other CPUs in");
-			p->segs[p->nsegs - 1].mem = apb;
-			r = place(p, m, stack * (ncpu - 1), PAGE, SRC_ZERO, "AP stacks", &ap_stacks, d);
-			if (r)
-				return r;
+			if (!apb || mem_alloc(m, PAGE, PAGE, PAGE, 0xA0000, MEM_TOP_DOWN, CLAIM_PLACED, "AP start page", &ap_page, 0)) {
+				unanswered(&L, "SMP (no free page below 640 KiB to start the other CPUs in)");
+				ncpu = 0;
+				apb = 0;
+			} else if (!plan_add(p, ap_page, PAGE, SRC_MEM, "AP start page")) {
+				return diag_fail(d, ST_NO_MEMORY, SUB ": no memory");
+			} else {
+				p->segs[p->nsegs - 1].mem = apb;
+				r = place(p, m, stack * (ncpu - 1), PAGE, SRC_ZERO, "AP stacks", &ap_stacks, d);
+				if (r)
+					return r;
+			}
 		}
 	}
 	const struct video_mode *fb = 0;
@@ -809,7 +814,7 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 				break;
 			at = respond(&L, k, 32, 0);
 			uint64_t list = take(&L, 8 * ncpu), info = take(&L, 32 * ncpu);
-			L.info[at + 12] = (uint8_t)bsp;	/* flags 0: xAPIC */
+			put_le32(L.info + at + 12, bsp);	/* flags 0: xAPIC */
 			w64(L.info + at + 16, ncpu);
 			w64(L.info + at + 24, vptr(&L, list));
 			for (size_t i = 0, ap = 0; i < ncpu; i++) {

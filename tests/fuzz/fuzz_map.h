@@ -104,6 +104,6 @@ static void fuzz_boot_of(struct fuzz_boot *b, const uint8_t **data, size_t *size
 }
 
 /* about boot/trampoline.S's size: the trampoline's room is what matters */
-#define FUZZ_TRAMP_CODE 400
+#define FUZZ_TRAMP_CODE 880
 
 #endif
