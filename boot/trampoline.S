@@ -36,6 +36,7 @@
 #define P_LM_ENTRY 412
 #define P_LM_RSP 420
 #define P_LM_GDT 434
+#define P_LM_CR4 444
 
 #define TRAMP_MODE_REAL16 1
 #define TRAMP_MODE_LONG64 2
@@ -187,9 +188,10 @@ long64:
 	movl %eax, 0x10(%edi)
 2:	decl %ecx
 	jns 1b
-	/* long mode: PAE, the plan's PML4, EFER.LME (and NXE), PG and WP */
+	/* long mode: PAE (and LA57), the plan's top table, EFER.LME (and NXE), PG and WP */
 	movl %cr4, %eax
 	orl $0x20, %eax
+	orl P_LM_CR4(%esi), %eax
 	movl %eax, %cr4
 	movl P_LM_CR3(%esi), %eax
 	movl %eax, %cr3
@@ -255,6 +257,7 @@ rm_idt:
 #define AP_GDT64 0x820
 #define AP_COUNT 0x82c
 #define AP_ALIVE 0x830
+#define AP_CR4 0x834
 #define AP_TABLE 0x840
 #define TRAMP_AP_SIZE 384
 	.balign 16
@@ -283,6 +286,7 @@ ap32:
 	movw %ax, %ss
 	movl %cr4, %eax			/* long mode, as the BSP entered it */
 	orl $0x20, %eax
+	orl AP_CR4(%esi), %eax
 	movl %eax, %cr4
 	movl AP_CR3(%esi), %eax
 	movl %eax, %cr3

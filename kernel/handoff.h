@@ -49,6 +49,7 @@ struct tramp_params {
 	uint16_t lm_pad2[3];	/* 428 */
 	uint16_t lm_gdt_limit;	/* 434: and as the kernel sees it (direct map), for lgdt in long mode */
 	uint64_t lm_gdt_base;	/* 436 */
+	uint32_t lm_cr4;	/* 444: CR4 bits besides PAE (LA57) */
 } __attribute__((packed));
 
 _Static_assert(offsetof(struct tramp_params, eax) == 16, "tramp_params layout");
@@ -62,6 +63,7 @@ _Static_assert(offsetof(struct tramp_params, lm_cr3) == 388, "tramp_params layou
 _Static_assert(offsetof(struct tramp_params, lm_gdt32_limit) == 406, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, lm_entry) == 412, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, lm_gdt_limit) == 434, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, lm_cr4) == 444, "tramp_params layout");
 
 /* The application processors' start code (Limine SMP): the last
  * TRAMP_AP_SIZE bytes of the trampoline, copied to the start of a page
@@ -77,6 +79,7 @@ _Static_assert(offsetof(struct tramp_params, lm_gdt_limit) == 434, "tramp_params
 #define AP_GDT64 0x820		/* u16 limit, u64 base: the GDT in the direct map */
 #define AP_COUNT 0x82c		/* entries in AP_TABLE */
 #define AP_ALIVE 0x830		/* APs parked so far */
+#define AP_CR4 0x834		/* CR4 bits besides PAE (LA57) */
 #define AP_TABLE 0x840		/* {u32 lapic_id, u32 0, u64 smp_info, u64 stack top} (virtual) */
 #define AP_ENTRY 24
 #define AP_MAX 64

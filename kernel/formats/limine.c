@@ -29,6 +29,7 @@
 #define MODE_SIZE 40		/* struct limine_video_mode */
 #define PD_SPAN (1ull << 30)	/* what one page directory of 2 MiB pages maps */
 #define DIRECT_MAX (512ull << 30)	/* one PDPT's reach: the direct map stops here */
+#define CR4_LA57 0x1000
 #define PTE_P 1ull
 #define PTE_W 2ull
 #define PTE_PS 0x80ull
@@ -150,6 +151,7 @@ struct lim {
 	uint8_t *info;		/* the response block */
 	uint64_t info_phys, info_len, info_at;
 	uint64_t hhdm;
+	int la57;		/* 5-level paging */
 	char unanswered[160];
 };
 
@@ -312,6 +314,7 @@ struct pt {
 	uint8_t *buf;
 	uint64_t phys;
 	size_t used, cap;
+	int levels;		/* 4, or 5 with LA57 */
 };
 
 static uint8_t *pt_next(struct pt *t, uint8_t *tab, unsigned idx)
@@ -330,7 +333,7 @@ static uint8_t *pt_next(struct pt *t, uint8_t *tab, unsigned idx)
 static int pt_map(struct pt *t, uint64_t va, uint64_t pa, int level, uint64_t flags)
 {
 	uint8_t *tab = t->buf;
-	for (int l = 4; l > level && tab; l--)
+	for (int l = t->levels; l > level && tab; l--)
 		tab = pt_next(t, tab, (unsigned)(va >> (12 + 9 * (l - 1))) & 511);
 	if (!tab)
 		return -1;
@@ -474,21 +477,23 @@ static int build_image(struct lim *L, const struct file *f, const uint8_t *hdr, 
 	return type == ET_DYN ? relocate(L, e, d) : 0;
 }
 
-/* Page tables: identity and direct map of [0, top) in 2 MiB pages (one
- * PDPT, shared), the kernel in 4 KiB pages with its segments' rights. */
+/* Page tables (4 or 5 levels): identity and direct map of [0, top) in
+ * 2 MiB pages (one PDPT, shared), the kernel in 4 KiB pages with its
+ * segments' rights. */
 static int build_tables(struct lim *L, const struct elf_info *e, struct plan *p, struct mem_map *m, uint64_t top,
 			int nx, uint64_t *cr3, struct diag *d)
 {
 	struct pt t = { 0 };
-	t.cap = 2 + top / PD_SPAN + 3 + L->span / (2 << 20) + 2;
+	t.levels = L->la57 ? 5 : 4;
+	t.cap = 2 + top / PD_SPAN + 3 + L->span / (2 << 20) + 2 + 2 * L->la57;
 	int r = place_info(SUB, "page tables", t.cap * PAGE, PAGE, m, p, &t.buf, &t.phys, d);
 	if (r)
 		return r;
 	t.used = 1;
 	for (uint64_t a = 0; a < top && !r; a += 2 << 20)
 		r = pt_map(&t, a, a, 2, PTE_P | PTE_W);
-	if (!r) {	/* the direct map is the identity map's PDPT again */
-		w64(t.buf + 8 * ((L->hhdm >> 39) & 511), r64(t.buf));
+	if (!r) {	/* the direct map: the identity map's top-level entry again */
+		w64(t.buf + 8 * ((L->hhdm >> (12 + 9 * (t.levels - 1))) & 511), r64(t.buf));
 		for (uint64_t v = L->vmin; v < L->vmin + L->span && !r; v += PAGE) {
 			uint64_t fl = 0;
 			int x = 0;
@@ -550,10 +555,30 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	if (!in_x)
 		return diag_fail(d, ST_BAD_IMAGE, SUB ": entry 0x%llx is not in an executable segment",
 				 (unsigned long long)entry);
-	if (L.req[R_PAGING] && req_field(&L, R_PAGING, REQ_REVISION) >= 1 && req_field(&L, R_PAGING, REQ_EXTRA + 16) > 0)
-		return diag_fail(d, ST_BAD_IMAGE, SUB ": the kernel needs 5-level paging (paging mode request, "
-				 "min_mode %llu); fwboot sets up 4-level paging only",
-				 (unsigned long long)req_field(&L, R_PAGING, REQ_EXTRA + 16));
+	/* 5-level paging where the kernel prefers it (mode 1, max_mode 1 from
+	 * request revision 1) and the CPU has LA57; refused where it needs it
+	 * (min_mode 1) and the CPU has not */
+	uint32_t cr[4] = { 0 };
+	platform_cpuid(0, cr);
+	int has_la57 = 0;
+	if (cr[0] >= 7) {
+		platform_cpuid(7, cr);
+		has_la57 = (cr[2] >> 16) & 1;
+	}
+	if (L.req[R_PAGING]) {
+		int rev1 = req_field(&L, R_PAGING, REQ_REVISION) >= 1;
+		uint64_t mode = req_field(&L, R_PAGING, REQ_EXTRA);
+		uint64_t max = rev1 ? req_field(&L, R_PAGING, REQ_EXTRA + 8) : mode;
+		uint64_t min = rev1 ? req_field(&L, R_PAGING, REQ_EXTRA + 16) : 0;
+		if (min > 0 && !has_la57)
+			return diag_fail(d, ST_BAD_IMAGE, SUB ": the kernel needs 5-level paging (paging mode request, "
+					 "min_mode %llu), which this CPU does not have (no LA57)", (unsigned long long)min);
+		L.la57 = has_la57 && max >= 1 && (mode >= 1 || min >= 1);
+		if (mode >= 1 && !L.la57)
+			unanswered(&L, "5-level paging (no LA57: 4-level given)");
+	}
+	if (L.la57)
+		L.hhdm = LIMINE_HHDM_5LVL;
 	uint64_t stack = L.req[R_STACK] ? req_field(&L, R_STACK, REQ_EXTRA) : 0;
 	if (stack > LIMINE_STACK_MAX)
 		return diag_fail(d, ST_BAD_IMAGE, SUB ": stack size request of %llu bytes (fwboot gives at most %u)",
@@ -708,7 +733,8 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 			w64(L.info + at + 8, L.hhdm);
 			break;
 		case R_PAGING:
-			respond(&L, k, 16, 0);	/* mode 0: 4-level */
+			at = respond(&L, k, 16, 0);
+			w64(L.info + at + 8, (uint64_t)L.la57);	/* 0: 4-level, 1: 5-level */
 			break;
 		case R_FB: {
 			if (!fb) {
@@ -860,6 +886,7 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		put_le16(apb + AP_FAR64 + 4, 0x28);
 		put_le32(apb + AP_CR3, (uint32_t)cr3);
 		put_le32(apb + AP_NX, (uint32_t)nx);
+		put_le32(apb + AP_CR4, L.la57 ? CR4_LA57 : 0);
 		put_le16(apb + AP_GDT64, 55);
 		w64(apb + AP_GDT64 + 2, L.hhdm + L.info_phys);
 		put_le32(apb + AP_COUNT, (uint32_t)(ncpu - 1));
@@ -874,6 +901,7 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	p->lm_gdt = L.info_phys;
 	p->lm_gdt_virt = L.hhdm + L.info_phys;
 	p->lm_nx = nx;
+	p->lm_cr4 = L.la57 ? CR4_LA57 : 0;
 	p->format = "limine";
 	fmt_snprintf(p->note, sizeof(p->note), SUB ": base revision %u%s, kernel 0x%llx at 0x%llx%s%s", L.base_rev,
 		     L.slide ? " (PIE, slid)" : "", (unsigned long long)vbase, (unsigned long long)L.kphys,

@@ -18,6 +18,7 @@
 #define LIMINE_BASE_REVISION_MAX 2	/* the newest fwboot honours */
 #define LIMINE_KERNEL_MIN 0xffffffff80000000ull	/* kernels load at or above; PIE slide target */
 #define LIMINE_HHDM 0xffff800000000000ull	/* 4-level paging's direct map */
+#define LIMINE_HHDM_5LVL 0xff00000000000000ull	/* 5-level paging's */
 #define LIMINE_STACK_DEFAULT 65536
 #define LIMINE_STACK_MAX (16u << 20)
 #define LIMINE_SPAN_MAX (1ull << 30)	/* a kernel image larger than this is refused */
@@ -42,11 +43,13 @@ int limine_probe(const struct file *f, const uint8_t *hdr, size_t len, struct di
 
 /* Load the image contiguously (PIE: relocated to at least
  * LIMINE_KERNEL_MIN), answer its requests in place, build page tables
- * (identity and direct map of max(4 GiB, RAM), the kernel at its virtual
+ * (4-level, or 5-level where asked and the CPU has LA57: identity and
+ * direct map of max(4 GiB, RAM), the kernel at its virtual
  * addresses with its segments' permissions), the GDT and the stack, and
  * plan an ENTRY_LONG64 hand-off. Refuses lower-half kernels, duplicate
  * request IDs, requests that run past the image, overlapping or
- * oversized segments, non-relative relocations. p->note names the
+ * oversized segments, non-relative relocations, a need for 5-level paging
+ * the CPU lacks. p->note names the
  * requests fwboot leaves unanswered. */
 int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		struct boot_env *env, struct plan *p, struct diag *d);

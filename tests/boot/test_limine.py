@@ -46,13 +46,13 @@ def boot_lim(name, mods=(), args='', boot_fn=boot, **kw):
     return boot_fn(files=files, append='name=%s %s -- %s' % (K, initrds, args), **kw)
 
 
-def check_report(r, mem_mib, mods=(), args='', fw_type=0, slack_mib=4):
+def check_report(r, mem_mib, mods=(), args='', fw_type=0, slack_mib=4, hhdm=HHDM):
     """What every good boot shows: limtest's own checks passed, the memory
     map adds up to -m, the files arrived intact."""
     expect_status(r, DONE)
     expect('limtest: done ok=1' in r.console, 'limtest reported a failed check:\n' + r.console[-3000:])
     expect_eq(int(one(r, 'firmware')['type'], 16), fw_type, 'firmware type')
-    expect_eq(int(one(r, 'hhdm')['offset'], 16), HHDM, 'HHDM offset')
+    expect_eq(int(one(r, 'hhdm')['offset'], 16), hhdm, 'HHDM offset')
     ka = one(r, 'kernel_address')
     expect_eq(int(ka['virtual'], 16), KMIN, 'virtual base')
     kinds = {}
@@ -177,3 +177,22 @@ def test_framebuffer_pattern_seabios_and_ovmf():
                     kernel_path=FWBOOT_EFI, extra=['-vga', 'std', '-bios', OVMF])
     expect('limtest: done ok=1' in r.console, 'limtest failed under OVMF:\n' + r.console[-2000:])
     check_drawn(r)
+
+
+def test_five_level_paging():
+    """A kernel preferring 5-level paging gets it where the CPU has LA57
+    (its direct map at 0xff00000000000000, checked by limtest against CR4),
+    on SeaBIOS and OVMF, and 4-level where the CPU has not, named in the log."""
+    la57 = ['-cpu', 'qemu64,+la57', '-smp', '2']
+    r = boot_lim('limtest-5lvl.elf', extra=la57)
+    check_report(r, 256, hhdm=0xff00000000000000)
+    check_smp(r, 2)
+    expect_eq(one(r, 'paging')['mode'], '0x1', 'paging mode with LA57')
+    r = boot_lim('limtest-5lvl.elf', boot_fn=efi_boot, extra=la57)
+    check_report(r, 256, fw_type=2, slack_mib=8, hhdm=0xff00000000000000)
+    check_smp(r, 2)
+    expect_eq(one(r, 'paging')['mode'], '0x1', 'paging mode with LA57 under OVMF')
+    r = boot_lim('limtest-5lvl.elf')
+    check_report(r, 256)
+    expect_eq(one(r, 'paging')['mode'], '0x0', 'paging mode without LA57')
+    expect('unanswered: 5-level paging (no LA57: 4-level given)' in r.console, 'the 4-level fallback is not logged')

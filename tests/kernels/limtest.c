@@ -34,7 +34,11 @@ REQ fwtype_req[6] = { M0, M1, 0x8c2f75d90bef28a8ull, 0x7045a4688eac00c3ull, 0, 0
 REQ stack_req[7] = { M0, M1, 0x224ef0460a8e8926ull, 0xe1cb0fc25f46ea3dull, 0, 0, 0x20000 };
 REQ hhdm_req[6] = { M0, M1, 0x48dcf1cb8ad2b852ull, 0x63984e959a98244bull, 0, 0 };
 REQ fb_req[6] = { M0, M1, 0x9d5827dcd881dd75ull, 0xa3148604f6fab11bull, 1, 0 };
+#ifdef LIMTEST_5LVL	/* 5-level preferred, 4-level accepted */
+REQ paging_req[9] = { M0, M1, 0x95c1a0edab0944cbull, 0xa4e5cb3842f7488aull, 1, 0, 1, 1, 0 };
+#else
 REQ paging_req[9] = { M0, M1, 0x95c1a0edab0944cbull, 0xa4e5cb3842f7488aull, 1, 0, 0, 0, 0 };
+#endif
 REQ memmap_req[6] = { M0, M1, 0x67cf3d9d378a806full, 0xe304acdfc50c3c62ull, 0, 0 };
 REQ kfile_req[6] = { M0, M1, 0xad97e90e83f1ed67ull, 0x31eb5d1c5ff23b69ull, 0, 0 };
 REQ module_req[6] = { M0, M1, 0x3e7e279702be32afull, 0xca1c4f3bd1280ceeull, 0, 0 };
@@ -67,7 +71,7 @@ void limtest_ap(const uint64_t *info)
 {
 	uint64_t rsp;
 	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
-	if (info[2] && rsp > 0xffff800000000000ull)
+	if (info[2] && rsp >= 0xff00000000000000ull)	/* on a stack in the direct map (4- or 5-level) */
 		__atomic_add_fetch(&reached, 1, __ATOMIC_SEQ_CST);
 	for (;;)
 		__asm__ volatile("cli; hlt");
@@ -139,8 +143,11 @@ void limtest_main(int via_request)
 		hhdm = r[1];
 		out("hhdm offset=%L", hhdm);
 	}
-	if ((r = resp(paging_req)))
+	if ((r = resp(paging_req))) {
 		out("paging mode=%L", r[1]);
+		check(((cr4 >> 12) & 1) == r[1], "CR4.LA57 as the paging mode response says");
+		check(hhdm == (r[1] ? 0xff00000000000000ull : 0xffff800000000000ull), "HHDM offset of the paging mode");
+	}
 	if ((r = resp(kaddr_req))) {
 		out("kernel_address physical=%L virtual=%L", r[1], r[2]);
 		check(r[2] >= 0xffffffff80000000ull, "higher half");
@@ -209,7 +216,7 @@ void limtest_main(int via_request)
 				aps++;
 			}
 		}
-		for (uint64_t spin = 0; spin < 2000000000ull && __atomic_load_n(&reached, __ATOMIC_SEQ_CST) < aps; spin++)
+		for (uint64_t spin = 0; spin < 200000000ull && __atomic_load_n(&reached, __ATOMIC_SEQ_CST) < aps; spin++)
 			__asm__ volatile("pause");	/* bounded: a lost AP fails the check, not the test run */
 		out("smp aps=%u reached=%u", aps, reached);
 		check(reached == aps, "every AP reached its goto_address");

@@ -159,14 +159,15 @@ int platform_read_key(unsigned timeout_ms)
 }
 
 /* CPUID as a test sets it: host_cpuid[0] leaf 0x80000000's EAX, [1] and
- * [2] leaf 1's ECX, EDX, [3] and [4] leaf 0x80000001's. */
-uint32_t host_cpuid[5];
+ * [2] leaf 1's ECX, EDX, [3] and [4] leaf 0x80000001's, [5] leaf 7's ECX
+ * (leaf 0 then says 7 leaves). */
+uint32_t host_cpuid[6];
 
 void platform_cpuid(uint32_t leaf, uint32_t regs[4])
 {
-	regs[0] = leaf == 0x80000000u ? host_cpuid[0] : leaf == 0 ? 1 : 0;
+	regs[0] = leaf == 0x80000000u ? host_cpuid[0] : leaf == 0 ? (host_cpuid[5] ? 7 : 1) : 0;
 	regs[1] = 0;
-	regs[2] = leaf == 1 ? host_cpuid[1] : leaf == 0x80000001u ? host_cpuid[3] : 0;
+	regs[2] = leaf == 1 ? host_cpuid[1] : leaf == 0x80000001u ? host_cpuid[3] : leaf == 7 ? host_cpuid[5] : 0;
 	regs[3] = leaf == 1 ? host_cpuid[2] : leaf == 0x80000001u ? host_cpuid[4] : 0;
 }
 

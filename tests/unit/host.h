@@ -42,7 +42,7 @@ extern unsigned host_slept;
 extern const int *host_keys;
 extern size_t host_nkeys;
 extern const char *host_platform;
-extern uint32_t host_cpuid[5];	/* platform_cpuid's answers (host.c) */
+extern uint32_t host_cpuid[6];	/* platform_cpuid's answers (host.c) */
 extern int host_inflated;	/* gzip-compressed kernels inflated */
 
 /* The heap as the host keeps it: zalloc'd blocks since heap_mark that

@@ -45,6 +45,17 @@ static const struct plan_seg *holder(const struct plan *p, uint64_t addr, int fi
 #define LM_PS 0x80ull
 #define LM_NX (1ull << 63)
 #define LM_ADDR 0x000ffffffffff000ull
+#define LM_LA57 0x1000u		/* CR4: 5-level paging, the direct map at 0xff00000000000000 */
+
+static int lm_levels(const struct plan *p)
+{
+	return p->lm_cr4 & LM_LA57 ? 5 : 4;
+}
+
+static uint64_t lm_hhdm(const struct plan *p)
+{
+	return p->lm_cr4 & LM_LA57 ? 0xff00000000000000ull : 0xffff800000000000ull;
+}
 
 static uint64_t lm_get(const uint8_t *b)
 {
@@ -71,7 +82,7 @@ static int lm_walk(const struct plan *p, uint64_t va, uint64_t *pa, int *w, int 
 {
 	uint64_t table = p->lm_cr3;
 	*w = *x = 1;
-	for (int level = 4; level >= 1; level--) {
+	for (int level = lm_levels(p); level >= 1; level--) {
 		const uint8_t *t = built_at(p, table, 4096);
 		if (!t)
 			return -1;
@@ -104,10 +115,11 @@ static const char *lm_leaves(const struct plan *p, const struct mem_map *m, uint
 		FAIL("long mode: a page table at 0x%llx is not in a block fwboot built", (unsigned long long)table);
 	for (unsigned i = 0; i < 512; i++) {
 		uint64_t e = lm_get(t + 8 * i), v = va | (uint64_t)i << (12 + 9 * (level - 1));
-		if (!(e & LM_P) || (level == 4 && (i < 256 || i == ((0xffff800000000000ull >> 39) & 511))))
+		int top = level == lm_levels(p);
+		if (!(e & LM_P) || (top && (i < 256 || i == ((lm_hhdm(p) >> (12 + 9 * (level - 1))) & 511))))
 			continue;
-		if (level == 4)
-			v |= 0xffff000000000000ull;
+		if (top)	/* canonical: the bits above the top level's copy its highest */
+			v |= level == 5 ? 0xfe00000000000000ull : 0xffff000000000000ull;
 		if (level > 1 && !(e & LM_PS)) {
 			const char *r = lm_leaves(p, m, e & LM_ADDR, level - 1, v);
 			if (r)
@@ -137,7 +149,7 @@ static const char *check_long64(const struct plan *p, const struct mem_map *m)
 	for (size_t i = 0; i < sizeof(direct) / sizeof(direct[0]); i++) {
 		if (lm_walk(p, direct[i], &pa, &w, &x) || pa != direct[i] || !w)
 			FAIL("long mode: the identity map misses 0x%llx", (unsigned long long)direct[i]);
-		if (lm_walk(p, 0xffff800000000000ull + direct[i], &pa, &w, &x) || pa != direct[i] || !w)
+		if (lm_walk(p, lm_hhdm(p) + direct[i], &pa, &w, &x) || pa != direct[i] || !w)
 			FAIL("long mode: the direct map misses 0x%llx", (unsigned long long)direct[i]);
 	}
 	if (lm_walk(p, p->lm_entry, &pa, &w, &x) || !x || !holder(p, pa, 0))
@@ -145,7 +157,7 @@ static const char *check_long64(const struct plan *p, const struct mem_map *m)
 		     (unsigned long long)p->lm_entry);
 	if (lm_walk(p, p->lm_rsp - 8, &pa, &w, &x) || !w)
 		FAIL("long mode: the stack below 0x%llx is not mapped writable", (unsigned long long)p->lm_rsp);
-	return lm_leaves(p, m, p->lm_cr3, 4, 0);
+	return lm_leaves(p, m, p->lm_cr3, lm_levels(p), 0);
 }
 
 static int cmp_dst(const void *a, const void *b)

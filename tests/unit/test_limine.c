@@ -12,6 +12,7 @@
 #include "test.h"
 #include "fixture.h"
 #include "plan_check.h"
+#include "host.h"
 
 #define KBASE 0xffffffff80000000ull
 #define DATA 0x2000		/* file offset of the data segment: the requests */
@@ -107,7 +108,7 @@ static const uint8_t *response(uint64_t kphys, size_t off)
 {
 	const uint8_t *at = phys(kphys + 0x1000 + (off - DATA) + 40);
 	uint64_t v = at ? get_le64(at) : 0;
-	return v >= LIMINE_HHDM ? phys(v - LIMINE_HHDM) : 0;
+	return v >= LIMINE_HHDM ? phys(v - LIMINE_HHDM) : v >= LIMINE_HHDM_5LVL ? phys(v - LIMINE_HHDM_5LVL) : 0;
 }
 
 static void test_requests(void)
@@ -198,7 +199,20 @@ static void test_refusals(void)
 	put_le64(k + DATA + 56, 1);
 	put_le64(k + DATA + 64, 1);
 	ok_eq(plan_it(k, FSIZE, &env), -ST_BAD_IMAGE);
-	ok(strstr(d.msg, "needs 5-level paging") != 0);
+	ok(strstr(d.msg, "needs 5-level paging (paging mode request, min_mode 1), which this CPU does not have") != 0);
+	host_cpuid[5] = 1u << 16;	/* with LA57: 5-level paging, its direct map, the response's mode 1 */
+	host_cpuid[0] = 0x80000001u;
+	host_cpuid[4] = 1u << 20;	/* and NX */
+	ok_eq(plan_it(k, FSIZE, &env), 0);
+	ok_eq(p.lm_cr4, 0x1000);
+	ok(p.lm_rsp >= LIMINE_HHDM_5LVL && p.lm_rsp < LIMINE_HHDM);
+	const uint8_t *pm = response(p.segs[0].dst, DATA);
+	ok(pm && get_le64(pm + 8) == 1);
+	put_le64(k + DATA + 48, 0);	/* 4-level preferred, 5 allowed: 4 */
+	put_le64(k + DATA + 64, 0);
+	ok_eq(plan_it(k, FSIZE, &env), 0);
+	ok_eq(p.lm_cr4, 0);
+	memset(host_cpuid, 0, sizeof(host_cpuid));
 	free(k);
 	k = make_kernel(KBASE, ET_EXEC);	/* no request, no tag: not a Limine kernel */
 	ok_eq(plan_it(k, FSIZE, &env), -ST_BAD_IMAGE);
