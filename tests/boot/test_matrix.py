@@ -9,7 +9,7 @@ Platforms (columns):
            (build/fwboot-pvh.elf too for the PVH test kernel)
 
 Payloads (rows): fwboot's own test kernels (Multiboot 1, Multiboot 2,
-PVH), Debian's amd64 and 686-pae kernels with a busybox initramfs, Debian's
+PVH, Limine), Debian's amd64 and 686-pae kernels with a busybox initramfs, Debian's
 Xen 4.17 with the amd64 kernel as dom0, Memtest86+ (its x86-64 Linux-protocol
 image), iPXE's ipxe.lkrn, syslinux's memdisk with a floppy, and a GRUB
 i386-pc core as grub.lkrn.
@@ -79,6 +79,7 @@ MATRIX = {
     'mbtest':       (BOOTS,        BOOTS,            BOOTS),
     'mb2test':      (BOOTS,        BOOTS,            BOOTS),
     'pvhtest':      (BOOTS,        BOOTS,            BOOTS),
+    'limtest':      (BOOTS,        BOOTS,            BOOTS),
     'linux_amd64':  (BOOTS,        BOOTS,            BOOTS),
     'linux_686':    (BOOTS,        BOOTS,            BOOTS),
     'xen':          (BOOTS,        BOOTS,            XEN_NO_TIMER),
@@ -183,6 +184,22 @@ def mbtest_cell(platform):
     q = qemu_on(platform, kernel('mbtest-elf32.elf'), ARGS)
     expect_status(q, MBTEST_DONE)
     expect_eq(got, map_of(parse_mbtest(q)['mmap_entry']), 'memory map: fwboot against QEMU\'s own -kernel')
+
+
+def limtest_cell(platform):
+    """limtest (Limine protocol, 64-bit higher half) with -smp 4: its own
+    checks pass (entry state, direct map, memory map, signatures), its
+    command line and module arrive, every AP reaches its goto_address.
+    (QEMU boots no Limine kernel: no oracle.)"""
+    d = tmpdir()
+    m = random_file(d, 'm', 70005, seed=104)
+    r = fwboot_on(platform, [(K, kernel('limtest-r2.elf')), (MOD, m)], 'name=%s initrd=%s -- %s' % (K, MOD, ARGS),
+                  extra=['-smp', '4'])
+    expect_status(r, MBTEST_DONE)
+    expect('limtest: done ok=1' in r.console, 'limtest reported a failed check')
+    expect('limtest: smp aps=3 reached=3' in r.console, 'not every AP reached its goto_address')
+    expect('cmdline="%s"' % ARGS.replace('"', '\\"') in r.console, 'command line')
+    expect('crc=0x%x' % crc32_file(m) in r.console, 'module contents')
 
 
 def mb2test_cell(platform):
@@ -495,6 +512,7 @@ RUN = {
     'mbtest': lambda p, e: mbtest_cell(p),
     'mb2test': lambda p, e: mb2test_cell(p),
     'pvhtest': lambda p, e: pvhtest_cell(p),
+    'limtest': lambda p, e: limtest_cell(p),
     'linux_amd64': lambda p, e: linux_cell(p, 'amd64'),
     'linux_686': lambda p, e: linux_cell(p, '686'),
     'xen': lambda p, e: xen_cell(p) if e is BOOTS else xen_refused(p, e),
