@@ -18,6 +18,7 @@
 #include "lib/str.h"
 
 #define SUB "limine"
+#define NOINLINE __attribute__((noinline))	/* called once: inlined, each costs more on i686 */
 #define PAGE 4096ull
 #define SCAN_CHUNK 65536
 #define MAX_REQUESTS 128
@@ -106,7 +107,7 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 }
 
 /* ELF64 for x86-64: the only kind a Limine kernel is. */
-static int parse(const struct file *f, const uint8_t *hdr, size_t len, struct elf_info *e, struct diag *d)
+static NOINLINE int parse(const struct file *f, const uint8_t *hdr, size_t len, struct elf_info *e, struct diag *d)
 {
 	if (!elf_is_elf(hdr, len) || len < EH64_SIZE || hdr[4] != ELFCLASS64)
 		return diag_fail(d, ST_BAD_IMAGE, SUB ": not an ELF64 file");
@@ -162,7 +163,7 @@ static void unanswered(struct lim *L, const char *what)
 }
 
 /* Apply a PIE's R_X86_64_RELATIVE relocations in the image. */
-static int relocate(struct lim *L, const struct elf_info *e, struct diag *d)
+static NOINLINE int relocate(struct lim *L, const struct elf_info *e, struct diag *d)
 {
 	uint64_t rela = 0, relasz = 0, relaent = 24, relsz = 0;
 	for (size_t i = 0; i < e->nph; i++) {
@@ -211,7 +212,7 @@ static int relocate(struct lim *L, const struct elf_info *e, struct diag *d)
 }
 
 /* Find the base revision tag and every request between the delimiters. */
-static int scan(struct lim *L, struct diag *d)
+static NOINLINE int scan(struct lim *L, struct diag *d)
 {
 	uint64_t lo = 0, hi = L->span, found[MAX_REQUESTS];
 	size_t n = 0;
@@ -353,7 +354,7 @@ struct range {
 
 /* The enabled processors of a MADT copy (local APIC entries, type 0):
  * their ACPI UIDs and APIC IDs, at most cap; *lapic the registers' address. */
-static size_t madt_cpus(const uint8_t *m, uint32_t len, uint32_t *uid, uint32_t *apic, size_t cap, uint64_t *lapic)
+static NOINLINE size_t madt_cpus(const uint8_t *m, uint32_t len, uint32_t *uid, uint32_t *apic, size_t cap, uint64_t *lapic)
 {
 	size_t n = 0;
 	if (!m || len < 44)
@@ -383,7 +384,7 @@ static void add_range(struct range *r, size_t *n, uint64_t start, uint64_t len, 
 /* The kernel's memory map: RAM usable (page-aligned, not the first page)
  * except what fwboot placed (ov, sorted), the firmware's other entries as
  * their types, the framebuffer. */
-static size_t build_memmap(const struct mem_map *m, const struct range *ov, size_t nov, const struct video_mode *fb,
+static NOINLINE size_t build_memmap(const struct mem_map *m, const struct range *ov, size_t nov, const struct video_mode *fb,
 			   struct range *out)
 {
 	size_t n = 0;
@@ -426,7 +427,7 @@ static int place(struct plan *p, struct mem_map *m, uint64_t len, uint64_t align
 }
 
 /* The image: every PT_LOAD at its link address less vmin, PIE relocated. */
-static int build_image(struct lim *L, const struct file *f, const uint8_t *hdr, const struct elf_info *e,
+static NOINLINE int build_image(struct lim *L, const struct file *f, const uint8_t *hdr, const struct elf_info *e,
 		       struct diag *d)
 {
 	uint64_t vmin = ~0ull, vmax = 0;
@@ -480,7 +481,7 @@ static int build_image(struct lim *L, const struct file *f, const uint8_t *hdr, 
 /* Page tables (4 or 5 levels): identity and direct map of [0, top) in
  * 2 MiB pages (one PDPT, shared), the kernel in 4 KiB pages with its
  * segments' rights. */
-static int build_tables(struct lim *L, const struct elf_info *e, struct plan *p, struct mem_map *m, uint64_t top,
+static NOINLINE int build_tables(struct lim *L, const struct elf_info *e, struct plan *p, struct mem_map *m, uint64_t top,
 			int nx, uint64_t *cr3, struct diag *d)
 {
 	struct pt t = { 0 };
