@@ -10,6 +10,7 @@
 #include "include/status.h"
 #include "kernel/formats/elf.h"
 #include "kernel/handoff.h"	/* the APs' start page */
+#include "kernel/heap.h"	/* heap_free_bytes: the image is built there */
 #include "kernel/formats/limine.h"
 #include "kernel/formats/mb1.h"	/* place_modules, place_info */
 #include "kernel/platform.h"	/* platform_cpuid: NX */
@@ -467,9 +468,10 @@ static NOINLINE int build_image(struct lim *L, const struct file *f, const uint8
 	}
 	if (L->vmin + L->slide + L->span - 1 < L->vmin + L->slide)
 		return diag_fail(d, ST_BAD_IMAGE, SUB ": the image runs past the top of the address space");
-	L->img = zalloc((size_t)L->span);
+	L->img = L->span < heap_free_bytes() ? zalloc((size_t)L->span) : 0;
 	if (!L->img)
-		return diag_fail(d, ST_NO_MEMORY, SUB ": no memory for a %llu KiB image", (unsigned long long)(L->span >> 10));
+		return diag_fail(d, ST_NO_MEMORY, SUB ": the image (%llu KiB) is built in fwboot's heap, which has %llu KiB "
+				 "free", (unsigned long long)(L->span >> 10), (unsigned long long)(heap_free_bytes() >> 10));
 	for (size_t i = 0; i < e->nph; i++) {
 		const struct elf_phdr *a = &e->ph[i];
 		if (a->type == PT_LOAD && a->filesz && file_read(f, a->offset, L->img + (a->vaddr - L->vmin), a->filesz))
