@@ -37,6 +37,9 @@
 #define P_LM_RSP 420
 #define P_LM_GDT 434
 #define P_LM_CR4 444
+#define P_LM_PAT 448
+#define PAT_LOW 0x00070406		/* PAT0-3: WB, WT, UC-, UC */
+#define PAT_HIGH 0x00070105		/* PAT4-7: WP, WC, UC-, UC */
 
 #define TRAMP_MODE_REAL16 1
 #define TRAMP_MODE_LONG64 2
@@ -202,7 +205,13 @@ long64:
 	je 3f
 	orl $0x800, %eax
 3:	wrmsr
-	movl %cr0, %eax
+	cmpl $0, P_LM_PAT(%esi)		/* the PAT as the protocol lays it out */
+	je 3f
+	movl $0x277, %ecx
+	movl $PAT_LOW, %eax
+	movl $PAT_HIGH, %edx
+	wrmsr
+3:	movl %cr0, %eax
 	orl $0x80010000, %eax
 	movl %eax, %cr0			/* compatibility mode, on the identity map */
 	lgdt P_LM_GDT32(%esi)		/* the kernel's GDT: 0x28 64-bit code, 0x30 data */
@@ -258,6 +267,7 @@ rm_idt:
 #define AP_COUNT 0x82c
 #define AP_ALIVE 0x830
 #define AP_CR4 0x834
+#define AP_PAT 0x838
 #define AP_TABLE 0x840
 #define TRAMP_AP_SIZE 384
 	.balign 16
@@ -297,7 +307,13 @@ ap32:
 	je 1f
 	orl $0x800, %eax
 1:	wrmsr
-	movl %cr0, %eax
+	cmpl $0, AP_PAT(%esi)
+	je 1f
+	movl $0x277, %ecx
+	movl $PAT_LOW, %eax
+	movl $PAT_HIGH, %edx
+	wrmsr
+1:	movl %cr0, %eax
 	orl $0x80010000, %eax
 	movl %eax, %cr0
 	ljmp *AP_FAR64(%esi)

@@ -50,6 +50,7 @@ struct tramp_params {
 	uint16_t lm_gdt_limit;	/* 434: and as the kernel sees it (direct map), for lgdt in long mode */
 	uint64_t lm_gdt_base;	/* 436 */
 	uint32_t lm_cr4;	/* 444: CR4 bits besides PAE (LA57) */
+	uint32_t lm_pat;	/* 448: write the protocol's PAT (WB WT UC- UC WP WC UC- UC) */
 } __attribute__((packed));
 
 _Static_assert(offsetof(struct tramp_params, eax) == 16, "tramp_params layout");
@@ -64,6 +65,7 @@ _Static_assert(offsetof(struct tramp_params, lm_gdt32_limit) == 406, "tramp_para
 _Static_assert(offsetof(struct tramp_params, lm_entry) == 412, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, lm_gdt_limit) == 434, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, lm_cr4) == 444, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, lm_pat) == 448, "tramp_params layout");
 
 /* The application processors' start code (Limine SMP): the last
  * TRAMP_AP_SIZE bytes of the trampoline, copied to the start of a page
@@ -80,6 +82,7 @@ _Static_assert(offsetof(struct tramp_params, lm_cr4) == 444, "tramp_params layou
 #define AP_COUNT 0x82c		/* entries in AP_TABLE */
 #define AP_ALIVE 0x830		/* APs parked so far */
 #define AP_CR4 0x834		/* CR4 bits besides PAE (LA57) */
+#define AP_PAT 0x838		/* nonzero: write the protocol's PAT */
 #define AP_TABLE 0x840		/* {u32 lapic_id, u32 0, u64 smp_info, u64 stack top} (virtual) */
 #define AP_ENTRY 24
 #define AP_MAX 64

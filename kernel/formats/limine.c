@@ -36,6 +36,7 @@
 #define PTE_W 2ull
 #define PTE_PS 0x80ull
 #define PTE_NX (1ull << 63)
+#define PTE_WC_2M 0x1008ull	/* PAT (bit 12 in a 2 MiB entry) and PWT: PAT entry 5, WC */
 #define PTE_ADDR 0x000ffffffffff000ull
 #define DT_RELA 7
 #define DT_RELASZ 8
@@ -154,6 +155,7 @@ struct lim {
 	uint64_t info_phys, info_len, info_at;
 	uint64_t hhdm;
 	int la57;		/* 5-level paging */
+	uint64_t wc_lo, wc_hi;	/* the framebuffer, mapped write-combining */
 	char unanswered[160];
 };
 
@@ -493,8 +495,8 @@ static NOINLINE int build_tables(struct lim *L, const struct elf_info *e, struct
 	if (r)
 		return r;
 	t.used = 1;
-	for (uint64_t a = 0; a < top && !r; a += 2 << 20)
-		r = pt_map(&t, a, a, 2, PTE_P | PTE_W);
+	for (uint64_t a = 0; a < top && !r; a += 2 << 20)	/* the framebuffer's whole 2 MiB pages: WC (PAT 5) */
+		r = pt_map(&t, a, a, 2, PTE_P | PTE_W | (a >= L->wc_lo && a + (2 << 20) <= L->wc_hi ? PTE_WC_2M : 0));
 	if (!r) {	/* the direct map: the identity map's top-level entry again */
 		w64(t.buf + 8 * ((L->hhdm >> (12 + 9 * (t.levels - 1))) & 511), r64(t.buf));
 		for (uint64_t v = L->vmin; v < L->vmin + L->span && !r; v += PAGE) {
@@ -660,6 +662,12 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	if (top > DIRECT_MAX)
 		top = DIRECT_MAX;
 	uint32_t regs[4] = { 0 };
+	platform_cpuid(1, regs);
+	int pat = (regs[3] >> 16) & 1;	/* the protocol's PAT layout, and the framebuffer WC */
+	if (pat && fb) {
+		L.wc_lo = fb->addr;
+		L.wc_hi = fb->addr + fb->size;
+	}
 	platform_cpuid(0x80000000u, regs);
 	int nx = 0;
 	if (regs[0] >= 0x80000001u) {
@@ -890,6 +898,7 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 		put_le32(apb + AP_CR3, (uint32_t)cr3);
 		put_le32(apb + AP_NX, (uint32_t)nx);
 		put_le32(apb + AP_CR4, L.la57 ? CR4_LA57 : 0);
+		put_le32(apb + AP_PAT, (uint32_t)pat);
 		put_le16(apb + AP_GDT64, 55);
 		w64(apb + AP_GDT64 + 2, L.hhdm + L.info_phys);
 		put_le32(apb + AP_COUNT, (uint32_t)(ncpu - 1));
@@ -905,6 +914,7 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	p->lm_gdt_virt = L.hhdm + L.info_phys;
 	p->lm_nx = nx;
 	p->lm_cr4 = L.la57 ? CR4_LA57 : 0;
+	p->lm_pat = pat;
 	p->format = "limine";
 	fmt_snprintf(p->note, sizeof(p->note), SUB ": base revision %u%s, kernel 0x%llx at 0x%llx%s%s", L.base_rev,
 		     L.slide ? " (PIE, slid)" : "", (unsigned long long)vbase, (unsigned long long)L.kphys,

@@ -99,6 +99,19 @@ static int sig(uint64_t addr, const char *s)
 	return 1;
 }
 
+/* The page table entry that maps va (through the direct map at hhdm), and its level. */
+static uint64_t leaf_of(uint64_t cr3, uint64_t hhdm, uint64_t va, int levels, int *level)
+{
+	uint64_t table = cr3 & 0x000ffffffffff000ull, e = 0;
+	for (*level = levels; *level >= 1; (*level)--) {
+		e = ((volatile uint64_t *)(hhdm + table))[(va >> (12 + 9 * (*level - 1))) & 511];
+		if (!(e & 1) || *level == 1 || (e & 0x80))
+			return e;
+		table = e & 0x000ffffffffff000ull;
+	}
+	return e;
+}
+
 static void print_file(const char *kind, const uint64_t *f)
 {
 	out("%s path=%q cmdline=%q size=%L addr=%L crc=%x", kind, (const char *)f[3], (const char *)f[4], f[2], f[1],
@@ -125,6 +138,13 @@ void limtest_main(int via_request)
 	check(!(flags & 0x600), "IF and DF clear");
 	check(cs == 0x28 && ds == 0x30, "64-bit segments 0x28/0x30");
 	check(gdtr.limit >= 55, "GDT of 7 entries");
+	uint32_t a1, b1, c1, d1, pat_lo, pat_hi;
+	__asm__ volatile("cpuid" : "=a"(a1), "=b"(b1), "=c"(c1), "=d"(d1) : "a"(1), "c"(0));
+	if (d1 & (1u << 16)) {	/* the protocol's PAT: WB WT UC- UC WP WC, entries 6 and 7 unspecified */
+		__asm__ volatile("rdmsr" : "=a"(pat_lo), "=d"(pat_hi) : "c"(0x277));
+		out("pat value=%L", (uint64_t)pat_hi << 32 | pat_lo);
+		check(pat_lo == 0x00070406 && (pat_hi & 0xffff) == 0x0105, "PAT layout");
+	}
 #ifdef LIMTEST_ENTRY_REQ
 	check(via_request, "entered through the entry point request");
 #endif
@@ -234,6 +254,11 @@ void limtest_main(int via_request)
 					*(volatile uint32_t *)(fb[0] + y * fb[3] + x * 4) =
 						(uint32_t)((x & 0xff) << fbb[36] | (y & 0xff) << fbb[38] | 0x40u << fbb[40]);
 		out("framebuffer drawn=1");
+		int level;
+		uint64_t e = leaf_of(cr3, hhdm, fb[0], (cr4 >> 12) & 1 ? 5 : 4, &level);
+		out("framebuffer pte=%L level=%u", e, (uint32_t)level);
+		if ((d1 & (1u << 16)) && level == 2 && !(fb[0] & 0x1fffff) && fb[2] * fb[3] >= 0x200000)
+			check((e & 0x1018) == 0x1008, "framebuffer mapped write-combining (PAT entry 5)");
 	} else {
 		out("framebuffer none");
 	}
