@@ -132,7 +132,8 @@ static int attempt(const struct boot_request *req, struct boot_env *env, struct 
 		return platform_run_firmware_image(&plain, d);
 	if (p.note[0])
 		log_info("%s", p.note);
-	log_info("image: %s is %s, %zu segments, entry 0x%x", k->name, p.format, p.nsegs, p.entry);
+	log_info("image: %s is %s, %zu segments, entry 0x%llx", k->name, p.format, p.nsegs,
+		 (unsigned long long)(p.mode == ENTRY_LONG64 ? p.lm_entry : p.entry));
 	if (p.mode == ENTRY_REAL16 && env->no_real_mode)
 		return diag_fail(d, ST_PLATFORM, "image: %s: %s runs real-mode setup code, which needs a BIOS: not "
 				 "possible under %s (use entry=32)", k->name, p.format, env->no_real_mode);
