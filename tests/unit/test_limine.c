@@ -282,8 +282,34 @@ static void test_smp(void)
 	free(k);
 }
 
+/* format=limine: only this loader looks, and its refusal is final */
+static void test_forced(void)
+{
+	struct boot_env env = { 0 };
+	uint8_t *k = make_kernel(KBASE, ET_EXEC);
+	struct file kf = file_of("opt/k", k, FSIZE);
+	struct boot_request req = { .kernel = &kf, .args = "", .loader_name = "fwboot", .format = "limine" };
+	reset_mem();
+	env.mem = &mm;
+	memset(&p, 0, sizeof(p));
+	ok_eq(image_plan(&req, k, FSIZE, &env, &p, &d), -ST_BAD_IMAGE);
+	ok_str(d.msg, "limine: ELF64 without Limine requests or base revision tag");
+	put_req(k, DATA, hhdm_id, 0);
+	reset_mem();
+	memset(&p, 0, sizeof(p));
+	ok_eq(image_plan(&req, k, FSIZE, &env, &p, &d), 0);
+	ok_str(p.format, "limine");
+	req.format = 0;	/* and by the probe order, after the formats with headers */
+	reset_mem();
+	memset(&p, 0, sizeof(p));
+	ok_eq(image_plan(&req, k, FSIZE, &env, &p, &d), 0);
+	ok_str(p.format, "limine");
+	free(k);
+}
+
 int main(void)
 {
+	test_forced();
 	test_requests();
 	test_refusals();
 	test_pie();
