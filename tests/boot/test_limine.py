@@ -140,6 +140,10 @@ def test_microvm_r2():
     check_report(r, 256, mods, 'mvm')
     check_smp(r, 4)
     expect('limtest: framebuffer none' in r.console, 'microvm has no display')
+    # and fwboot-pvh.elf, started by qboot through its PVH note
+    r = boot_lim('limtest-r2.elf', mods, 'pvh', boot_fn=lambda **kw: boot_microvm('pvh', **kw), extra=['-smp', '2'])
+    check_report(r, 256, mods, 'pvh')
+    check_smp(r, 2)
 
 
 def test_fwboot_run():
