@@ -38,12 +38,12 @@
 #define P_LM_GDT 434
 #define P_LM_CR4 444
 #define P_LM_PAT 448
+#define P_LM_IOAPIC 452
 #define PAT_LOW 0x00070406		/* PAT0-3: WB, WT, UC-, UC */
 #define PAT_HIGH 0x00070105		/* PAT4-7: WP, WC, UC-, UC */
 
 #define TRAMP_MODE_REAL16 1
 #define TRAMP_MODE_LONG64 2
-#define IOAPIC 0xfec00000		/* where every PC's first IO APIC sits */
 #define SEL_CODE16 0x20		/* 16-bit code, base = the trampoline (load.c sets it) */
 #define SEL_DATA16 0x28		/* 16-bit data, base 0, 64 KiB: real-mode limits */
 
@@ -177,7 +177,9 @@ long64:
 	movb $0xff, %al
 	outb %al, $0x21
 	outb %al, $0xa1
-	movl $IOAPIC, %edi
+	movl P_LM_IOAPIC(%esi), %edi	/* the MADT's first IO APIC; 0: none */
+	testl %edi, %edi
+	jz 7f
 	movl $1, (%edi)
 	movl 0x10(%edi), %ecx
 	shrl $16, %ecx
@@ -191,7 +193,7 @@ long64:
 	movl %eax, 0x10(%edi)
 2:	decl %ecx
 	jns 1b
-	/* long mode: PAE (and LA57), the plan's top table, EFER.LME (and NXE), PG and WP */
+7:	/* long mode: PAE (and LA57), the plan's top table, EFER.LME (and NXE), PG and WP */
 	movl %cr4, %eax
 	orl $0x20, %eax
 	orl P_LM_CR4(%esi), %eax

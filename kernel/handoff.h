@@ -51,6 +51,7 @@ struct tramp_params {
 	uint64_t lm_gdt_base;	/* 436 */
 	uint32_t lm_cr4;	/* 444: CR4 bits besides PAE (LA57) */
 	uint32_t lm_pat;	/* 448: write the protocol's PAT (WB WT UC- UC WP WC UC- UC) */
+	uint32_t lm_ioapic;	/* 452: the IO APIC to mask, 0 none */
 } __attribute__((packed));
 
 _Static_assert(offsetof(struct tramp_params, eax) == 16, "tramp_params layout");
@@ -66,6 +67,7 @@ _Static_assert(offsetof(struct tramp_params, lm_entry) == 412, "tramp_params lay
 _Static_assert(offsetof(struct tramp_params, lm_gdt_limit) == 434, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, lm_cr4) == 444, "tramp_params layout");
 _Static_assert(offsetof(struct tramp_params, lm_pat) == 448, "tramp_params layout");
+_Static_assert(offsetof(struct tramp_params, lm_ioapic) == 452, "tramp_params layout");
 
 /* The application processors' start code (Limine SMP): the last
  * TRAMP_AP_SIZE bytes of the trampoline, copied to the start of a page

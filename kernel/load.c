@@ -229,6 +229,7 @@ int plan_run(struct plan *p, const struct stage_plan *spp, struct diag *d)
 		pa->lm_nx = (uint32_t)p->lm_nx;
 		pa->lm_cr4 = p->lm_cr4;
 		pa->lm_pat = (uint32_t)p->lm_pat;
+		pa->lm_ioapic = (uint32_t)p->lm_ioapic;
 		pa->lm_far_cs = 0x28;
 		pa->lm_gdt32_limit = pa->lm_gdt_limit = 7 * 8 - 1;
 		pa->lm_gdt32_base = (uint32_t)p->lm_gdt;

@@ -65,6 +65,7 @@ struct plan {
 	int lm_nx;			/* set EFER.NXE (the page tables use bit 63) */
 	uint32_t lm_cr4;		/* more CR4 bits than PAE: LA57 for 5-level paging */
 	int lm_pat;			/* program the PAT as the protocol lays it out (WC in entry 5) */
+	uint64_t lm_ioapic;		/* the IO APIC whose entries to mask (the MADT's first), 0 none */
 	uint64_t smp_page;		/* ENTRY_LONG64: the APs' start page (below 1 MiB), 0: start none */
 	uint64_t smp_lapic;		/* the local APIC's registers */
 	uint32_t smp_aps;		/* how many APs should park there */

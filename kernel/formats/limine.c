@@ -32,6 +32,7 @@
 #define PD_SPAN (1ull << 30)	/* what one page directory of 2 MiB pages maps */
 #define DIRECT_MAX (512ull << 30)	/* one PDPT's reach: the direct map stops here */
 #define CR4_LA57 0x1000
+#define IOAPIC_PC 0xfec00000ull	/* where a PC's first IO APIC sits */
 #define PTE_P 1ull
 #define PTE_W 2ull
 #define PTE_PS 0x80ull
@@ -356,17 +357,22 @@ struct range {
 };
 
 /* The enabled processors of a MADT copy (local APIC entries, type 0):
- * their ACPI UIDs and APIC IDs, at most cap; *lapic the registers' address. */
-static NOINLINE size_t madt_cpus(const uint8_t *m, uint32_t len, uint32_t *uid, uint32_t *apic, size_t cap, uint64_t *lapic)
+ * their ACPI UIDs and APIC IDs, at most cap; *lapic the local APIC's
+ * registers, *ioapic the first IO APIC's (0: none listed). */
+static NOINLINE size_t madt_cpus(const uint8_t *m, uint32_t len, uint32_t *uid, uint32_t *apic, size_t cap,
+				 uint64_t *lapic, uint64_t *ioapic)
 {
 	size_t n = 0;
 	if (!m || len < 44)
 		return 0;
 	*lapic = get_le32(m + 36);
+	*ioapic = 0;
 	for (uint32_t at = 44; at + 2 <= len && m[at + 1] >= 2 && m[at + 1] <= len - at; at += m[at + 1]) {
 		if (m[at] == 0 && m[at + 1] >= 8 && (get_le32(m + at + 4) & 1) && n < cap) {
 			uid[n] = m[at + 2];
 			apic[n++] = m[at + 3];
+		} else if (m[at] == 1 && m[at + 1] >= 12 && !*ioapic) {
+			*ioapic = get_le32(m + at + 4);
 		} else if (m[at] == 5 && m[at + 1] >= 12) {
 			*lapic = r64(m + at + 4);
 		}
@@ -615,13 +621,14 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	/* SMP: the CPUs of the MADT, a start page below 1 MiB, a stack each */
 	uint32_t uid[AP_MAX], apic[AP_MAX], bsp = 0;
 	size_t ncpu = 0, bsp_at = AP_MAX;
-	uint64_t lapic = 0, ap_page = 0, ap_stacks = 0;
+	uint64_t lapic = 0, ap_page = 0, ap_stacks = 0, ioapic = IOAPIC_PC;	/* without a MADT: the PC's */
 	uint8_t *apb = 0;
+	size_t nmadt = madt_cpus(env->madt, env->madt_len, uid, apic, AP_MAX, &lapic, &ioapic);
 	if (L.req[R_SMP]) {
 		uint32_t cr[4] = { 0 };
 		platform_cpuid(1, cr);
 		bsp = cr[1] >> 24;
-		ncpu = madt_cpus(env->madt, env->madt_len, uid, apic, AP_MAX, &lapic);
+		ncpu = nmadt;
 		for (size_t i = 0; i < ncpu; i++)
 			if (apic[i] == bsp)
 				bsp_at = i;
@@ -915,6 +922,7 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 	p->lm_nx = nx;
 	p->lm_cr4 = L.la57 ? CR4_LA57 : 0;
 	p->lm_pat = pat;
+	p->lm_ioapic = ioapic < MEM_4G ? ioapic : 0;
 	p->format = "limine";
 	fmt_snprintf(p->note, sizeof(p->note), SUB ": base revision %u%s, kernel 0x%llx at 0x%llx%s%s", L.base_rev,
 		     L.slide ? " (PIE, slid)" : "", (unsigned long long)vbase, (unsigned long long)L.kphys,

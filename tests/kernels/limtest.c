@@ -168,6 +168,22 @@ void limtest_main(int via_request)
 		check(((cr4 >> 12) & 1) == r[1], "CR4.LA57 as the paging mode response says");
 		check(hhdm == (r[1] ? 0xff00000000000000ull : 0xffff800000000000ull), "HHDM offset of the paging mode");
 	}
+	{	/* legacy PIC masked; the IO APIC's fixed and lowest-priority entries masked */
+		uint8_t m1 = kout_inb(0x21), m2 = kout_inb(0xa1);
+		volatile uint32_t *io = (volatile uint32_t *)(hhdm + 0xfec00000ull);
+		uint32_t unmasked = 0, n = 0;
+		if (hhdm) {
+			io[0] = 1;
+			n = ((io[4] >> 16) & 0xff) + 1;
+			for (uint32_t i = 0; n <= 240 && i < n; i++) {
+				io[0] = 0x10 + 2 * i;
+				uint32_t lo = io[4];
+				unmasked += !(lo & 0x10000) && !(lo & 0x600);
+			}
+		}
+		out("interrupts pic=%x/%x ioapic_entries=%u unmasked=%u", m1, m2, n, unmasked);
+		check(m1 == 0xff && m2 == 0xff && !unmasked, "PIC and IO APIC masked");
+	}
 	if ((r = resp(kaddr_req))) {
 		out("kernel_address physical=%L virtual=%L", r[1], r[2]);
 		check(r[2] >= 0xffffffff80000000ull, "higher half");

@@ -124,6 +124,7 @@ static void test_requests(void)
 	ok_eq(plan_it(k, FSIZE, &env), 0);
 	ok_eq(p.mode, ENTRY_LONG64);
 	ok_eq(p.lm_entry, KBASE + 0x10);
+	ok_eq(p.lm_ioapic, 0xfec00000);	/* no MADT: the PC's IO APIC */
 	uint64_t kphys = p.segs[0].dst;
 	ok_eq(get_le64(phys(kphys + 0x1000 + 16)), 0);	/* base revision 1 honoured: 0 */
 	const uint8_t *h = response(kphys, DATA + 0x40);
@@ -276,6 +277,7 @@ static void test_smp(void)
 	ok(p.smp_page && p.smp_page < 0xA0000 && !(p.smp_page & 0xfff));
 	ok_eq(p.smp_aps, 1);
 	ok_eq(p.smp_lapic, 0xfee00000);
+	ok_eq(p.lm_ioapic, 0);	/* this MADT lists no IO APIC: none masked */
 	const uint8_t *s = response(p.segs[0].dst, DATA), *pg = phys(p.smp_page);
 	ok(s && get_le64(s + 16) == 2);
 	ok(pg && get_le32(pg + AP_COUNT) == 1 && get_le32(pg + AP_TABLE) == 1);
