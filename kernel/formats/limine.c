@@ -44,6 +44,9 @@
 #define DT_RELAENT 9
 #define DT_REL 17
 #define DT_RELSZ 18
+#define DT_RELRSZ 35
+#define DT_RELR 36
+#define DT_RELRENT 37
 #define R_X86_64_NONE 0
 #define R_X86_64_RELATIVE 8
 
@@ -167,39 +170,51 @@ static void unanswered(struct lim *L, const char *what)
 }
 
 /* Apply a PIE's R_X86_64_RELATIVE relocations in the image. */
+/* Add the slide to the word a RELR relocation names at vaddr where. */
+static NOINLINE int slide_word(struct lim *L, uint64_t where, struct diag *d)
+{
+	if (where < L->vmin || !in_bounds(where - L->vmin, 8, L->span))
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": a relocation at 0x%llx lies outside the image",
+				 (unsigned long long)where);
+	w64(L->img + (where - L->vmin), r64(L->img + (where - L->vmin)) + L->slide);
+	return 0;
+}
+
+/* A table the dynamic section names (vaddr at, n bytes): its offset in the image, or -1. */
+static NOINLINE int64_t table_at(const struct lim *L, uint64_t at, uint64_t n)
+{
+	return at >= L->vmin && in_bounds(at - L->vmin, n, L->span) ? (int64_t)(at - L->vmin) : -1;
+}
+
+/* Apply a PIE's relocations in the image: RELA entries of type
+ * R_X86_64_RELATIVE (addend + slide) and RELR (packed: the word + slide). */
 static NOINLINE int relocate(struct lim *L, const struct elf_info *e, struct diag *d)
 {
-	uint64_t rela = 0, relasz = 0, relaent = 24, relsz = 0;
+	uint64_t dyn[DT_RELRENT + 1] = { 0 };
 	for (size_t i = 0; i < e->nph; i++) {
 		const struct elf_phdr *ph = &e->ph[i];
 		if (ph->type != PT_DYNAMIC)
 			continue;
-		uint64_t o = ph->vaddr - L->vmin;
-		if (ph->vaddr < L->vmin || !in_bounds(o, ph->memsz, L->span))
+		int64_t o = table_at(L, ph->vaddr, ph->memsz);
+		if (o < 0)
 			return diag_fail(d, ST_BAD_IMAGE, SUB ": the dynamic segment lies outside the image");
 		for (uint64_t k = 0; k + 16 <= ph->memsz; k += 16) {
-			uint64_t tag = r64(L->img + o + k), v = r64(L->img + o + k + 8);
+			uint64_t tag = r64(L->img + o + k);
 			if (tag == 0)
 				break;
-			if (tag == DT_RELA)
-				rela = v;
-			else if (tag == DT_RELASZ)
-				relasz = v;
-			else if (tag == DT_RELAENT)
-				relaent = v;
-			else if (tag == DT_RELSZ)
-				relsz = v;
+			if (tag <= DT_RELRENT)
+				dyn[tag] = r64(L->img + o + k + 8);
 		}
 	}
-	if (relsz)
+	if (dyn[DT_RELSZ])
 		return diag_fail(d, ST_BAD_IMAGE, SUB ": the PIE has REL relocations (x86-64 uses RELA)");
-	if (!relasz)
-		return 0;
-	if (relaent != 24 || rela < L->vmin || !in_bounds(rela - L->vmin, relasz, L->span))
-		return diag_fail(d, ST_BAD_IMAGE, SUB ": the PIE's relocation table (0x%llx, %llu bytes) lies outside the image",
-				 (unsigned long long)rela, (unsigned long long)relasz);
-	for (uint64_t k = 0; k + 24 <= relasz; k += 24) {
-		const uint8_t *r = L->img + (rela - L->vmin) + k;
+	int64_t rela = table_at(L, dyn[DT_RELA], dyn[DT_RELASZ]), relr = table_at(L, dyn[DT_RELR], dyn[DT_RELRSZ]);
+	if ((dyn[DT_RELASZ] && (rela < 0 || (dyn[DT_RELAENT] && dyn[DT_RELAENT] != 24))) ||
+	    (dyn[DT_RELRSZ] && (relr < 0 || (dyn[DT_RELRENT] && dyn[DT_RELRENT] != 8))))
+		return diag_fail(d, ST_BAD_IMAGE, SUB ": the PIE's relocation tables lie outside the image or "
+				 "have odd entry sizes");
+	for (uint64_t k = 0; k + 24 <= dyn[DT_RELASZ]; k += 24) {
+		const uint8_t *r = L->img + rela + k;
 		uint64_t where = r64(r), type = r64(r + 8) & 0xffffffffu;
 		if (type == R_X86_64_NONE)
 			continue;
@@ -207,10 +222,27 @@ static NOINLINE int relocate(struct lim *L, const struct elf_info *e, struct dia
 			return diag_fail(d, ST_BAD_IMAGE, SUB ": the PIE has a relocation of type %llu (fwboot applies "
 					 "only R_X86_64_RELATIVE: link with -static-pie or --no-dynamic-linker)",
 					 (unsigned long long)type);
-		if (where < L->vmin || !in_bounds(where - L->vmin, 8, L->span))
-			return diag_fail(d, ST_BAD_IMAGE, SUB ": a relocation at 0x%llx lies outside the image",
-					 (unsigned long long)where);
+		int rr = slide_word(L, where, d);	/* bounds; then the addend is the value */
+		if (rr)
+			return rr;
 		w64(L->img + (where - L->vmin), r64(r + 16) + L->slide);
+	}
+	/* RELR: an address (even) relocates its word; a bitmap (odd) the 63 words after */
+	uint64_t where = 0;
+	for (uint64_t k = 0; k + 8 <= dyn[DT_RELRSZ]; k += 8) {
+		uint64_t v = r64(L->img + relr + k);
+		int rr = 0;
+		if (!(v & 1)) {
+			rr = slide_word(L, v, d);
+			where = v + 8;
+		} else {
+			for (unsigned b = 1; b < 64 && !rr; b++, v >>= 1)
+				if (v & 2)
+					rr = slide_word(L, where + 8 * (b - 1), d);
+			where += 63 * 8;
+		}
+		if (rr)
+			return rr;
 	}
 	return 0;
 }

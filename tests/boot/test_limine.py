@@ -109,6 +109,9 @@ def test_seabios_pie_r1_entry_request():
     expect('via=request' in r.console, 'the entry point request was not honoured')
     expect('limine: base revision 1 (PIE, slid)' in r.console, 'fwboot did not slide the PIE')
     expect('limtest: framebuffer none' in r.console, 'a framebuffer without a display')
+    r = boot_lim('limtest-relr-pie.elf', args='relr')	# its relocations packed (ld -z pack-relative-relocs)
+    check_report(r, 256, args='relr')
+    expect('via=request' in r.console, 'the RELR-relocated entry point request was not honoured')
 
 
 def test_seabios_base_revisions_0_and_3():

@@ -243,9 +243,21 @@ static void test_pie(void)
 	put_le64(rela, 0x1900);
 	put_le64(rela + 8, 8);		/* R_X86_64_RELATIVE */
 	put_le64(rela + 16, 0x10);
+	put_le64(dyn + 32, 36);		/* DT_RELR: 0x1c00 itself, then a bitmap for 0x1c08 and 0x1c18 */
+	put_le64(dyn + 40, 0x1b00);
+	put_le64(dyn + 48, 35);		/* DT_RELRSZ */
+	put_le64(dyn + 56, 16);
+	put_le64(k + DATA + 0xb00, 0x1c00);
+	put_le64(k + DATA + 0xb08, 0xb);
+	for (int i = 0; i < 4; i++)
+		put_le64(k + DATA + 0xc00 + 8 * i, 0x20 + 0x10 * (uint64_t)i);
 	ok_eq(plan_it(k, FSIZE, &env), 0);
 	uint64_t kphys = p.segs[0].dst;
 	ok_eq(get_le64(phys(kphys + 0x1900)), KBASE + 0x10);
+	ok_eq(get_le64(phys(kphys + 0x1c00)), KBASE + 0x20);
+	ok_eq(get_le64(phys(kphys + 0x1c08)), KBASE + 0x30);
+	ok_eq(get_le64(phys(kphys + 0x1c10)), 0x40);	/* its bit is clear */
+	ok_eq(get_le64(phys(kphys + 0x1c18)), KBASE + 0x50);
 	ok_eq(p.lm_entry, KBASE + 0x10);
 	const uint8_t *a = response(kphys, DATA);
 	ok(a && get_le64(a + 16) == KBASE);
