@@ -16,7 +16,8 @@ pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-
       clang libclang-rt-dev
       grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
       build-essential dpkg-dev debhelper fakeroot lintian mandoc groff-base
-      libvirt-daemon-system libvirt-clients libxml2-utils gdb"
+      libvirt-daemon-system libvirt-clients libxml2-utils gdb
+      swtpm swtpm-tools tpm2-tools"
 # `deps.sh bench` adds what make bench alone needs (the report's plots)
 [ "${1:-}" = bench ] && pkgs="$pkgs gnuplot-nox"
 missing=""
