@@ -9,7 +9,8 @@ set -e
 # build and boot tests; fuzzing; the GRUB ISO; the Debian package and man
 # page checks (make deb, tests/boot/test_package.py); fwboot-run's libvirt
 # recipe (a real daemon) and its XML checks; fwboot.efi (a PE32+ compiler)
-# and its boot tests (OVMF); fwboot-run --gdb's test (gdb in batch mode)
+# and its boot tests (OVMF); fwboot-run --gdb's test (gdb in batch mode);
+# measured boot's tests (a software TPM 2.0, tpm2_eventlog)
 pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 python3
       gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 ovmf
       cpio gzip zlib1g-dev

@@ -278,3 +278,41 @@ def test_sha1_bank_cannot_be_hashed():
     expect('fwboot can hash only SHA-256' in r.console, 'the bank is named')
     r = boot_tpm(Swtpm('sha1,sha256'), files={K: k}, append='name=%s measure=required' % K)
     expect_status(r, ST_MEASURE)
+
+
+def ovmf_args():
+    """Debian's 4 MiB OVMF (its TPM 2.0 build) on pflash, with a copy of its variables."""
+    for path in (OVMF_CODE, OVMF_VARS):
+        if not os.path.isfile(path):
+            raise Skip('%s is missing (Debian package ovmf; tools/deps.sh installs it)' % path)
+    if not os.path.isfile(FWBOOT_EFI):
+        raise Skip('build/fwboot.efi is not built (gcc-mingw-w64-x86-64-win32)')
+    d = tmpdir()
+    vars_copy = os.path.join(d, 'vars.fd')
+    shutil.copy(OVMF_VARS, vars_copy)
+    return ['-drive', 'if=pflash,format=raw,readonly=on,file=' + OVMF_CODE,
+            '-drive', 'if=pflash,format=raw,file=' + vars_copy]
+
+
+def test_ovmf_multiboot_with_modules():
+    """fwboot.efi under OVMF measures through EFI_TCG2_PROTOCOL: the same
+    PCR 9 as on SeaBIOS, PCR 8 from OVMF's load options (-append alone)."""
+    d = tmpdir()
+    k = kernel('tpmtest.elf')
+    m1 = write_file(d, 'm1', b'first module\n' * 1000)
+    append = 'name=%s initrd=opt/fwboot/m1 -- on uefi' % K
+    r = boot_tpm(Swtpm(), kernel_path=FWBOOT_EFI, files=[(K, k), ('opt/fwboot/m1', m1)], append=append,
+                 extra=ovmf_args())
+    expect_status(r, TPMTEST_DONE)
+    pcrs, _ = tpmtest_report(r)
+    want = expected_pcrs([k, m1], [append, 'on uefi'])
+    expect_eq(pcrs.get(8), want[8], 'PCR 8 (command lines)')
+    expect_eq(pcrs.get(9), want[9], 'PCR 9 (files)')
+    expect('fwboot: measure: opt/fwboot/m1 into PCR 9' in r.console, 'measured through the firmware')
+
+
+def test_ovmf_without_tpm():
+    k = kernel('tpmtest.elf')
+    r = boot(kernel_path=FWBOOT_EFI, files={K: k}, append='name=%s measure=required' % K, extra=ovmf_args())
+    expect_status(r, ST_MEASURE)
+    expect('measure: no TPM (the firmware has no EFI_TCG2_PROTOCOL)' in r.console, 'the one line')
