@@ -316,3 +316,90 @@ def test_ovmf_without_tpm():
     r = boot(kernel_path=FWBOOT_EFI, files={K: k}, append='name=%s measure=required' % K, extra=ovmf_args())
     expect_status(r, ST_MEASURE)
     expect('measure: no TPM (the firmware has no EFI_TCG2_PROTOCOL)' in r.console, 'the one line')
+
+
+LINUX_INIT = '''#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sys /sys
+/bin/busybox mount -t securityfs none /sys/kernel/security
+for i in 0 8 9; do echo "PCR$i<$(/bin/busybox cat /sys/class/tpm/tpm0/pcr-sha256/$i)>"; done
+echo LOG-BEGIN
+/bin/busybox base64 /sys/kernel/security/tpm0/binary_bios_measurements
+echo LOG-END
+/bin/busybox poweroff -f
+'''
+
+
+def linux_initrds(d):
+    """Debian's busybox with an /init that prints PCR 0, 8, 9 from sysfs and
+    the event log in base64; a second archive beside it."""
+    import stat
+    from test_linux import cpio, debian, second_initrd
+    root = os.path.join(d, 'root1')
+    for sub in ('bin', 'proc', 'dev', 'sys'):
+        os.makedirs(os.path.join(root, sub))
+    shutil.copy(debian()['busybox'], os.path.join(root, 'bin', 'busybox'))
+    os.chmod(write_file(root, 'init', LINUX_INIT.encode()), 0o755)
+    try:
+        os.mknod(os.path.join(root, 'dev', 'console'), 0o600 | stat.S_IFCHR, os.makedev(5, 1))
+    except OSError:
+        pass
+    return cpio(root, os.path.join(d, 'initrd1.cpio')), second_initrd(d)
+
+
+def linux_report(r):
+    pcrs = {int(i): v.lower() for i, v in re.findall(r'^PCR(\d+)<([0-9A-Fa-f]{64})>', r.console, re.M)}
+    m = re.search(r'^LOG-BEGIN\n(.*?)^LOG-END', r.console, re.M | re.S)
+    expect(m, 'the guest printed no event log: %s' % r.tail())
+    return pcrs, base64.b64decode(''.join(m.group(1).split()))
+
+
+def test_linux_two_initrds_seabios():
+    """Debian's kernel through fwboot.elf on SeaBIOS with two initrds: the
+    PCRs Linux reads and the log it exposes (SeaBIOS's events, then fwboot's)."""
+    from test_linux import LINUX_TIMEOUT, MEM, debian
+    d = tmpdir()
+    vmlinuz = debian()['vmlinuz']
+    i1, i2 = linux_initrds(d)
+    args = 'console=ttyS0 panic=-1 quiet'
+    append = 'name=opt/fwboot/vmlinuz initrd=opt/fwboot/i1 initrd=opt/fwboot/i2 -- ' + args
+    r = boot_tpm(Swtpm(), files=[('opt/fwboot/vmlinuz', vmlinuz), ('opt/fwboot/i1', i1), ('opt/fwboot/i2', i2)],
+                 append=append, mem=MEM, timeout=LINUX_TIMEOUT)
+    expect_status(r, 0)
+    pcrs, log = linux_report(r)
+    want = expected_pcrs([vmlinuz, i1, i2], [fwboot_cmdline(append), args])
+    expect_measured(pcrs, log, want, ['fwboot_cmdline: ' + fwboot_cmdline(append), 'opt/fwboot/vmlinuz',
+                                      'opt/fwboot/i1', 'opt/fwboot/i2', 'kernel_cmdline: ' + args])
+
+
+def test_linux_two_initrds_ovmf():
+    """Debian's kernel through fwboot.efi under OVMF: fwboot's events in the
+    firmware's log (EFI_TCG2_PROTOCOL), then what Linux's EFI stub measures
+    itself (its initrd, both archives as fwboot serves them concatenated,
+    into PCR 9), all replayed to the PCRs Linux reads."""
+    from test_linux import LINUX_TIMEOUT, debian
+    d = tmpdir()
+    vmlinuz = debian()['vmlinuz']
+    i1, i2 = linux_initrds(d)
+    args = 'console=ttyS0 panic=-1 no_timer_check quiet'
+    append = 'name=opt/fwboot/vmlinuz initrd=opt/fwboot/i1 initrd=opt/fwboot/i2 -- ' + args
+    r = boot_tpm(Swtpm(), kernel_path=FWBOOT_EFI, files=[('opt/fwboot/vmlinuz', vmlinuz), ('opt/fwboot/i1', i1),
+                                                         ('opt/fwboot/i2', i2)],
+                 append=append, mem='512M', timeout=LINUX_TIMEOUT, extra=ovmf_args())
+    expect_status(r, 0)
+    pcrs, log = linux_report(r)
+    want = expected_pcrs([vmlinuz, i1, i2], [append, args])
+    # Linux's EFI stub (6.1) then measures, as EV_EVENT_TAG into PCR 9, the
+    # load options fwboot.efi gave it (UCS-2 with the NUL) and its initrd
+    pcr9 = bytes.fromhex(want[9])
+    for data in ((args + '\0').encode('utf-16-le'), file_bytes(i1) + file_bytes(i2)):
+        pcr9 = sha(pcr9 + sha(data))
+    expect_eq(pcrs.get(8), want[8], 'PCR 8 (command lines)')
+    expect_eq(pcrs.get(9), pcr9.hex(), "PCR 9 (fwboot's files, then the stub's load options and initrd)")
+    events, used = log_events(log)
+    got = replay(used)
+    for i in (0, 8, 9):
+        expect_eq(got.get(i, '').lower(), pcrs[i], 'PCR %d replayed by tpm2_eventlog' % i)
+    expect_eq([e[3].rstrip(b'\0').decode() for e in events if e[0] in (8, 9) and e[1] == 0x0d],
+              ['fwboot_cmdline: ' + append, 'opt/fwboot/vmlinuz', 'opt/fwboot/i1', 'opt/fwboot/i2',
+               'kernel_cmdline: ' + args], "fwboot's events in the firmware's log")
