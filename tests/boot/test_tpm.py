@@ -403,3 +403,20 @@ def test_linux_two_initrds_ovmf():
     expect_eq([e[3].rstrip(b'\0').decode() for e in events if e[0] in (8, 9) and e[1] == 0x0d],
               ['fwboot_cmdline: ' + append, 'opt/fwboot/vmlinuz', 'opt/fwboot/i1', 'opt/fwboot/i2',
                'kernel_cmdline: ' + args], "fwboot's events in the firmware's log")
+
+
+def test_microvm_tpm_refused_by_name():
+    """QEMU's microvm takes a tpm-tis device, but there (QEMU 7.2, qboot) the
+    TPM does not answer a command and no TPM2 ACPI table names a log area:
+    fwboot names why it cannot measure, within its bounded waits; the boot
+    goes on, or is refused under measure=required."""
+    k = kernel('mbtest-elf32.elf')
+    fwboot_pvh = os.path.join(os.path.dirname(FWBOOT), 'fwboot-pvh.elf')
+    r = boot_tpm(Swtpm(), kernel_path=fwboot_pvh, files={K: k}, append='name=%s' % K, extra=['-M', 'microvm'])
+    expect_status(r, MBTEST_DONE)
+    expect('fwboot: measure: the TPM cannot be used: tpm: ' in r.console, 'the reason is named: %s' % r.tail())
+    expect('fwboot: measure: %s not measured into PCR 9: the TPM cannot be used' % K in r.console,
+           'what was not measured is named')
+    r = boot_tpm(Swtpm(), kernel_path=fwboot_pvh, files={K: k}, append='name=%s measure=required' % K,
+                 extra=['-M', 'microvm'])
+    expect_status(r, ST_MEASURE)
