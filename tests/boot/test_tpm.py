@@ -420,3 +420,29 @@ def test_microvm_tpm_refused_by_name():
     r = boot_tpm(Swtpm(), kernel_path=fwboot_pvh, files={K: k}, append='name=%s measure=required' % K,
                  extra=['-M', 'microvm'])
     expect_status(r, ST_MEASURE)
+
+
+def test_fwboot_run_tpm():
+    """fwboot-run --tpm: swtpm started and attached, the final PCRs printed
+    (PCR 9 as the host computes it from the files); --libvirt-xml --tpm: the
+    <tpm> element."""
+    from harness import ROOT
+    for tool in ('swtpm', 'swtpm_setup', 'swtpm_ioctl', 'tpm2_pcrread'):
+        if shutil.which(tool) is None:
+            raise Skip('%s is missing (Debian packages swtpm, swtpm-tools, tpm2-tools)' % tool)
+    d = tmpdir()
+    k = kernel('mbtest-elf32.elf')
+    m1 = write_file(d, 'm1', b'module for fwboot-run\n')
+    run = os.path.join(ROOT, 'tools', 'fwboot-run')
+    p = subprocess.run(['python3', run, '--tpm', '--exit-code', '0x40', '--fwboot', FWBOOT, '--initrd', m1, '-q',
+                        k, '--', 'x'], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=300)
+    text = p.stdout.decode('utf-8', 'replace')
+    expect_eq(p.returncode, 0, 'fwboot-run --tpm status (%s)' % text[-400:])
+    got = {int(i): v.lower() for i, v in re.findall(r'tpm: sha256 PCR (\d+)\s*:\s*0x([0-9A-Fa-f]{64})', text)}
+    expect_eq(got.get(9), expected_pcrs([k, m1])[9], 'PCR 9 printed by fwboot-run')
+    expect(got.get(8, '0' * 64) != '0' * 64, 'PCR 8 extended')
+    p = subprocess.run(['python3', run, '--tpm', '--libvirt-xml', '--fwboot', FWBOOT, k], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    expect("<tpm model='tpm-tis'><backend type='emulator' version='2.0'/></tpm>" in p.stdout.decode(),
+           'the libvirt tpm element')
