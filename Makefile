@@ -85,8 +85,11 @@ all: $(B)/fwboot.elf $(B)/fwboot-pvh.elf
 # since Multiboot 2's UEFI paths, boot services kept or left, which live in
 # the shared planner and so in fwboot.elf too: 106939 bytes then; 113 KiB
 # since boot scripts read keys and SMBIOS (issue 24: keys, menus, prompt,
-# read, inc, shell, cpuid, settings), about 9 KiB at -Os: 114389 bytes then).
-SIZE_BUDGET := 120832
+# read, inc, shell, cpuid, settings), about 9 KiB at -Os: 114389 bytes then;
+# 117 KiB since measured boot (issue 22: the TIS driver, the log walk and
+# the TCG event encoding, the measurement policy and its messages), 5336
+# bytes: 114453 before, 119789 after).
+SIZE_BUDGET := 119808
 
 $(B)/fwboot.elf: $(OBJS) linker.ld tools/check-header.sh tools/check-size.sh $(B)/layers.ok
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) -lgcc
