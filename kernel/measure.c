@@ -75,29 +75,35 @@ static int measure(const struct measure *m, struct diag *d)
 	return 0;
 }
 
+/* The event's text is prefix and text, cut to MEASURE_DESC_MAX (a long
+ * bundle member name, a long command line): the digest covers all of it. */
+static int measure_named(uint32_t pcr, const char *prefix, const char *text, const void *data, size_t len,
+			 const struct file *f, struct diag *d)
+{
+	size_t p = str_len(prefix), t = str_len(text);
+	char desc[MEASURE_DESC_MAX + 1];
+	if (p + t > MEASURE_DESC_MAX)
+		t = MEASURE_DESC_MAX - p;
+	memcpy(desc, prefix, p);
+	memcpy(desc + p, text, t);
+	desc[p + t] = 0;
+	struct measure m = { pcr, desc, data, len, f };
+	return measure(&m, d);
+}
+
 int measure_file(const struct file *f, struct diag *d)
 {
-	struct measure m = { MEASURE_PCR_FILES, f->name, 0, 0, f };
-	return measure(&m, d);
+	return measure_named(MEASURE_PCR_FILES, "", f->name, 0, 0, f, d);
 }
 
 int measure_data(const char *name, const void *data, size_t len, struct diag *d)
 {
-	struct measure m = { MEASURE_PCR_FILES, name, data, len, 0 };
-	return measure(&m, d);
+	return measure_named(MEASURE_PCR_FILES, "", name, data, len, 0, d);
 }
 
 int measure_string(const char *prefix, const char *text, struct diag *d)
 {
-	size_t p = str_len(prefix), t = str_len(text);
-	char desc[640];
-	if (p + t >= sizeof(desc))
-		t = sizeof(desc) - 1 - p;	/* the description only: the digest covers all of text */
-	memcpy(desc, prefix, p);
-	memcpy(desc + p, text, t);
-	desc[p + t] = 0;
-	struct measure m = { MEASURE_PCR_STRINGS, desc, text, str_len(text), 0 };
-	return measure(&m, d);
+	return measure_named(MEASURE_PCR_STRINGS, prefix, text, text, str_len(text), 0, d);
 }
 
 /* ---- wire formats ---- */

@@ -21,11 +21,12 @@
 #define TCG_EV_IPL 0x0d
 #define TPM_ALG_SHA1 0x0004
 #define TPM_ALG_SHA256 0x000b
+#define MEASURE_DESC_MAX 600	/* an event's text is cut here (the digest is not) */
 
 /* One thing to measure: bytes in memory (data, len), or a file (f). */
 struct measure {
 	uint32_t pcr;
-	const char *desc;	/* the event's data: this text with its NUL */
+	const char *desc;	/* the event's data: this text with its NUL, at most MEASURE_DESC_MAX */
 	const void *data;
 	size_t len;
 	const struct file *f;

@@ -185,7 +185,7 @@ int platform_tpm_probe(struct diag *d)
 
 int platform_tpm_measure(const struct measure *m, struct diag *d)
 {
-	uint8_t dg[SHA256_SIZE], cmd[65] = { 0x80, 0x02, 0, 0, 0, 65, 0, 0, 0x01, 0x82 }, rsp[32], ev[720];
+	uint8_t dg[SHA256_SIZE], cmd[65] = { 0x80, 0x02, 0, 0, 0, 65, 0, 0, 0x01, 0x82 }, rsp[32], ev[18 + SHA256_SIZE + MEASURE_DESC_MAX + 1];
 	if (dead)
 		return diag_fail(d, ST_MEASURE, "the TPM stopped answering earlier");
 	int r = measure_sha256(m, dg, d);

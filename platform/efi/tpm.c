@@ -22,7 +22,7 @@ int platform_tpm_probe(struct diag *d)
 
 int platform_tpm_measure(const struct measure *m, struct diag *d)
 {
-	uint8_t ev[720];
+	uint8_t ev[18 + MEASURE_DESC_MAX + 1];
 	char sb[40];
 	if (!tcg2 || !efi_boot_services_up())
 		return diag_fail(d, ST_MEASURE, "boot services are gone");

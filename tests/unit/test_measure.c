@@ -107,6 +107,15 @@ static void test_policy(void)
 	ok_eq(host_tpm_log_len, 18 + 32 + sizeof("kernel_cmdline: a b") + 18 + 32 + sizeof("opt/fwboot/k"));
 	ok(memcmp(host_tpm_log + 18 + 32, "kernel_cmdline: a b", 20) == 0);
 
+	char longname[1000];	/* a long name: the event's text cut, the digest whole */
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = 0;
+	size_t at = host_tpm_log_len;
+	ok_eq(measure_string("kernel_cmdline: ", longname, &d), 0);
+	ok_eq(host_tpm_log_len - at, 18 + 32 + MEASURE_DESC_MAX + 1);
+	digest_of(longname, sizeof(longname) - 1, dg);
+	ok(memcmp(host_tpm_log + at + 14, dg, 32) == 0);
+
 	host_tpm_reset(2);	/* every extend fails: named, the boot goes on */
 	host_console_reset();
 	ok_eq(measure_file(&f, &d), 0);
