@@ -6,8 +6,8 @@
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
 #include "kernel/alloc.h"
 #include "kernel/fw_cfg.h"
-#include "kernel/pin.h"
 #include "kernel/measure.h"
+#include "kernel/pin.h"
 #include "kernel/script/internal.h"
 #include "include/status.h"
 #include "lib/str.h"
