@@ -32,6 +32,8 @@
 #define TPM_TIMEOUT_MS 750	/* the PTP's TIMEOUT_A..D */
 #define TPM_COMMAND_MS 2000	/* how long an extend may take */
 #define TPM_RC_INITIALIZE 0x100	/* not started: no TPM2_Startup yet (qboot) */
+/* Failures: TPM_RC_FAILURE 0x101, and 9 (TPM 1.2's TPM_FAIL), which QEMU
+ * answers itself when its TPM backend (swtpm) is gone */
 
 static uint8_t *log_area;
 static uint32_t log_size, log_end;
@@ -108,7 +110,7 @@ static int tpm_command(const uint8_t *cmd, uint8_t *rsp, size_t cap, struct diag
 	uint32_t rc = get_be32(rsp + 6);
 	if (rc)
 		return diag_fail(d, ST_MEASURE, "tpm: command 0x%x answered with response code 0x%x%s", get_be32(cmd + 6),
-				 rc, rc == 0x101 ? " (TPM_RC_FAILURE: the TPM has stopped working)" : "");
+				 rc, rc == 0x101 || rc == 9 ? " (a failure: the TPM stopped working)" : "");
 	return 0;
 }
 
