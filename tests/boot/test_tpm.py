@@ -171,6 +171,12 @@ def test_multiboot_with_modules():
     expect_measured(pcrs, log, want, ['fwboot_cmdline: ' + fwboot_cmdline(append), K, 'opt/fwboot/m1',
                                       'opt/fwboot/m2', 'kernel_cmdline: console=ttyS0 a="b c"'])
     expect('fwboot: measure: opt/fwboot/m2 into PCR 9' in r.console, 'each measurement is on the console')
+    # tools/fwboot-pcrs says the same, from the same files and command lines
+    from harness import ROOT
+    tool = subprocess.run(['python3', os.path.join(ROOT, 'tools', 'fwboot-pcrs'), '--cmdline', fwboot_cmdline(append),
+                           '--file', k, '--file', m1, '--file', m2, '--cmdline', 'console=ttyS0 a="b c"'],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, check=True).stdout.decode()
+    expect_eq(tool, 'PCR 8: %s\nPCR 9: %s\n' % (pcrs[8], pcrs[9]), 'tools/fwboot-pcrs')
 
 
 def test_script_chain_and_bundle():
