@@ -17,6 +17,7 @@ enum fwboot_status {
 	ST_SCRIPT = 8,		/* boot script error: exit 17 */
 	ST_PIN = 9,		/* a file does not match its sha256= pin: exit 19 */
 	ST_PLATFORM = 10,	/* what this platform cannot boot, named (UEFI: a real-mode entry; a BIOS: an EFI application): exit 21 */
+	ST_MEASURE = 11,	/* measure=required and a file or command line could not be measured into the TPM: exit 23 */
 	ST_LIST = 16,		/* `list` printed the directory and stopped: exit 33 */
 };
 

@@ -29,7 +29,7 @@ static char *cut_word(char *s)
 	return s;
 }
 
-static const char *const option_keys[] = { "name=", "initrd=", "sha256=", "fw_cfg=", "format=", "entry=" };
+static const char *const option_keys[] = { "name=", "initrd=", "sha256=", "fw_cfg=", "format=", "entry=", "measure=" };
 
 /* list, -- or one of fwboot's options: never a loader's path. */
 static int is_keyword(const char *w)
@@ -140,6 +140,7 @@ int cmdline_parse_from(char *s, enum cmdline_path rule, struct cmdline *c, struc
 	c->format = 0;
 	c->entry = 0;
 	c->verbosity = 1;
+	c->measure_required = 0;
 	if (!c->initrds || !c->initrd_sha256)
 		return diag_fail(d, ST_NO_MEMORY, "cmdline: no memory");
 
@@ -203,6 +204,10 @@ int cmdline_parse_from(char *s, enum cmdline_path rule, struct cmdline *c, struc
 				c->fw_cfg_mode = FW_CFG_INB;
 			else
 				return diag_fail(d, ST_CMDLINE, "cmdline: fw_cfg=%s: expected pio, dma, auto or inb", v);
+		} else if (str_starts(w, "measure=")) {
+			if (!str_eq(w + 8, "required") && !str_eq(w + 8, "optional"))
+				return diag_fail(d, ST_CMDLINE, "cmdline: %s: expected measure=required or measure=optional", w);
+			c->measure_required = w[8] == 'r';
 		} else if (str_starts(w, "format=")) {
 			if (c->format)
 				return diag_fail(d, ST_CMDLINE, "cmdline: format= given twice (%s, then %s)", c->format, w + 7);
@@ -217,7 +222,7 @@ int cmdline_parse_from(char *s, enum cmdline_path rule, struct cmdline *c, struc
 				return diag_fail(d, ST_CMDLINE, "cmdline: entry= needs a value");
 		} else {
 			return diag_fail(d, ST_CMDLINE,
-					 "cmdline: unknown option \"%s\" (known: name= initrd= sha256= format= entry= fw_cfg= list quiet verbose --)",
+					 "cmdline: unknown option \"%s\" (known: name= initrd= sha256= format= entry= fw_cfg= measure= list quiet verbose --)",
 					 w);
 		}
 		s = skip_blanks(s);

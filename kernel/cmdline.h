@@ -22,6 +22,7 @@ struct cmdline {
 	int verbosity;		/* 0 quiet, 1 normal, 2 verbose */
 	const uint8_t *sha256;	/* the kernel's pin (32 bytes), or NULL */
 	const uint8_t **initrd_sha256;	/* each initrd's pin, or NULL; in order */
+	int measure_required;	/* measure=required: refuse a boot that cannot be measured */
 };
 
 /*

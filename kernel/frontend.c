@@ -10,6 +10,7 @@
 #include "kernel/heap.h"
 #include "kernel/load.h"
 #include "kernel/keys.h"
+#include "kernel/measure.h"
 #include "kernel/physmap.h"
 #include "kernel/pin.h"
 #include "kernel/platform.h"
@@ -63,6 +64,21 @@ static int check_pins(const struct boot_request *req, struct diag *d)
 	return 0;
 }
 
+/* Measured boot: the files as stored (PCR 9), then the command lines
+ * handed over (PCR 8), before anything is planned from them. */
+static int measure_request(const struct boot_request *req, struct diag *d)
+{
+	int r = measure_file(req->kernel, d);
+	for (size_t i = 0; !r && i < req->nmods; i++)
+		r = measure_file(req->mods[i].file, d);
+	if (!r)
+		r = measure_string("kernel_cmdline: ", req->args ? req->args : "", d);
+	for (size_t i = 0; !r && i < req->nmods; i++)
+		if (req->mods[i].args && *req->mods[i].args)
+			r = measure_string("module_cmdline: ", req->mods[i].args, d);
+	return r;
+}
+
 /* A gzip-compressed kernel inflated where the platform has room. */
 static int inflate_kernel(const struct boot_request *req, struct boot_env *env, struct boot_request *plain,
 			  struct diag *d)
@@ -107,6 +123,8 @@ static int attempt(const struct boot_request *req, struct boot_env *env, struct 
 	d->msg[0] = 0;
 	int r = check_pins(req, d);
 	steps_mark(STEP_PINS);
+	if (!r)
+		r = measure_request(req, d);
 	if (r)
 		return r;
 	r = inflate_kernel(req, env, &plain, d);
@@ -348,6 +366,9 @@ int frontend_boot_named(const struct boot_request *req, struct diag *d)
 	r = file_read(k, 0, text, k->size);
 	if (r)
 		return diag_fail(d, -r, "script %s: cannot read it", k->name);
+	r = measure_data(k->name, text, (size_t)k->size, d);
+	if (r)
+		return r;
 	log_info("script: running %s", k->name);
 	struct script_env env = { (void *)req, script_open, script_boot, script_print, script_sleep,
 				  FWBOOT_VERSION, script_read_key, script_setting, script_cpuid };
@@ -368,6 +389,10 @@ int frontend_run(const struct frontend_start *st)
 	log_info("cmdline: \"%s\"", cl);
 	struct cmdline c;
 	int r = cmdline_parse_from(cl, st->path_rule, &c, &d);
+	if (r)
+		panic_diag(r, &d);
+	measure_set_required(c.measure_required);
+	r = measure_string("fwboot_cmdline: ", st->cmdline, &d);
 	if (r)
 		panic_diag(r, &d);
 	steps_mark(STEP_SETUP);

@@ -11,6 +11,17 @@ struct pin {
 	uint8_t digest[SHA256_SIZE];
 };
 
+/* Digests computed so far, by the fw_cfg bytes they cover (key, base,
+ * size: a file opened twice, or a struct file given back and reused, still
+ * finds the right one). Static: attempts give their heap back. */
+#define SUMS 32
+static struct {
+	uint16_t key;
+	uint64_t base, size;
+	uint8_t digest[SHA256_SIZE];
+} sums[SUMS];
+static unsigned nsums;
+
 static struct pin *pins;
 static size_t npins, pincap;
 
@@ -56,8 +67,42 @@ const uint8_t *pin_of(const struct file *f)
 
 void pin_reset(void)
 {
+	nsums = 0;
 	pins = 0;
 	npins = pincap = 0;
+}
+
+int file_sha256(const struct file *f, uint8_t out[SHA256_SIZE], struct diag *d)
+{
+	int cached = !f->mem && f->key;
+	for (unsigned i = 0; cached && i < SUMS && i < nsums; i++)
+		if (sums[i].key == f->key && sums[i].base == f->base && sums[i].size == f->size) {
+			memcpy(out, sums[i].digest, SHA256_SIZE);
+			return 0;
+		}
+	uint64_t chunk = f->size < PIN_CHUNK ? f->size : PIN_CHUNK;
+	uint8_t *buf = zalloc(chunk ? (size_t)chunk : 1);
+	if (!buf)
+		return diag_fail(d, ST_NO_MEMORY, "no memory to hash %s", f->name);
+	struct sha256 s;
+	sha256_init(&s);
+	for (uint64_t off = 0; off < f->size;) {
+		size_t n = f->size - off < PIN_CHUNK ? (size_t)(f->size - off) : PIN_CHUNK;
+		int r = file_read(f, off, buf, n);
+		if (r)
+			return diag_fail(d, -r, "cannot read %s to hash it", f->name);
+		sha256_update(&s, buf, n);
+		off += n;
+	}
+	sha256_final(&s, out);
+	if (cached) {
+		unsigned i = nsums++ % SUMS;
+		sums[i].key = f->key;
+		sums[i].base = f->base;
+		sums[i].size = f->size;
+		memcpy(sums[i].digest, out, SHA256_SIZE);
+	}
+	return 0;
 }
 
 int pin_check(const struct file *f, struct diag *d)
@@ -65,22 +110,13 @@ int pin_check(const struct file *f, struct diag *d)
 	const uint8_t *want = pin_of(f);
 	if (!want)
 		return 0;
-	uint64_t chunk = f->size < PIN_CHUNK ? f->size : PIN_CHUNK;
-	uint8_t *buf = zalloc(chunk ? (size_t)chunk : 1);
-	if (!buf)
-		return diag_fail(d, ST_NO_MEMORY, "pin: no memory to hash %s", f->name);
-	struct sha256 s;
-	sha256_init(&s);
-	for (uint64_t off = 0; off < f->size;) {
-		size_t n = f->size - off < PIN_CHUNK ? (size_t)(f->size - off) : PIN_CHUNK;
-		int r = file_read(f, off, buf, n);
-		if (r)
-			return diag_fail(d, -r, "pin: cannot read %s to hash it", f->name);
-		sha256_update(&s, buf, n);
-		off += n;
-	}
 	uint8_t got[SHA256_SIZE];
-	sha256_final(&s, got);
+	int r = file_sha256(f, got, d);
+	if (r) {
+		char why[sizeof(d->msg)];
+		memcpy(why, d->msg, sizeof(why));
+		return diag_fail(d, -r, "pin: %s", why);
+	}
 	if (memcmp(got, want, SHA256_SIZE) == 0)
 		return 0;
 	char hw[SHA256_HEX + 1], hg[SHA256_HEX + 1];

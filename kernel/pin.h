@@ -23,6 +23,11 @@ const uint8_t *pin_of(const struct file *f);
 /* Forget every pin (host tests and fuzzing, between inputs). */
 void pin_reset(void);
 
+/* The SHA-256 of f's bytes as stored, computed once per fw_cfg range (pins
+ * and measured boot share it): 0, or a read or memory failure with the
+ * reason in d. */
+int file_sha256(const struct file *f, uint8_t out[SHA256_SIZE], struct diag *d);
+
 /*
  * 0 when f has no pin or its bytes (the whole file, as stored: compressed
  * when it is gzip, the member's bytes for a bundle member) hash to it;

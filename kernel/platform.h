@@ -106,6 +106,22 @@ int platform_handoff(struct plan *p, const struct stage_plan *sp, struct diag *d
  * firmware refuses by name (ST_PLATFORM). */
 int platform_run_firmware_image(const struct boot_request *req, struct diag *d);
 
+/* ---- the TPM (measured boot: kernel/measure.c) ---- */
+
+struct measure;
+
+/* Whether there is a TPM 2.0 to measure into, asked once per run: 1 yes;
+ * 0 none (why in d, for the one log line: nothing attached); a negative
+ * status when one is there but cannot be used (a refused locality, no
+ * SHA-256 bank, no log area), the reason in d. Every wait bounded. */
+int platform_tpm_probe(struct diag *d);
+
+/* Extend m's SHA-256 into PCR m->pcr of the TPM's banks and append the
+ * matching EV_IPL event (data m->desc) to the firmware's event log: 0, or
+ * a negative status naming what failed (the TPM stopped answering, the
+ * log area is full, a bank fwboot cannot hash). */
+int platform_tpm_measure(const struct measure *m, struct diag *d);
+
 /* And, declared where they are used: handoff_jump (kernel/handoff.h),
  * video_set (kernel/video.h). */
 

@@ -9,14 +9,16 @@ set -e
 # build and boot tests; fuzzing; the GRUB ISO; the Debian package and man
 # page checks (make deb, tests/boot/test_package.py); fwboot-run's libvirt
 # recipe (a real daemon) and its XML checks; fwboot.efi (a PE32+ compiler)
-# and its boot tests (OVMF); fwboot-run --gdb's test (gdb in batch mode)
+# and its boot tests (OVMF); fwboot-run --gdb's test (gdb in batch mode);
+# measured boot's tests (a software TPM 2.0, tpm2_eventlog)
 pkgs="make gcc libc6-dev gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 python3
       gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 ovmf
       cpio gzip zlib1g-dev
       clang libclang-rt-dev
       grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
       build-essential dpkg-dev debhelper fakeroot lintian mandoc groff-base
-      libvirt-daemon-system libvirt-clients libxml2-utils gdb"
+      libvirt-daemon-system libvirt-clients libxml2-utils gdb
+      swtpm swtpm-tools tpm2-tools"
 # `deps.sh bench` adds what make bench alone needs (the report's plots)
 [ "${1:-}" = bench ] && pkgs="$pkgs gnuplot-nox"
 missing=""

@@ -3,6 +3,7 @@
  * isset, iseq, goto, exit, sleep), and the table of every command (the
  * interactive ones are in interact.c). */
 #include "lib/memops.h"	/* memcpy: platform/x86/memops.c, or the host libc */
+#include "kernel/measure.h"
 #include "kernel/script/internal.h"
 #include "include/status.h"
 #include "lib/str.h"
@@ -130,6 +131,20 @@ static int script_cmd_exit(struct script_state *st, struct script_frame *f, int 
 	return diag_fail(why, ST_SCRIPT, "exit status %u", status);
 }
 
+/* measure required|optional: the script's measure= (kernel/measure.h). */
+static int script_cmd_measure(struct script_state *st, struct script_frame *f, int argc, char **argv, int i,
+			      const struct script_opts *o, struct diag *why)
+{
+	(void)st;
+	(void)f;
+	(void)argc;
+	(void)o;
+	if (!str_eq(argv[i], "required") && !str_eq(argv[i], "optional"))
+		return diag_fail(why, ST_SCRIPT, "measure: \"%s\": expected required or optional", argv[i]);
+	measure_set_required(argv[i][0] == 'r');
+	return 0;
+}
+
 static int script_cmd_sleep(struct script_state *st, struct script_frame *f, int argc, char **argv, int i,
 			    const struct script_opts *o, struct diag *why)
 {
@@ -172,6 +187,7 @@ static const struct script_cmd script_cmds[] = {
 	{ "goto", script_cmd_goto, 1, 1, 0, "LABEL" },
 	{ "exit", script_cmd_exit, 0, 1, 0, "[STATUS]" },
 	{ "sleep", script_cmd_sleep, 1, 1, 0, "SECONDS" },
+	{ "measure", script_cmd_measure, 1, 1, 0, "required|optional" },
 	{ "menu", script_cmd_menu, 0, -1, SCRIPT_OPT_NAME | SCRIPT_OPT_DELETE, "[--name NAME] [--delete] [TITLE...]" },
 	{ "item", script_cmd_item, 0, -1, SCRIPT_OPT_MENU | SCRIPT_OPT_KEY | SCRIPT_OPT_DEFAULT | SCRIPT_OPT_GAP,
 	  "[--menu NAME] [--key KEY] [--default] [--gap] [LABEL [TEXT...]]" },

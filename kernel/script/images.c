@@ -6,6 +6,7 @@
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
 #include "kernel/alloc.h"
 #include "kernel/fw_cfg.h"
+#include "kernel/measure.h"
 #include "kernel/pin.h"
 #include "kernel/script/internal.h"
 #include "include/status.h"
@@ -327,6 +328,9 @@ static int script_chain(struct script_state *st, const char *path, const struct 
 	int r = file_read(file, 0, nf->text_buf.p, size);
 	if (r)
 		return diag_fail(why, r < 0 ? -r : ST_IO, "cannot read \"%s\"", path);
+	r = measure_data(file->name, nf->text_buf.p, size, why);
+	if (r)
+		return r;
 	nf->name = path;
 	nf->text = nf->text_buf.p;
 	nf->len = size;

@@ -64,8 +64,7 @@ uint32_t smbios_find_entry(void)
 /* ---- a platform timer for Xen: HPET, the ACPI PM timer, or the PIT gate ---- */
 
 
-/* The table with signature sig among the RSDT's or XSDT's entries, or 0. */
-static const uint8_t *acpi_table(uint64_t rsdp, const char *sig)
+const uint8_t *acpi_find_table(uint64_t rsdp, const char *sig)
 {
 	const uint8_t *r = phys(rsdp);
 	uint64_t root = r[15] >= 2 ? get_le64(r + 24) : 0;
@@ -90,9 +89,9 @@ const char *acpi_no_platform_timer(uint64_t rsdp)
 		return 0;	/* the PIT's gate and output (the PC speaker port) answer */
 	if (!rsdp)
 		return "no port 0x61 and no ACPI";
-	if (acpi_table(rsdp, "HPET"))
+	if (acpi_find_table(rsdp, "HPET"))
 		return 0;
-	const uint8_t *f = acpi_table(rsdp, "FACP");
+	const uint8_t *f = acpi_find_table(rsdp, "FACP");
 	uint32_t flen = f ? get_le32(f + 4) : 0;
 	if (f && flen >= 116 && !(get_le32(f + 112) & (1u << 20)) &&
 	    (get_le32(f + 76) || (flen >= 220 && get_le64(f + 212))))

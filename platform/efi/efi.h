@@ -31,6 +31,7 @@ typedef uint16_t efi_char16;	/* UCS-2 */
 #define EFI_NOT_READY EFI_ERR(6)
 #define EFI_DEVICE_ERROR EFI_ERR(7)
 #define EFI_OUT_OF_RESOURCES EFI_ERR(9)
+#define EFI_VOLUME_FULL EFI_ERR(11)
 #define EFI_NOT_FOUND EFI_ERR(14)
 #define EFI_ABORTED EFI_ERR(21)
 #define EFI_PROTOCOL_ERROR EFI_ERR(24)
@@ -67,6 +68,19 @@ struct efi_load_file2 {
  * Load File 2; systemd-boot and GRUB serve it there. */
 #define LINUX_EFI_INITRD_MEDIA_GUID \
 	{ 0x5568E427, 0x68FC, 0x4F3D, { 0xAC, 0x74, 0xCA, 0x55, 0x52, 0x31, 0xCC, 0x68 } }
+/* TCG EFI Protocol Specification 6: EFI_TCG2_PROTOCOL,
+ * 607F766C-7455-42BE-930B-E4D76DB2720F. HashLogExtendEvent hashes the data
+ * in every active bank, extends the event's PCR and logs the event. */
+#define EFI_TCG2_PROTOCOL_GUID \
+	{ 0x607F766C, 0x7455, 0x42BE, { 0x93, 0x0B, 0xE4, 0xD7, 0x6D, 0xB2, 0x72, 0x0F } }
+
+struct efi_tcg2 {
+	void *get_capability, *get_event_log;
+	efi_status (EFIAPI *hash_log_extend_event)(struct efi_tcg2 *self, uint64_t flags, uint64_t data,
+						   uint64_t len, void *event);
+	void *submit_command, *get_active_pcr_banks, *set_active_pcr_banks, *get_result;
+};
+
 #define EFI_DP_MEDIA 0x04
 #define EFI_DP_MEDIA_VENDOR 0x03
 #define EFI_NATIVE_INTERFACE 0

@@ -33,7 +33,7 @@ EFI_LDFLAGS := -nostdlib -Wl,--subsystem,10 -Wl,--enable-reloc-section -Wl,--dyn
 	-Wl,--no-insert-timestamp -e efi_main
 
 EFI_PLATFORM_SRCS := platform/efi/main.c platform/efi/console.c platform/efi/pages.c platform/efi/status.c platform/efi/clock.c platform/efi/input.c platform/efi/handoff.c \
-	platform/efi/image.c platform/efi/memmap.c platform/efi/devpath.c platform/efi/gop.c platform/efi/initrd.c \
+	platform/efi/image.c platform/efi/memmap.c platform/efi/devpath.c platform/efi/gop.c platform/efi/initrd.c platform/efi/tpm.c \
 	platform/efi/leave64.S $(X86_SRCS)
 EFI_SRCS := $(EFI_PLATFORM_SRCS) $(SHARED_SRCS) lib/sha256_c.c
 EFI_OBJS := $(patsubst %,$(B)/efi/%.o,$(EFI_SRCS))

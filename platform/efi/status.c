@@ -30,6 +30,8 @@ efi_status efi_status_of(int st)
 		return EFI_SECURITY_VIOLATION;
 	case ST_PLATFORM:
 		return EFI_UNSUPPORTED;
+	case ST_MEASURE:
+		return EFI_SECURITY_VIOLATION;
 	default:
 		return EFI_PROTOCOL_ERROR;	/* ST_INTERNAL and anything new */
 	}

@@ -600,7 +600,8 @@ def boot_keys(files=None, steps=(), append=None, extra=(), mem='256M', kernel_pa
 
     steps: (marker, keys) pairs done in order: wait until marker shows on
     the console (after where the previous marker was seen), then send keys:
-    bytes go to the serial port; a list of QEMU key names (qmp=True) goes
+    bytes go to the serial port; a callable is called and the bytes it
+    returns are sent; a list of QEMU key names (qmp=True) goes
     through QMP send-key to the PS/2 keyboard. A step's marker is only
     looked for in output that came after the previous one, so a redrawn
     menu is waited for afresh. vga_text_at: a marker after which the VGA
@@ -678,6 +679,8 @@ def boot_keys(files=None, steps=(), append=None, extra=(), mem='256M', kernel_pa
                 todo.pop(0)
                 if isinstance(keys, (bytes, bytearray)):
                     s.sendall(keys)
+                elif callable(keys):    # something the test does at that point (kill a helper), then keys
+                    s.sendall(keys() or b'')
                 else:
                     if q is None:
                         q = _Qmp(sock)

@@ -47,8 +47,10 @@ PLATFORM_LINE = re.compile(r'^fwboot: (boot: started by|memory: |video: |acpi: |
 
 
 # Numbers that differ by machine, not by what fwboot did: the directory's
-# size and keys (OVMF adds files), the loader's path before the command line.
+# size and keys (OVMF adds files), the loader's path before the command line,
+# where each platform looked for a TPM.
 MASKS = ((re.compile(r'fw_cfg: (DMA|port I/O), \d+ files'), r'fw_cfg: \1, N files'),
+         (re.compile(r'measure: no TPM \(.*\): '), 'measure: no TPM (WHERE): '),
          (re.compile(r'key 0x[0-9a-f]{4}'), 'key K'),
          (re.compile(r'^fwboot: cmdline: "\S*fwboot\.elf '), 'fwboot: cmdline: "'))
 

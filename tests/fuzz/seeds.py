@@ -142,6 +142,12 @@ def more_seeds():
     good = fwdir(3, ['bootorder', 'etc/e820', 'opt/fwboot/kernel'])
     n['fuzz_fw_cfg'] = write('fuzz_fw_cfg', [bytes([3, how]) + good for how in (0, 1, 2, 4, 8, 0x40)] +
                              [bytes([1, 0]) + good, bytes([3, 0]) + fwdir(5, ['a', 'b'])])
+    # fuzz_tcglog: a crypto-agile log as SeaBIOS starts it (the Spec ID Event
+    # listing SHA-256), one EV_IPL event, then the area's zeroed rest
+    spec = b'Spec ID Event03\0' + struct.pack('<IBBBBI', 0, 0, 2, 0, 2, 1) + struct.pack('<HH', 0x0b, 32) + b'\0'
+    head = struct.pack('<II', 0, 3) + bytes(20) + struct.pack('<I', len(spec)) + spec
+    ev = struct.pack('<IIIH', 9, 0x0d, 1, 0x0b) + bytes(range(32)) + struct.pack('<I', 3) + b'ab\0'
+    n['fuzz_tcglog'] = write('fuzz_tcglog', [head + bytes(64), head + ev + bytes(64), head + ev + ev])
     return n
 
 

@@ -221,3 +221,19 @@ $(K2)/obj2/efi64/mb2efi64e.o: $(K2SRC)/mb2efi64.S $(K2_DEPS)
 $(MB2EFI64): $(K2)/obj2/efi64/mb2efi64e.o $(K2)/obj2/efi64/mb2efi64.o $(K2SRC)/mb2efi64.ld
 	ld -m elf_x86_64 -nostdlib -static --build-id=none -z max-page-size=0x1000 -z noexecstack \
 		--no-warn-rwx-segments -T $(K2SRC)/mb2efi64.ld -o $@ $(filter %.o,$^)
+
+# ---- tpmtest: PCRs 0, 8, 9 read through the TIS FIFO and the ACPI TPM2 log
+# area, printed for tests/boot/test_tpm.py ----
+TPMTEST := $(K2)/tpmtest.elf
+TPMTEST_OBJS := $(K2)/obj2/tpm/tpmentry.o $(K2)/obj2/tpm/tpmtest.o
+TEST_KERNELS += $(TPMTEST)
+kernels: $(TPMTEST)
+
+$(K2)/obj2/tpm/tpmentry.o: $(K2SRC)/shaentry.S $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -Dshatest_main=tpmtest_main -c -o $@ $<
+$(K2)/obj2/tpm/tpmtest.o: $(K2SRC)/tpmtest.c $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PVHTEST_CFLAGS) -I. -c -o $@ $<
+$(TPMTEST): $(TPMTEST_OBJS) $(K2SRC)/mb2test.ld
+	$(LD) $(K2_LDFLAGS) --defsym=KTEST_BASE=0x100000 -o $@ $(TPMTEST_OBJS)

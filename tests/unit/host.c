@@ -10,6 +10,7 @@
 #include "kernel/alloc.h"
 #include "kernel/heap.h"
 #include "kernel/keys.h"
+#include "kernel/measure.h"
 #include "kernel/platform.h"
 #include "include/status.h"
 #pragma GCC diagnostic push
@@ -284,5 +285,48 @@ int platform_run_firmware_image(const struct boot_request *req, struct diag *d)
 		return diag_fail(d, ST_PLATFORM, "image: %s is an EFI image, which only UEFI firmware can start",
 				 req->kernel->name);
 	host_firmware_images++;
+	return 0;
+}
+
+/* ---- the TPM ---- */
+
+int host_tpm;
+uint8_t host_tpm_log[8192];
+size_t host_tpm_log_len;
+uint8_t host_tpm_pcr[24][32];
+
+void host_tpm_reset(int tpm)
+{
+	host_tpm = tpm;
+	host_tpm_log_len = 0;
+	memset(host_tpm_pcr, 0, sizeof(host_tpm_pcr));
+	measure_reset();
+}
+
+int platform_tpm_probe(struct diag *d)
+{
+	if (!host_tpm)
+		diag_fail(d, 0, "the host has none");
+	return host_tpm ? 1 : 0;
+}
+
+int platform_tpm_measure(const struct measure *m, struct diag *d)
+{
+	uint8_t dg[SHA256_SIZE];
+	if (host_tpm == 2)
+		return diag_fail(d, ST_MEASURE, "the TPM stopped answering");
+	int r = measure_sha256(m, dg, d);
+	if (r)
+		return r;
+	size_t n = tcg_event2_encode(host_tpm_log + host_tpm_log_len, sizeof(host_tpm_log) - host_tpm_log_len,
+				     m->pcr, TCG_EV_IPL, dg, m->desc);
+	if (!n)
+		return diag_fail(d, ST_MEASURE, "the log area is full");
+	host_tpm_log_len += n;
+	struct sha256 s;
+	sha256_init(&s);
+	sha256_update(&s, host_tpm_pcr[m->pcr], 32);
+	sha256_update(&s, dg, 32);
+	sha256_final(&s, host_tpm_pcr[m->pcr]);
 	return 0;
 }

@@ -109,9 +109,9 @@ int main(void)
 
 	/* rejections */
 	ok_eq(parse("path name=opt/a bogus=1", &c, &d), -ST_CMDLINE);
-	ok_str(d.msg, "cmdline: unknown option \"bogus=1\" (known: name= initrd= sha256= format= entry= fw_cfg= list quiet verbose --)");
+	ok_str(d.msg, "cmdline: unknown option \"bogus=1\" (known: name= initrd= sha256= format= entry= fw_cfg= measure= list quiet verbose --)");
 	ok_eq(parse("path name=opt/a stray", &c, &d), -ST_CMDLINE);
-	ok_str(d.msg, "cmdline: unknown option \"stray\" (known: name= initrd= sha256= format= entry= fw_cfg= list quiet verbose --)");
+	ok_str(d.msg, "cmdline: unknown option \"stray\" (known: name= initrd= sha256= format= entry= fw_cfg= measure= list quiet verbose --)");
 	ok_eq(parse("name=", &c, &d), -ST_CMDLINE);
 	ok_str(d.msg, "cmdline: name= needs a fw_cfg file name");
 	ok_eq(parse("initrd=#member", &c, &d), -ST_CMDLINE);
