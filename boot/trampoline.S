@@ -42,6 +42,36 @@
 #define PAT_LOW 0x00070406		/* PAT0-3: WB, WT, UC-, UC */
 #define PAT_HIGH 0x00070105		/* PAT4-7: WP, WC, UC-, UC */
 
+/* Long mode on, from 32-bit protected mode with paging off: PAE (and what
+ * CR4 word \cr4 adds: LA57), the top table at \cr3, EFER.LME (and NXE when
+ * the word at \nx is set), the protocol's PAT when \pat is set, then PG and
+ * WP: the CPU is in compatibility mode on the identity map. ESI holds the
+ * block the offsets are in. The BSP and every AP go through this. */
+	.macro long_mode_on cr4, cr3, nx, pat
+	movl %cr4, %eax
+	orl $0x20, %eax
+	orl \cr4(%esi), %eax
+	movl %eax, %cr4
+	movl \cr3(%esi), %eax
+	movl %eax, %cr3
+	movl $0xc0000080, %ecx
+	rdmsr
+	orl $0x100, %eax
+	cmpl $0, \nx(%esi)
+	je 101f
+	orl $0x800, %eax
+101:	wrmsr
+	cmpl $0, \pat(%esi)
+	je 102f
+	movl $0x277, %ecx
+	movl $PAT_LOW, %eax
+	movl $PAT_HIGH, %edx
+	wrmsr
+102:	movl %cr0, %eax
+	orl $0x80010000, %eax
+	movl %eax, %cr0
+	.endm
+
 #define TRAMP_MODE_REAL16 1
 #define TRAMP_MODE_LONG64 2
 #define SEL_CODE16 0x20		/* 16-bit code, base = the trampoline (load.c sets it) */
@@ -194,28 +224,7 @@ long64:
 2:	decl %ecx
 	jns 1b
 7:	/* long mode: PAE (and LA57), the plan's top table, EFER.LME (and NXE), PG and WP */
-	movl %cr4, %eax
-	orl $0x20, %eax
-	orl P_LM_CR4(%esi), %eax
-	movl %eax, %cr4
-	movl P_LM_CR3(%esi), %eax
-	movl %eax, %cr3
-	movl $0xc0000080, %ecx
-	rdmsr
-	orl $0x100, %eax
-	cmpl $0, P_LM_NX(%esi)
-	je 3f
-	orl $0x800, %eax
-3:	wrmsr
-	cmpl $0, P_LM_PAT(%esi)		/* the PAT as the protocol lays it out */
-	je 3f
-	movl $0x277, %ecx
-	movl $PAT_LOW, %eax
-	movl $PAT_HIGH, %edx
-	wrmsr
-3:	movl %cr0, %eax
-	orl $0x80010000, %eax
-	movl %eax, %cr0			/* compatibility mode, on the identity map */
+	long_mode_on P_LM_CR4, P_LM_CR3, P_LM_NX, P_LM_PAT
 	lgdt P_LM_GDT32(%esi)		/* the kernel's GDT: 0x28 64-bit code, 0x30 data */
 	call 4f
 4:	popl %eax			/* where this copy of the trampoline runs */
@@ -296,28 +305,7 @@ ap32:
 	movw %ax, %ds
 	movw %ax, %es
 	movw %ax, %ss
-	movl %cr4, %eax			/* long mode, as the BSP entered it */
-	orl $0x20, %eax
-	orl AP_CR4(%esi), %eax
-	movl %eax, %cr4
-	movl AP_CR3(%esi), %eax
-	movl %eax, %cr3
-	movl $0xc0000080, %ecx
-	rdmsr
-	orl $0x100, %eax
-	cmpl $0, AP_NX(%esi)
-	je 1f
-	orl $0x800, %eax
-1:	wrmsr
-	cmpl $0, AP_PAT(%esi)
-	je 1f
-	movl $0x277, %ecx
-	movl $PAT_LOW, %eax
-	movl $PAT_HIGH, %edx
-	wrmsr
-1:	movl %cr0, %eax
-	orl $0x80010000, %eax
-	movl %eax, %cr0
+	long_mode_on AP_CR4, AP_CR3, AP_NX, AP_PAT	/* as the BSP entered it */
 	ljmp *AP_FAR64(%esi)
 	.code64
 ap64:
