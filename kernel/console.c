@@ -7,6 +7,7 @@
 #include "kernel/console.h"
 #include "kernel/platform.h"
 #include "lib/fmt.h"
+#include "lib/memops.h"
 #include "lib/str.h"
 #include "include/status.h"
 
@@ -102,10 +103,11 @@ static void log_line(enum console_level at, const char *fmt, va_list ap)
 {
 	if (level < at)
 		return;
-	char buf[LINE_MAX + 16] = "fwboot: ";
-	size_t n = str_len(buf);
-	fmt_vsnprintf(buf + n, LINE_MAX, fmt, ap);
-	n = str_len(buf);
+	char buf[LINE_MAX + 16];	/* not zero-filled: the formatter ends the line */
+	memcpy(buf, "fwboot: ", 8);
+	size_t n = 8 + (size_t)fmt_vsnprintf(buf + 8, LINE_MAX, fmt, ap);
+	if (n > LINE_MAX + 7)
+		n = LINE_MAX + 7;
 	buf[n] = '\n';
 	buf[n + 1] = 0;
 	console_line(buf);

@@ -115,7 +115,7 @@ static int attempt(const struct boot_request *req, struct boot_env *env, struct 
 	d->msg[0] = 0;
 	const struct file *k = plain.kernel;
 	size_t n = k->size < IMAGE_HEADER_WINDOW ? (size_t)k->size : IMAGE_HEADER_WINDOW;
-	uint8_t *hdr = zalloc(n ? n : 1);
+	uint8_t *hdr = alloc_filled(n ? n : 1);
 	if (!hdr)
 		return diag_fail(d, ST_NO_MEMORY, "image: fwboot's own heap is full (%zu of %zu bytes free), "
 				 "no room for a %zu-byte header window", heap_free_bytes(), heap_size(), n);
@@ -258,6 +258,8 @@ static void machine_learn(void)
 	machine.known = 1;
 	memset(&env, 0, sizeof(env));
 	if (platform_boot_env(&env, &d) == 0) {
+		if (env.find_tables)
+			env.find_tables(&env, ENV_SMBIOS);
 		machine.memsize = (unsigned)((mem_ram_bytes(env.mem) + (1u << 20) - 1) >> 20);
 		if (env.smbios && smbios_entry_parse((const uint8_t *)(uintptr_t)env.smbios, &machine.smbios,
 						     &machine.smbios_len, &machine.smbios_version))

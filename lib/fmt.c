@@ -10,7 +10,8 @@ struct out {
 	size_t len;
 };
 
-static void put_char(struct out *o, char c)
+/* inlined: it runs for every character fwboot prints */
+static inline __attribute__((always_inline)) void put_char(struct out *o, char c)
 {
 	if (o->len + 1 < o->size)
 		o->buf[o->len] = c;
@@ -36,10 +37,22 @@ static size_t utoa(char *tmp, unsigned long long v, unsigned base, int upper)
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	size_t n = 0;
 
-	do {
+	/* hex by shifts and 32-bit values by 32-bit division: the 64-bit
+	 * division (libgcc's __udivmoddi4) costs a hundred instructions a digit */
+	if (base == 16) {
+		do {
+			tmp[n++] = digits[v & 15];
+			v >>= 4;
+		} while (v);
+		return n;
+	}
+	for (; v > 0xffffffffu; v /= base)
 		tmp[n++] = digits[v % base];
-		v /= base;
-	} while (v);
+	uint32_t w = (uint32_t)v;
+	do {
+		tmp[n++] = digits[w % base];
+		w /= base;
+	} while (w);
 	return n;
 }
 

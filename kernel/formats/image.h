@@ -18,6 +18,11 @@ struct boot_env {
 	struct mem_map *mem;
 	uint64_t rsdp;		/* ACPI RSDP address, 0 if none found */
 	uint64_t smbios;	/* SMBIOS entry point address, 0 if none found */
+	/* Where finding rsdp and smbios costs a search (a BIOS scans memory
+	 * for them), the platform fills them here, on first need: want is
+	 * ENV_RSDP | ENV_SMBIOS, what the plan about to be made passes on.
+	 * NULL: both are filled already. */
+	void (*find_tables)(struct boot_env *env, unsigned want);
 	const struct video_caps *video;	/* the display; NULL: none */
 	/* UEFI (fwboot.efi), after ExitBootServices; 0 under a BIOS */
 	uint64_t efi_systab;	/* the EFI system table */
@@ -40,6 +45,9 @@ struct boot_env {
 	 * timer, no PIT gate at port 0x61: microvm), and why; NULL elsewhere */
 	const char *no_platform_timer;
 };
+
+#define ENV_RSDP 1
+#define ENV_SMBIOS 2
 
 struct image_type {
 	const char *name;
