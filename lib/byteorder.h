@@ -86,7 +86,7 @@ BYTEORDER_FN void put_be64(void *p, uint64_t v)
 
 /* The first of off, off + step, ... where the little-endian word v lies
  * wholly before end (a header's magic), or end when there is none.
- * Inlined with a constant step, four candidates a round cost eleven
+ * Inlined with a constant step, eight candidates a round cost nineteen
  * instructions: the scans of a 32 KiB header window for the Multiboot
  * magics are most of what probing a kernel costs. */
 BYTEORDER_FN size_t find_le32(const void *buf, size_t off, size_t end, size_t step, uint32_t v)
@@ -95,16 +95,20 @@ BYTEORDER_FN size_t find_le32(const void *buf, size_t off, size_t end, size_t st
 	if (end < 4 || off > end - 4)
 		return end;
 	size_t n = (end - 4 - off) / step + 1;	/* candidates */
-	for (; n >= 4; n -= 4, p += 4 * step) {
-		if (get_le32(p) == v)
-			return (size_t)(p - b);
-		if (get_le32(p + step) == v)
-			return (size_t)(p + step - b);
-		if (get_le32(p + 2 * step) == v)
-			return (size_t)(p + 2 * step - b);
-		if (get_le32(p + 3 * step) == v)
-			return (size_t)(p + 3 * step - b);
+#define FIND_LE32_AT(k) \
+	if (get_le32(p + (k) * step) == v) \
+		return (size_t)(p + (k) * step - b)
+	for (; n >= 8; n -= 8, p += 8 * step) {
+		FIND_LE32_AT(0);
+		FIND_LE32_AT(1);
+		FIND_LE32_AT(2);
+		FIND_LE32_AT(3);
+		FIND_LE32_AT(4);
+		FIND_LE32_AT(5);
+		FIND_LE32_AT(6);
+		FIND_LE32_AT(7);
 	}
+#undef FIND_LE32_AT
 	for (; n; n--, p += step)
 		if (get_le32(p) == v)
 			return (size_t)(p - b);
