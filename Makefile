@@ -36,9 +36,11 @@ FREESTANDING = -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=
 # Every include is written from the repository's root ("kernel/console.h",
 # "platform/x86/io.h"), so an include names the layer it reaches;
 # tools/check-layers.sh checks that the layers keep to their order.
+# -fomit-frame-pointer: Debian's i686 gcc keeps frame pointers by default,
+# and nothing in fwboot walks them (about 700 bytes of the image).
 CFLAGS = -std=gnu11 -m32 -march=i686 $(FREESTANDING) -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
-	-mno-sse -mno-mmx -mno-80387 -mpreferred-stack-boundary=2 -Wall -Wextra -Werror \
+	-mno-sse -mno-mmx -mno-80387 -mpreferred-stack-boundary=2 -fomit-frame-pointer -Wall -Wextra -Werror \
 	-I. -DFWBOOT_VERSION='"$(VERSION)"' -MMD -MP -ffunction-sections -fdata-sections
 ASFLAGS := -m32 -nostdinc -I. -MMD -MP
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \

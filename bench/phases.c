@@ -9,7 +9,7 @@
  *   from=ADDR, to=ADDR
  *             a profile of the window from ADDR's first execution to TO's
  *             first execution after it: "prof: PC N" per translated block
- *             start (bench/profile.py names the functions), "pioat: PC N"
+ *             start (bench/insns.py names the functions), "pioat: PC N"
  *             per port I/O instruction, then
  *             "window: insns N pio N mmio N", the window's instructions,
  *             port I/O instructions (each a VM exit under KVM; a `rep ins`

@@ -22,10 +22,10 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'bench'))
-import profile as prof  # noqa: E402  (bench/profile.py)
+import insns as prof  # noqa: E402  (bench/insns.py)
 
 # (payload, quiet): instructions from _start to the entry. Measured with
-# this tree (bench/profile.py --kernel lxtest|mb1 [--quiet]) plus a tenth.
+# this tree (bench/insns.py --kernel lxtest|mb1 [--quiet]) plus a tenth.
 BUDGET = {
     ('lxtest', False): 110000,
     ('lxtest', True): 66000,

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """fwboot's own work in guest instructions, exactly (TCG plugin bench/phases.c).
 
-usage: profile.py [--kernel linux|lxtest|mb1] [--quiet] [--top N] [--serial]
+usage: insns.py [--kernel linux|lxtest|mb1] [--quiet] [--top N] [--serial]
 
 Boots one reference payload through fwboot and counts, from fwboot's first
 instruction (_start) to the payload's entry, the instructions, port I/O
