@@ -3,6 +3,7 @@
  * info strings fwboot builds. No floating point, no %n. */
 #include <stdint.h>
 #include "lib/fmt.h"
+#include "lib/memops.h"	/* memcpy: platform/x86/memops.c, or the host libc */
 
 struct out {
 	char *buf;
@@ -18,6 +19,17 @@ static inline __attribute__((always_inline)) void put_char(struct out *o, char c
 	o->len++;
 }
 
+/* n characters at once (a run of the format, a string argument): the
+ * console's text is most of what fwboot's own work costs, character by
+ * character. */
+static void put_run(struct out *o, const char *s, size_t n)
+{
+	size_t room = o->len + 1 < o->size ? o->size - 1 - o->len : 0;
+	if (n && room)
+		memcpy(o->buf + o->len, s, n < room ? n : room);
+	o->len += n;
+}
+
 static void put_padded(struct out *o, const char *s, size_t n, int width, int left, char pad)
 {
 	int fill = width > (int)n ? width - (int)n : 0;
@@ -25,8 +37,7 @@ static void put_padded(struct out *o, const char *s, size_t n, int width, int le
 	if (!left)
 		while (fill-- > 0)
 			put_char(o, pad);
-	while (n--)
-		put_char(o, *s++);
+	put_run(o, s, n);
 	if (left)
 		while (fill-- > 0)
 			put_char(o, ' ');
@@ -62,7 +73,11 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
-			put_char(&o, *fmt);
+			size_t n = 1;
+			while (fmt[n] && fmt[n] != '%')
+				n++;
+			put_run(&o, fmt, n);
+			fmt += n - 1;
 			continue;
 		}
 		fmt++;

@@ -20,8 +20,11 @@
 #define HEAP_LOW_MAX (256u << 10)	/* conventional memory: what a small boot needs */
 #define HEAP_SMALL (64u << 10)	/* the least fwboot starts with */
 
-static struct mem_region map_store[MAP_CAP], ram_store[MAP_CAP];
-static struct mem_claim boot_claims[BOOT_CLAIMS];
+/* Tables with their own counts (mem_init sets them): boot/entry.S need
+ * not clear their 12 KiB (linker.ld keeps .bss.noclear out of bss). */
+#define NOCLEAR __attribute__((section(".bss.noclear")))
+static struct mem_region map_store[MAP_CAP] NOCLEAR, ram_store[MAP_CAP] NOCLEAR;
+static struct mem_claim boot_claims[BOOT_CLAIMS] NOCLEAR;
 struct mem_map bios_mm;
 struct video_caps bios_video;
 static uint64_t rsdp, smbios;
