@@ -189,6 +189,61 @@ def qemu_own(kind):
         subprocess.run(['rm', '-rf', d])
 
 
+OVMF = '/usr/share/ovmf/OVMF.fd'
+FWBOOT_EFI = os.path.join(BUILD, 'fwboot.efi')
+
+
+def efi_exit_kernel(path, d):
+    """A copy of a bzImage whose PE entry (the EFI stub, what LoadImage and
+    StartImage run) exits QEMU."""
+    data = bytearray(open(path, 'rb').read())
+    pe = int.from_bytes(data[0x3c:0x40], 'little')
+    nsec = int.from_bytes(data[pe + 6:pe + 8], 'little')
+    opt = int.from_bytes(data[pe + 20:pe + 22], 'little')
+    entry = int.from_bytes(data[pe + 40:pe + 44], 'little')
+    for i in range(nsec):
+        s = pe + 24 + opt + 40 * i
+        vsz, va, _, raw = (int.from_bytes(data[s + 8 + 4 * k:s + 12 + 4 * k], 'little') for k in range(4))
+        if va <= entry < va + vsz:
+            off = entry - va + raw
+            data[off:off + 5] = EXIT_STUB
+            out = os.path.join(d, 'vmlinuz.efi-exit')
+            with open(out, 'wb') as f:
+                f.write(data)
+            return out
+    sys.exit('profile: %s: no section holds the PE entry' % path)
+
+
+def uefi(fwboot, quiet=False):
+    """QEMU start to the Linux EFI stub's entry under OVMF: OVMF's own
+    -kernel, or fwboot.efi (started by OVMF's -kernel) from fw_cfg. OVMF's
+    timer-driven waits make these counts vary by about 1% from run to run.
+    None without OVMF or fwboot.efi."""
+    if not os.path.isfile(OVMF) or (fwboot and not os.path.isfile(FWBOOT_EFI)):
+        return None
+    d = tempfile.mkdtemp(prefix='fwboot-profile-')
+    try:
+        sys.path.insert(0, os.path.join(ROOT, 'bench'))
+        import linux
+        k = efi_exit_kernel(linux.fetch()['vmlinuz'], d)
+        cmd = BASE + ['-m', '512M', '-serial', 'null', '-bios', OVMF]
+        if fwboot:
+            cmd += ['-kernel', FWBOOT_EFI, '-fw_cfg', 'name=opt/fwboot/kernel,file=' + k, '-append',
+                    '%sname=opt/fwboot/kernel -- console=ttyS0' % ('quiet ' if quiet else '')]
+        else:
+            cmd += ['-kernel', k, '-append', 'console=ttyS0']
+        plugged = cmd[:1] + ['-plugin', build_plugin() + ',from=0,to=0x1,atexit=1'] + cmd[1:]
+        p = subprocess.run(plugged, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=600)
+        for line in p.stderr.decode('latin-1').splitlines():
+            f = line.split()
+            if f and f[0] == 'exit:' and p.returncode == (0x7E << 1 | 1):
+                return {f[i]: int(f[i + 1]) for i in range(1, len(f) - 1, 2)}
+        sys.exit('profile: %s did not reach the EFI stub (status %d)' % (' '.join(plugged), p.returncode))
+    finally:
+        subprocess.run(['rm', '-rf', d])
+
+
 def by_function(prof, elf=FWBOOT):
     """[(name, instructions)] from a profile, largest first."""
     syms = symbols(elf)

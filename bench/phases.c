@@ -14,7 +14,10 @@
  *             "window: insns N pio N mmio N", the window's instructions,
  *             port I/O instructions (each a VM exit under KVM; a `rep ins`
  *             counts once, however many bytes it moves) and MMIO accesses;
- *   whole=1   also "whole: insns N pio N mmio N" from QEMU's start to TO.
+ *   whole=1   also "whole: insns N pio N mmio N" from QEMU's start to TO;
+ *   atexit=1  "exit: insns N pio N mmio N" when QEMU exits (a payload that
+ *             ends QEMU at its entry: the counts to there, whatever its
+ *             address; with from=0 and a to= that never runs).
  *
  * Instruction counts do not depend on how busy the host is, so they show
  * what each boot path makes the guest do, where wall times only show it
@@ -32,6 +35,7 @@ struct qemu_plugin_insn;
 struct qemu_plugin_hwaddr;
 struct qemu_info_t;
 enum { INLINE_ADD_U64 = 0, CB_NO_REGS = 0, MEM_RW = 3 };
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, void (*cb)(qemu_plugin_id_t, void *), void *userdata);
 void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
 					   void (*cb)(qemu_plugin_id_t, struct qemu_plugin_tb *));
 size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
@@ -63,7 +67,7 @@ static unsigned hits[MAX_WATCH];
 static int nwatch;
 
 static uint64_t from = UINT64_MAX, to = UINT64_MAX;
-static bool whole;
+static bool whole, at_exit;
 static int state;		/* 0 before from, 1 in the window, 2 after to */
 static uint64_t win_start, pio_all, pio_win, mmio_all, mmio_win;
 static struct slot { uint64_t pc, n; } *slots, *pio_slots;
@@ -104,6 +108,14 @@ static void report(void)
 	if (whole)
 		fprintf(stderr, "whole: insns %llu pio %llu mmio %llu\n", (unsigned long long)insns,
 			(unsigned long long)pio_all, (unsigned long long)mmio_all);
+}
+
+static void exited(qemu_plugin_id_t id, void *udata)
+{
+	(void)id;
+	(void)udata;
+	fprintf(stderr, "exit: insns %llu pio %llu mmio %llu\n", (unsigned long long)insns,
+		(unsigned long long)pio_all, (unsigned long long)mmio_all);
 }
 
 /* Every block: the window's edges (before the block's own instructions are
@@ -214,6 +226,8 @@ int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *info, int
 			to = strtoull(argv[i] + 3, NULL, 0);
 		else if (!strcmp(argv[i], "whole=1"))
 			whole = true;
+		else if (!strcmp(argv[i], "atexit=1"))
+			at_exit = true;
 		else {
 			fprintf(stderr, "phases: unknown or too many arguments: %s\n", argv[i]);
 			return -1;
@@ -231,6 +245,8 @@ int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *info, int
 		return -1;
 	}
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	if (at_exit)
+		qemu_plugin_register_atexit_cb(id, exited, NULL);
 	qemu_plugin_register_vcpu_tb_trans_cb(id, translated);
 	return 0;
 }
