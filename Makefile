@@ -89,7 +89,7 @@ all: $(B)/fwboot.elf $(B)/fwboot-pvh.elf
 # since boot scripts read keys and SMBIOS (issue 24: keys, menus, prompt,
 # read, inc, shell, cpuid, settings), about 9 KiB at -Os: 114389 bytes then;
 # 112 KiB since issue 25's cuts, byte-order helpers inlined and no frame
-# pointers: 113829 bytes then).
+# pointers: 113493 bytes then).
 SIZE_BUDGET := 114688
 
 $(B)/fwboot.elf: $(OBJS) linker.ld tools/check-header.sh tools/check-size.sh $(B)/layers.ok
@@ -116,7 +116,7 @@ $(B)/layers.ok: tools/check-layers.sh $(shell find kernel lib include platform -
 # Speed where bytes move (inflating, copying, reading fw_cfg), size elsewhere:
 # the rest runs once per boot (parsing, planning, messages), and -Os makes
 # it a quarter smaller at no cost a boot can measure.
-HOT_SRCS := lib/inflate.c platform/x86/memops.c lib/sha256.c lib/sha256_c.c
+HOT_SRCS := lib/inflate.c platform/x86/memops.c lib/sha256_c.c
 opt_for = $(if $(filter $(1),$(HOT_SRCS)),-O2,-Os)
 
 # Each object depends on exactly the headers it includes (-MMD: the .d

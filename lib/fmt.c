@@ -73,8 +73,8 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
-			size_t n = 1;
-			while (fmt[n] && fmt[n] != '%')
+			size_t n = 1;	/* letters pass one test: NUL and '%' are below 38 */
+			while ((unsigned char)fmt[n] > '%' || (fmt[n] && fmt[n] != '%'))
 				n++;
 			put_run(&o, fmt, n);
 			fmt += n - 1;

@@ -51,7 +51,8 @@ void uart_write(const char *s)
 		return;
 	while (*s) {
 		size_t n = 0;
-		while (n < TX_FIFO && s[n] && s[n] != '\n')
+		/* one test for printable text; NUL and newline are below 11 */
+		while (n < TX_FIFO && ((uint8_t)s[n] > '\n' || (s[n] && s[n] != '\n')))
 			n++;
 		if (!n) {
 			uart_send("\r\n", 2);
