@@ -10,6 +10,10 @@ before and after: figures from a busy machine say so.
 
 Sections (FWBOOT_BENCH_ONLY=a,b picks some):
   size        build/fwboot.elf's sections against the budget the build enforces
+  insns       guest instructions from QEMU's start to the kernel's entry (Debian's
+              Linux, a Multiboot 1 kernel), QEMU's own -kernel against fwboot
+              (default and quiet); fwboot's own part; port I/O and MMIO counts;
+              under OVMF, its own -kernel against fwboot.efi to the EFI stub
   demo        QEMU start to the end of a tiny kernel: through fwboot from fw_cfg
               against QEMU's own -kernel
   load        load throughput for 16, 64 and 256 MiB: fwboot by DMA, by
@@ -122,7 +126,8 @@ def plot(name, title, xlabel, ylabel, series, logx=False, logy=False):
         with open(os.path.join(OUT, dat), 'w') as f:
             for x, s in points:
                 f.write('%g %g %g %g\n' % (x, s.med, s.min, s.max))
-        plots.append('"%s" using 1:2:3:4 with yerrorlines title "%s"' % (dat, label))
+        # noenhanced: labels are literal text (gnuplot reads fw_cfg's _ as a subscript)
+        plots.append('"%s" using 1:2:3:4 with yerrorlines title "%s" noenhanced' % (dat, label))
     script.append('plot ' + ', '.join(plots))
     p = subprocess.run(['gnuplot'], input='\n'.join(script).encode(), cwd=OUT,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -348,6 +353,62 @@ def section_growth(md, d):
             md.append('![%s](%s)\n' % (name, png))
 
 
+def section_insns(md, d):
+    """Guest instructions to the kernel's entry, exactly (bench/insns.py)."""
+    import insns as prof  # bench/insns.py
+    if b'-plugin' not in subprocess.run(['qemu-system-x86_64', '-help'], stdout=subprocess.PIPE).stdout:
+        md.append('## Guest instructions to the kernel\n\nNot counted: this QEMU has no -plugin option.\n')
+        return
+    prof.build_plugin()
+    md.append('## Guest instructions to the kernel\n')
+    md.append('Counted by the TCG plugin bench/phases.c (exact, the same on every run and under any load): '
+              'from QEMU\'s start to the kernel\'s first instruction (the payload exits there), and '
+              'fwboot\'s own part, its `_start` to that entry. Port I/O counts instructions (a `rep ins` '
+              'once: a VM exit each under KVM); MMIO counts accesses. Linux: Debian\'s kernel with a '
+              'busybox initramfs, `nokaslr`, `-m 512M`, to startup_32 (fwboot: entry at its pref_address). '
+              'Multiboot 1: build/kernels/mbtest-elf32.elf with a 1 MiB module.\n')
+    md.append('| payload | path | QEMU start to entry | ratio | fwboot _start to entry | port I/O (whole) '
+              '| port I/O (fwboot) | MMIO (whole) |')
+    md.append('| --- | --- | --- | --- | --- | --- | --- | --- |')
+    for kind, label in (('linux', 'Debian Linux'), ('mb1', 'Multiboot 1')):
+        base = prof.qemu_own(kind)
+        rows = [('QEMU -kernel', base, None)]
+        for quiet in (False, True):
+            r = prof.measure(kind, quiet)
+            rows.append(('fwboot' + (' quiet' if quiet else ''), r['whole'], r))
+        for name, whole, own in rows:
+            md.append('| %s | %s | %d | %.3fx | %s | %d (%.2fx) | %s | %d |' % (
+                label, name, whole['insns'], whole['insns'] / base['insns'],
+                '%d' % own['insns'] if own else '-', whole['pio'], whole['pio'] / max(base['pio'], 1),
+                '%d' % own['pio'] if own else '-', whole['mmio']))
+    reps = 1 if QUICK else 3
+    runs = {}
+    for _ in range(reps):       # alternating, as the wall times
+        for name, fw, quiet in (('OVMF -kernel', False, False), ('fwboot.efi', True, False),
+                                ('fwboot.efi quiet', True, True)):
+            r = prof.uefi(fw, quiet)
+            if r is None:
+                break
+            runs.setdefault(name, []).append(r['insns'])
+    if runs.get('OVMF -kernel') and runs.get('fwboot.efi'):
+        md.append('\nUnder UEFI (OVMF, TCG): QEMU start to Debian\'s kernel\'s EFI stub entry (the PE entry '
+                  'LoadImage and StartImage run; the copy exits there), OVMF\'s own `-kernel` against '
+                  'fwboot.efi (itself started by OVMF\'s `-kernel`) reading the kernel from fw_cfg. OVMF\'s '
+                  'timer-driven waits make these counts vary by about 1%%; median (min-max) of %d runs:\n' % reps)
+        md.append('| path | instructions | ratio |\n| --- | --- | --- |')
+        base = statistics.median(runs['OVMF -kernel'])
+        for name, xs in runs.items():
+            md.append('| %s | %d (%d-%d) | %.3fx |' % (name, statistics.median(xs), min(xs), max(xs),
+                                                   statistics.median(xs) / base))
+    r = prof.measure('linux', False)
+    md.append('\nWhere fwboot\'s own instructions go (Linux, default console), the first 15 functions:\n')
+    md.append('| function | instructions |\n| --- | --- |')
+    for fn, n in prof.by_function(r['prof'])[:15]:
+        md.append('| `%s` | %d |' % (fn, n))
+    md.append('\n`python3 bench/insns.py --kernel linux|lxtest|mb1 [--quiet]` prints the whole profile; '
+              'tests/budget/check.py holds fwboot\'s own count for the test payloads to a budget.\n')
+
+
 def section_linux(md, d):
     md.append('## Linux\n')
     p = subprocess.run([sys.executable, os.path.join(ROOT, 'bench', 'linux.py')],
@@ -424,7 +485,7 @@ def section_steps(md, d):
     md.append('')
 
 
-SECTIONS = [('size', section_size), ('demo', section_demo), ('steps', section_steps), ('load', section_load),
+SECTIONS = [('size', section_size), ('insns', section_insns), ('demo', section_demo), ('steps', section_steps), ('load', section_load),
             ('growth', section_growth), ('linux', section_linux)]
 
 

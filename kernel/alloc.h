@@ -7,5 +7,8 @@
 #include <stddef.h>
 
 void *zalloc(size_t n);
+/* The same, not zeroed on the target: for a buffer the caller fills
+ * wholly at once (a 32 KiB header window is 8192 stores to clear). */
+void *alloc_filled(size_t n);
 
 #endif

@@ -7,6 +7,7 @@
 #include "kernel/console.h"
 #include "kernel/platform.h"
 #include "lib/fmt.h"
+#include "lib/memops.h"
 #include "lib/str.h"
 #include "include/status.h"
 
@@ -23,11 +24,17 @@ static struct {
 static unsigned recent_next;
 static uint64_t held_total;
 
-static uint32_t line_hash(const char *s)
+/* FNV-1a over the line's words, then its last bytes: a quarter of the
+ * multiplications of a byte-wise hash, for every line printed. */
+static uint32_t line_hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
+	uint32_t h = 2166136261u;
+	size_t i = 0;
+	for (; i + 4 <= n; i += 4)
+		h = (h ^ ((uint32_t)(uint8_t)s[i] | (uint32_t)(uint8_t)s[i + 1] << 8 |
+			  (uint32_t)(uint8_t)s[i + 2] << 16 | (uint32_t)(uint8_t)s[i + 3] << 24)) * 16777619u;
+	for (; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
 	return h;
 }
 
@@ -51,9 +58,9 @@ void console_write(const char *s)
 	platform_console_write(s);
 }
 
-void console_line(const char *line)
+static void console_line_n(const char *line, size_t n)
 {
-	uint32_t h = line_hash(line);
+	uint32_t h = line_hash(line, n);
 	for (unsigned i = 0; i < RECENT; i++) {
 		if (!recent[i].seen || recent[i].hash != h)
 			continue;
@@ -71,6 +78,11 @@ void console_line(const char *line)
 	recent_next = (recent_next + 1) % RECENT;
 	flush_held();
 	platform_console_write(line);
+}
+
+void console_line(const char *line)
+{
+	console_line_n(line, str_len(line));
 }
 
 static void console_vprintf(const char *fmt, va_list ap)
@@ -102,13 +114,14 @@ static void log_line(enum console_level at, const char *fmt, va_list ap)
 {
 	if (level < at)
 		return;
-	char buf[LINE_MAX + 16] = "fwboot: ";
-	size_t n = str_len(buf);
-	fmt_vsnprintf(buf + n, LINE_MAX, fmt, ap);
-	n = str_len(buf);
+	char buf[LINE_MAX + 16];	/* not zero-filled: the formatter ends the line */
+	memcpy(buf, "fwboot: ", 8);
+	size_t n = 8 + (size_t)fmt_vsnprintf(buf + 8, LINE_MAX, fmt, ap);
+	if (n > LINE_MAX + 7)
+		n = LINE_MAX + 7;
 	buf[n] = '\n';
 	buf[n + 1] = 0;
-	console_line(buf);
+	console_line_n(buf, n + 1);
 }
 
 void log_info(const char *fmt, ...)

@@ -134,7 +134,7 @@ static int attempt(const struct boot_request *req, struct boot_env *env, struct 
 	d->msg[0] = 0;
 	const struct file *k = plain.kernel;
 	size_t n = k->size < IMAGE_HEADER_WINDOW ? (size_t)k->size : IMAGE_HEADER_WINDOW;
-	uint8_t *hdr = zalloc(n ? n : 1);
+	uint8_t *hdr = alloc_filled(n ? n : 1);
 	if (!hdr)
 		return diag_fail(d, ST_NO_MEMORY, "image: fwboot's own heap is full (%zu of %zu bytes free), "
 				 "no room for a %zu-byte header window", heap_free_bytes(), heap_size(), n);
@@ -191,6 +191,25 @@ static void copy_madt(struct boot_env *env)
 	}
 }
 
+/* What the format about to be planned passes on (kernel/formats/image.c
+ * asks, want = ENV_*): the platform's tables, found on first need, and for
+ * the loaders that start CPUs and date the boot (Limine) the MADT's copy,
+ * which SMBIOS entry point it is, and the clock. A boot that needs none of
+ * them (Linux, Multiboot 1) reads none of them. */
+static void (*platform_find_tables)(struct boot_env *env, unsigned want);
+
+static void find_tables(struct boot_env *env, unsigned want)
+{
+	if (platform_find_tables)
+		platform_find_tables(env, want);
+	if (want & ENV_SMBIOS)
+		env->smbios3 = env->smbios && !memcmp((const void *)(uintptr_t)env->smbios, "_SM3_", 5);
+	if ((want & ENV_MADT) && !env->madt)
+		copy_madt(env);
+	if ((want & ENV_TIME) && !env->boot_time)
+		env->boot_time = platform_unix_time();
+}
+
 int frontend_boot(const struct boot_request *req, struct diag *d)
 {
 	uintptr_t heap = heap_mark(), pages = platform_mark();
@@ -201,10 +220,8 @@ int frontend_boot(const struct boot_request *req, struct diag *d)
 		heap_release(heap);
 		return r;
 	}
-	/* which SMBIOS entry point it is, and the CPUs, for the loaders that say so (Limine) */
-	env.smbios3 = env.smbios && !memcmp((const void *)(uintptr_t)env.smbios, "_SM3_", 5);
-	copy_madt(&env);
-	env.boot_time = platform_unix_time();
+	platform_find_tables = env.find_tables;
+	env.find_tables = find_tables;
 	struct mem_map *mm = env.mem;
 	size_t claims = mm->nclaims, claimcap = mm->claimcap;
 	struct mem_claim *table = mm->claims;
@@ -312,6 +329,8 @@ static void machine_learn(void)
 	machine.known = 1;
 	memset(&env, 0, sizeof(env));
 	if (platform_boot_env(&env, &d) == 0) {
+		if (env.find_tables)
+			env.find_tables(&env, ENV_SMBIOS);
 		machine.memsize = (unsigned)((mem_ram_bytes(env.mem) + (1u << 20) - 1) >> 20);
 		if (env.smbios && smbios_entry_parse((const uint8_t *)(uintptr_t)env.smbios, &machine.smbios,
 						     &machine.smbios_len, &machine.smbios_version))

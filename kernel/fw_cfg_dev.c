@@ -136,7 +136,7 @@ int fw_cfg_dev_read_dir(struct fw_cfg_dev *dev, struct fw_cfg_entry **dir, size_
 		return diag_fail(d, ST_NO_FW_CFG, "fw_cfg: directory claims %u files (at most %u)", n,
 				 FW_CFG_MAX_FILES);
 	size_t len = 4 + (size_t)n * FW_CFG_DIR_ENTRY_SIZE;
-	uint8_t *raw = zalloc(len);
+	uint8_t *raw = alloc_filled(len);
 	*dir = zalloc((n ? n : 1) * sizeof(**dir));
 	if (!raw || !*dir)
 		return diag_fail(d, ST_NO_MEMORY, "fw_cfg: no memory for a directory of %u files", n);

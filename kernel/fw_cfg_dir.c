@@ -6,6 +6,14 @@
 #include "include/status.h"
 #include "lib/str.h"
 
+uint32_t fw_cfg_name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
 int fw_cfg_dir_parse(const uint8_t *buf, size_t len, struct fw_cfg_entry *out, size_t cap,
 		     size_t *count, struct diag *d)
 {
@@ -29,8 +37,9 @@ int fw_cfg_dir_parse(const uint8_t *buf, size_t len, struct fw_cfg_entry *out, s
 			return diag_fail(d, ST_NO_FW_CFG,
 					 "fw_cfg: directory entry %u of %u is empty (key 0x%04x, name \"%s\"): "
 					 "the count runs past the directory's entries", i, n, out[i].key, out[i].name);
+		out[i].hash = fw_cfg_name_hash(out[i].name);
 		for (uint32_t j = 0; j < i; j++)
-			if (str_eq(out[j].name, out[i].name))
+			if (out[j].hash == out[i].hash && str_eq(out[j].name, out[i].name))
 				return diag_fail(d, ST_NO_FW_CFG, "fw_cfg: directory names \"%s\" twice (entries %u and %u)",
 						 out[i].name, j, i);
 	}
@@ -40,8 +49,9 @@ int fw_cfg_dir_parse(const uint8_t *buf, size_t len, struct fw_cfg_entry *out, s
 
 int fw_cfg_dir_lookup(const struct fw_cfg_entry *dir, size_t count, const char *name)
 {
+	uint32_t h = fw_cfg_name_hash(name);
 	for (size_t i = 0; i < count; i++)
-		if (str_eq(dir[i].name, name))
+		if (dir[i].hash == h && str_eq(dir[i].name, name))
 			return (int)i;
 	return -1;
 }

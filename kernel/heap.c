@@ -15,14 +15,21 @@ void heap_init(uintptr_t base, size_t size)
 	heap_end = base + size;
 }
 
-void *zalloc(size_t n)
+void *alloc_filled(size_t n)
 {
 	uintptr_t p = (heap_next + 15) & ~(uintptr_t)15;
 	if (p < heap_next || n > heap_end - p)
 		return 0;
 	heap_next = p + n;
-	memset((void *)p, 0, n);
 	return (void *)p;
+}
+
+void *zalloc(size_t n)
+{
+	void *p = alloc_filled(n);
+	if (p)
+		memset(p, 0, n);
+	return p;
 }
 
 size_t heap_free_bytes(void)

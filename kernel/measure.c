@@ -80,6 +80,8 @@ static int measure(const struct measure *m, struct diag *d)
 static int measure_named(uint32_t pcr, const char *prefix, const char *text, const void *data, size_t len,
 			 const struct file *f, struct diag *d)
 {
+	if (state == 2 && !required)	/* no TPM, said once: nothing to build */
+		return 0;
 	size_t p = str_len(prefix), t = str_len(text);
 	char desc[MEASURE_DESC_MAX + 1];
 	if (p + t > MEASURE_DESC_MAX)
@@ -103,6 +105,8 @@ int measure_data(const char *name, const void *data, size_t len, struct diag *d)
 
 int measure_string(const char *prefix, const char *text, struct diag *d)
 {
+	if (state == 2 && !required)
+		return 0;
 	return measure_named(MEASURE_PCR_STRINGS, prefix, text, text, str_len(text), 0, d);
 }
 

@@ -3,6 +3,7 @@
  * info strings fwboot builds. No floating point, no %n. */
 #include <stdint.h>
 #include "lib/fmt.h"
+#include "lib/memops.h"	/* memcpy: platform/x86/memops.c, or the host libc */
 
 struct out {
 	char *buf;
@@ -10,11 +11,23 @@ struct out {
 	size_t len;
 };
 
-static void put_char(struct out *o, char c)
+/* inlined: it runs for every character fwboot prints */
+static inline __attribute__((always_inline)) void put_char(struct out *o, char c)
 {
 	if (o->len + 1 < o->size)
 		o->buf[o->len] = c;
 	o->len++;
+}
+
+/* n characters at once (a run of the format, a string argument): the
+ * console's text is most of what fwboot's own work costs, character by
+ * character. */
+static void put_run(struct out *o, const char *s, size_t n)
+{
+	size_t room = o->len + 1 < o->size ? o->size - 1 - o->len : 0;
+	if (n && room)
+		memcpy(o->buf + o->len, s, n < room ? n : room);
+	o->len += n;
 }
 
 static void put_padded(struct out *o, const char *s, size_t n, int width, int left, char pad)
@@ -24,8 +37,7 @@ static void put_padded(struct out *o, const char *s, size_t n, int width, int le
 	if (!left)
 		while (fill-- > 0)
 			put_char(o, pad);
-	while (n--)
-		put_char(o, *s++);
+	put_run(o, s, n);
 	if (left)
 		while (fill-- > 0)
 			put_char(o, ' ');
@@ -36,10 +48,22 @@ static size_t utoa(char *tmp, unsigned long long v, unsigned base, int upper)
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	size_t n = 0;
 
-	do {
+	/* hex by shifts and 32-bit values by 32-bit division: the 64-bit
+	 * division (libgcc's __udivmoddi4) costs a hundred instructions a digit */
+	if (base == 16) {
+		do {
+			tmp[n++] = digits[v & 15];
+			v >>= 4;
+		} while (v);
+		return n;
+	}
+	for (; v > 0xffffffffu; v /= base)
 		tmp[n++] = digits[v % base];
-		v /= base;
-	} while (v);
+	uint32_t w = (uint32_t)v;
+	do {
+		tmp[n++] = digits[w % base];
+		w /= base;
+	} while (w);
 	return n;
 }
 
@@ -49,7 +73,11 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
-			put_char(&o, *fmt);
+			size_t n = 1;	/* letters pass one test: NUL and '%' are below 38 */
+			while ((unsigned char)fmt[n] > '%' || (fmt[n] && fmt[n] != '%'))
+				n++;
+			put_run(&o, fmt, n);
+			fmt += n - 1;
 			continue;
 		}
 		fmt++;

@@ -51,6 +51,13 @@ for t in build/host/test_*; do
 	count "$log/$name.txt"
 done
 
+# fwboot's own instructions for the reference boots, within their budget
+# (tests/budget/check.py: a TCG plugin counts them exactly; seconds).
+python3 tests/budget/check.py >"$log/budget.txt" 2>&1
+grep -E '^(PASS|FAIL|SKIP)' "$log/budget.txt"
+grep -q '^FAIL' "$log/budget.txt" && sed -n '/^FAIL/,$p' "$log/budget.txt" | head -n 40
+count "$log/budget.txt"
+
 # Every seed corpus (made from build/kernels) and every past crash
 # (tests/fuzz/crashes/) runs once through its harness, fuzzing or not.
 if [ -d tests/fuzz ] && command -v clang >/dev/null; then

@@ -95,6 +95,19 @@ static int needs_timer(const struct image_type *t, const struct boot_request *re
 			 "machine (%s)", req->kernel->name, env->no_platform_timer);
 }
 
+/* The firmware tables a format passes on: Multiboot 2's ACPI and SMBIOS
+ * tags, PVH's rsdp_paddr, Limine's RSDP, SMBIOS, SMP (the MADT) and date
+ * requests. Linux finds the RSDP itself (QEMU's own -kernel does not name
+ * it either), so a BIOS does not search for it there. */
+static unsigned tables_for(const struct image_type *t)
+{
+	if (str_eq(t->name, "multiboot2"))
+		return ENV_RSDP | ENV_SMBIOS;
+	if (str_eq(t->name, "limine"))
+		return ENV_RSDP | ENV_SMBIOS | ENV_MADT | ENV_TIME;
+	return str_eq(t->name, "pvh") ? ENV_RSDP : 0;
+}
+
 /* entry= chooses between Linux's two entries; every other format has one. */
 static int plan_as(const struct image_type *t, const struct boot_request *req, const uint8_t *hdr, size_t len,
 		   struct boot_env *env, struct plan *p, struct diag *d)
@@ -105,6 +118,8 @@ static int plan_as(const struct image_type *t, const struct boot_request *req, c
 	int r = needs_bios(t, req, hdr, len, env, d);
 	if (!r)
 		r = needs_timer(t, req, env, d);
+	if (!r && env->find_tables)
+		env->find_tables(env, tables_for(t));
 	return r ? r : t->plan(req, hdr, len, env, p, d);
 }
 

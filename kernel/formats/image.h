@@ -22,6 +22,11 @@ struct boot_env {
 	int64_t boot_time;	/* UNIX time at the attempt (the RTC), 0 unknown */
 	const uint8_t *madt;	/* a copy of ACPI's MADT ("APIC"), for loaders that start CPUs; NULL none */
 	uint32_t madt_len;
+	/* What the plan about to be made passes on (want: ENV_* below) is
+	 * filled here, on first need: where finding rsdp and smbios costs a
+	 * search (a BIOS scans memory for them), and the MADT's copy and the
+	 * clock (kernel/frontend.c). NULL: all is filled already. */
+	void (*find_tables)(struct boot_env *env, unsigned want);
 	const struct video_caps *video;	/* the display; NULL: none */
 	/* UEFI (fwboot.efi), after ExitBootServices; 0 under a BIOS */
 	uint64_t efi_systab;	/* the EFI system table */
@@ -44,6 +49,11 @@ struct boot_env {
 	 * timer, no PIT gate at port 0x61: microvm), and why; NULL elsewhere */
 	const char *no_platform_timer;
 };
+
+#define ENV_RSDP 1
+#define ENV_SMBIOS 2
+#define ENV_MADT 4		/* env->madt, a copy of ACPI's MADT */
+#define ENV_TIME 8		/* env->boot_time, the clock at the attempt */
 
 struct image_type {
 	const char *name;

@@ -24,9 +24,10 @@ int mb1_find_header(const uint8_t *hdr, size_t len, struct mb1_header *h, struct
 	memset(h, 0, sizeof(*h));
 	/* the header is the first aligned place where magic, flags and
 	 * checksum all hold (GRUB's rule): a lone magic is data or code */
-	for (size_t off = 0; off + 12 <= limit; off += 4) {
-		if (get_le32(hdr + off) != MB1_HEADER_MAGIC)
-			continue;
+	for (size_t off = 0;; off += 4) {
+		off = limit < 12 ? limit : find_le32(hdr, off, limit - 8, 4, MB1_HEADER_MAGIC);
+		if (off + 12 > limit)
+			break;
 		uint32_t flags = get_le32(hdr + off + MB1_H_FLAGS);
 		uint32_t sum = MB1_HEADER_MAGIC + flags + get_le32(hdr + off + MB1_H_CHECKSUM);
 		if (sum != 0) {

@@ -227,9 +227,11 @@ int mb2_parse_header(const uint8_t *hdr, size_t len, struct mb2_header *h, struc
 	uint32_t skipped = 0, skip_off = 0, skip_sum = 0;
 	/* the header is the first 8-aligned magic whose magic, architecture,
 	 * header_length and checksum sum to zero; other magics are skipped */
-	for (; off + MB2_H_TAGS <= limit; off += MB2_HEADER_ALIGN) {
-		if (get_le32(hdr + off) != MB2_HEADER_MAGIC)
-			continue;
+	for (;; off += MB2_HEADER_ALIGN) {
+		off = limit < MB2_H_TAGS ? limit :
+			find_le32(hdr, off, limit - MB2_H_TAGS + 4, MB2_HEADER_ALIGN, MB2_HEADER_MAGIC);
+		if (off + MB2_H_TAGS > limit)
+			break;
 		uint32_t sum = MB2_HEADER_MAGIC + get_le32(hdr + off + MB2_H_ARCH) +
 			       get_le32(hdr + off + MB2_H_LENGTH) + get_le32(hdr + off + MB2_H_CHECKSUM);
 		if (sum == 0)

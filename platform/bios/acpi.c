@@ -10,11 +10,22 @@
 #include "lib/byteorder.h"
 #include "platform/x86/io.h"
 
+/* four characters as the little-endian word they read as */
+#define ANCHOR(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+
 static const uint8_t *phys(uint64_t a)
 {
 	const uint8_t *p;
 	__asm__("" : "=r"(p) : "0"((uintptr_t)a));
 	return p;
+}
+
+/* The aligned word at a; the first test of every candidate, one load. */
+static uint32_t word_at(uint32_t a)
+{
+	const uint32_t *w;
+	__asm__("" : "=r"(w) : "0"((uintptr_t)a));
+	return *w;
 }
 
 static int rsdp_valid(const uint8_t *p)
@@ -30,7 +41,7 @@ static int rsdp_valid(const uint8_t *p)
 static uint32_t scan(uint32_t start, uint32_t end)
 {
 	for (uint32_t a = start; a + 20 <= end; a += 16)
-		if (rsdp_valid((const uint8_t *)(uintptr_t)a))
+		if (word_at(a) == ANCHOR('R', 'S', 'D', ' ') && rsdp_valid(phys(a)))
 			return a;
 	return 0;
 }
@@ -55,9 +66,12 @@ uint32_t smbios_find_entry(void)
 	uint64_t table;
 	uint32_t len;
 	uint16_t version;
-	for (uint32_t a = 0xF0000; a + 32 <= 0x100000; a += 16)
-		if (!smbios_entry_parse(phys(a), &table, &len, &version))
+	for (uint32_t a = 0xF0000; a + 32 <= 0x100000; a += 16) {
+		uint32_t w = word_at(a);
+		if ((w == ANCHOR('_', 'S', 'M', '_') || w == ANCHOR('_', 'S', 'M', '3')) &&
+		    !smbios_entry_parse(phys(a), &table, &len, &version))
 			return a;
+	}
 	return 0;
 }
 
@@ -83,10 +97,11 @@ const uint8_t *acpi_find_table(uint64_t rsdp, const char *sig)
 	return 0;
 }
 
-const char *acpi_no_platform_timer(uint64_t rsdp)
+const char *acpi_no_platform_timer(uint64_t (*find_rsdp)(void))
 {
 	if (inb(0x61) != 0xff)
 		return 0;	/* the PIT's gate and output (the PC speaker port) answer */
+	uint64_t rsdp = find_rsdp();
 	if (!rsdp)
 		return "no port 0x61 and no ACPI";
 	if (acpi_find_table(rsdp, "HPET"))

@@ -17,7 +17,8 @@ const uint8_t *acpi_find_table(uint64_t rsdp, const char *sig);
 
 /* NULL when the machine has a platform timer Xen can use (the PIT's gate at
  * port 0x61, an HPET table, or an ACPI PM timer without hardware-reduced
- * ACPI); else why not, for boot_env.no_platform_timer. */
-const char *acpi_no_platform_timer(uint64_t rsdp);
+ * ACPI); else why not, for boot_env.no_platform_timer. find_rsdp is called
+ * only when port 0x61 does not answer (microvm). */
+const char *acpi_no_platform_timer(uint64_t (*find_rsdp)(void));
 
 #endif

@@ -20,11 +20,15 @@
 #define HEAP_LOW_MAX (256u << 10)	/* conventional memory: what a small boot needs */
 #define HEAP_SMALL (64u << 10)	/* the least fwboot starts with */
 
-static struct mem_region map_store[MAP_CAP], ram_store[MAP_CAP];
-static struct mem_claim boot_claims[BOOT_CLAIMS];
+/* Tables with their own counts (mem_init sets them): boot/entry.S need
+ * not clear their 12 KiB (linker.ld keeps .bss.noclear out of bss). */
+#define NOCLEAR __attribute__((section(".bss.noclear")))
+static struct mem_region map_store[MAP_CAP] NOCLEAR, ram_store[MAP_CAP] NOCLEAR;
+static struct mem_claim boot_claims[BOOT_CLAIMS] NOCLEAR;
 struct mem_map bios_mm;
 struct video_caps bios_video;
 static uint64_t rsdp, smbios;
+static int rsdp_known, smbios_known;	/* looked for (or named by the loader) */
 static int no_bios;
 static const char *no_timer;
 
@@ -89,14 +93,38 @@ void bios_heap_setup(void)
 	heap_init((uintptr_t)at, size);
 }
 
+/* The RSDP: named by a PVH loader, else found in the BIOS areas, once and
+ * only when something needs it (a scan of 128 KiB is most of what fwboot
+ * would otherwise do before a boot). */
+static uint64_t bios_rsdp(void)
+{
+	if (!rsdp_known)
+		rsdp = acpi_find_rsdp();
+	rsdp_known = 1;
+	return rsdp;
+}
+
+static void bios_find_tables(struct boot_env *env, unsigned want)
+{
+	if (want & ENV_RSDP)
+		env->rsdp = bios_rsdp();
+	if ((want & ENV_SMBIOS) && !smbios_known) {
+		smbios = smbios_find_entry();
+		smbios_known = 1;
+	}
+	if (smbios_known)
+		env->smbios = smbios;
+}
+
 void bios_machine_probe(const struct loader_info *li)
 {
-	rsdp = li->rsdp ? li->rsdp : acpi_find_rsdp();	/* PVH names it; else the BIOS areas */
-	if (li->rsdp)	/* only then: on pc the screen's 25 rows hold fwboot's whole log */
+	if (li->rsdp) {	/* only then: on pc the screen's 25 rows hold fwboot's whole log */
+		rsdp = li->rsdp;
+		rsdp_known = 1;
 		log_info("acpi: RSDP at 0x%llx, named by the loader", (unsigned long long)li->rsdp);
-	smbios = smbios_find_entry();
+	}
 	no_bios = !bios_vectors_set();
-	no_timer = acpi_no_platform_timer(rsdp);
+	no_timer = acpi_no_platform_timer(bios_rsdp);
 }
 
 /* ---- the seam (kernel/platform.h) ---- */
@@ -106,8 +134,9 @@ int platform_boot_env(struct boot_env *env, struct diag *d)
 	(void)d;
 	env->mem = &bios_mm;
 	env->video = &bios_video;
-	env->rsdp = rsdp;
-	env->smbios = smbios;
+	env->rsdp = rsdp_known ? rsdp : 0;
+	env->smbios = smbios_known ? smbios : 0;
+	env->find_tables = bios_find_tables;
 	env->no_bios = no_bios;
 	env->no_platform_timer = no_timer;
 	return 0;

@@ -38,6 +38,11 @@ void *zalloc(size_t n)
 	return p;
 }
 
+void *alloc_filled(size_t n)
+{
+	return zalloc(n);
+}
+
 uintptr_t heap_mark(void)
 {
 	return nlive;
