@@ -17,6 +17,9 @@ void bios_map_init(void);
 void bios_heap_setup(void);
 /* ACPI, SMBIOS and BIOS services, for every boot attempt. */
 void bios_machine_probe(const struct loader_info *li);
+/* ACPI's RSDP: named by a PVH loader, else found in the BIOS areas on
+ * first need (machine.c); 0: none. */
+uint64_t bios_rsdp(void);
 
 /* Also write to the VGA text screen (on: a VGA is there) or stop (off). */
 void vga_text_enable(int on);

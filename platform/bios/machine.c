@@ -96,7 +96,7 @@ void bios_heap_setup(void)
 /* The RSDP: named by a PVH loader, else found in the BIOS areas, once and
  * only when something needs it (a scan of 128 KiB is most of what fwboot
  * would otherwise do before a boot). */
-static uint64_t bios_rsdp(void)
+uint64_t bios_rsdp(void)
 {
 	if (!rsdp_known)
 		rsdp = acpi_find_rsdp();

@@ -167,9 +167,8 @@ int platform_tpm_probe(struct diag *d)
 	if (r)
 		return r;
 	/* the log: ACPI's TPM2 table, LAML at 64 and LASA at 68 */
-	struct boot_env env;
-	platform_boot_env(&env, d);
-	const uint8_t *t = env.rsdp ? acpi_find_table(env.rsdp, "TPM2") : 0;
+	uint64_t rsdp = bios_rsdp();
+	const uint8_t *t = rsdp ? acpi_find_table(rsdp, "TPM2") : 0;
 	if (!t || get_le32(t + 4) < 76 || !get_le32(t + 64) || get_le64(t + 68) >= 0x100000000ull)
 		return diag_fail(d, ST_MEASURE, "tpm: ACPI has no TPM2 table with a log area below 4 GiB (no log to "
 				 "append to)");
