@@ -47,7 +47,7 @@ LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-
 # ---- the layers (docs/architecture.md) ----
 # lib/: portable helpers. lib/sha256_c.c is the C compression function
 # (the host, fwboot.efi); fwboot.elf has an i686 one (platform/bios).
-LIB_SRCS := lib/fmt.c lib/str.c lib/diag.c lib/sha256.c lib/inflate.c
+LIB_SRCS := lib/fmt.c lib/str.c lib/diag.c lib/sha256.c lib/sha1.c lib/inflate.c
 # kernel/: the one front end and what it plans with, for every platform.
 KERNEL_SRCS := kernel/frontend.c kernel/files.c kernel/measure.c kernel/console.c kernel/cmdline.c kernel/pin.c kernel/steps.c \
 	kernel/fw_cfg.c kernel/fw_cfg_dev.c kernel/fw_cfg_dir.c kernel/file.c kernel/heap.c kernel/physmap.c \
