@@ -7,7 +7,8 @@
 #   make check    every test: host unit tests, then QEMU boot tests
 #   make efi      build/fwboot.efi, the UEFI application (platform/efi/efi.mk)
 #   make bench    benchmarks (not tests)
-#   make install  fwboot.elf (fwboot.efi when built), the demo, tools, docs and
+#   make install  fwboot.elf (fwboot.efi when built), the demo, tools
+#                 (fwboot-run, fwboot-pcrs), docs and
 #                 man pages under $(DESTDIR)$(PREFIX) (PREFIX=/usr/local);
 #                 make uninstall
 #   make deb      build/deb/fwboot_$(VERSION)_all.deb (dpkg-buildpackage)
@@ -226,8 +227,8 @@ DATADIR := $(PREFIX)/lib/fwboot
 DOCDIR := $(PREFIX)/share/doc/fwboot
 MANDIR := $(PREFIX)/share/man
 INSTALL ?= install
-# User-facing tools and their pages (fwboot-run when it is there).
-TOOLS := $(wildcard tools/fwboot-run)
+# User-facing tools and their pages (fwboot-run, fwboot-pcrs when they are there).
+TOOLS := $(wildcard tools/fwboot-run tools/fwboot-pcrs)
 MAN1 := $(wildcard man/*.1)
 DOCS := README.md $(wildcard docs/*.md)
 
