@@ -97,8 +97,11 @@ def fwboot_cmdline(append):
 
 
 def tpmtest_report(r, bank='sha256'):
-    pcrs = {int(i): v for i, v in re.findall(r'tpmtest: pcr index=(\d+) %s=([0-9a-f]+)' % bank, r.console)}
-    log = bytes.fromhex(''.join(re.findall(r'tpmtest: loghex ([0-9a-f]+)', r.console)))
+    """tpmtest's PCRs of a bank and its copy of the log, from a boot's
+    console (or a serial log's text)."""
+    text = getattr(r, 'console', r)
+    pcrs = {int(i): v for i, v in re.findall(r'tpmtest: pcr index=(\d+) %s=([0-9a-f]+)' % bank, text)}
+    log = bytes.fromhex(''.join(re.findall(r'tpmtest: loghex ([0-9a-f]+)', text)))
     return pcrs, log
 
 
