@@ -206,17 +206,17 @@ int tcg_log_end(const uint8_t *log, size_t len, size_t *end, struct tcg_algs *al
 			*end = at;
 			return 0;
 		}
+		/* the digests: the Spec ID Event's algorithms, in its order */
 		uint32_t count = get_le32(log + at + 8);
 		size_t need = 12;
-		for (uint32_t i = 0; count == nalg && i < nalg && need + 2 <= len - at; i++) {
-			if (get_le16(log + at + need) != algs->alg[i])
-				count = ~0u;
+		int good = count == nalg;
+		for (uint32_t i = 0; good && i < nalg; i++) {
+			good = need + 2 <= len - at && get_le16(log + at + need) == algs->alg[i];
 			need += 2 + (algs->alg[i] == TPM_ALG_SHA1 ? SHA1_SIZE : SHA256_SIZE);
 		}
 		need += 4;
-		if (count != nalg || need > len - at)
-			return diag_fail(d, ST_MEASURE, "log: the event at offset %zu is malformed (%u digests)", at,
-					 get_le32(log + at + 8));
+		if (!good || need > len - at)
+			return diag_fail(d, ST_MEASURE, "log: the event at offset %zu is malformed (%u digests)", at, count);
 		uint32_t esz = get_le32(log + at + need - 4);
 		if (esz > len - at - need)
 			return diag_fail(d, ST_MEASURE, "log: the event at offset %zu runs past the log area", at);
