@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* SHA-1 as FIPS 180-4 (6.1.2) gives it, written for size (-Os): a
- * 16-word rolling schedule, one loop of 80 rounds, the padding fed back
- * through sha1_update. */
+ * 16-word rolling schedule, one loop of 80 rounds; lib/md64.c does the
+ * buffering and the padding. */
 #include "lib/memops.h"	/* memcpy: platform/x86/memops.c, or the host libc */
 #include "lib/sha1.h"
 
@@ -10,7 +10,7 @@ static uint32_t rol(uint32_t x, unsigned n)
 	return x << n | x >> (32 - n);
 }
 
-static void sha1_block(uint32_t h[5], const uint8_t *p)
+static void sha1_block(uint32_t *h, const uint8_t *p)
 {
 	uint32_t w[16], v[5];
 	memcpy(v, h, sizeof(v));
@@ -39,45 +39,24 @@ static void sha1_block(uint32_t h[5], const uint8_t *p)
 		h[i] += v[i];
 }
 
+static void sha1_blocks(uint32_t *h, const uint8_t *p, size_t nblocks)
+{
+	for (; nblocks; nblocks--, p += 64)
+		sha1_block(h, p);
+}
+
 void sha1_init(struct sha1 *s)
 {
 	static const uint32_t iv[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
-	memcpy(s->h, iv, sizeof(iv));
-	s->len = 0;
-	s->n = 0;
+	md64_init(&s->md, iv, 5);
 }
 
 void sha1_update(struct sha1 *s, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	s->len += len;
-	while (len) {
-		if (!s->n && len >= 64) {	/* whole blocks straight from the input */
-			sha1_block(s->h, p);
-			p += 64;
-			len -= 64;
-			continue;
-		}
-		size_t take = 64 - s->n < len ? 64 - s->n : len;
-		memcpy(s->buf + s->n, p, take);
-		s->n += take;
-		p += take;
-		len -= take;
-		if (s->n == 64) {
-			sha1_block(s->h, s->buf);
-			s->n = 0;
-		}
-	}
+	md64_update(&s->md, data, len, sha1_blocks);
 }
 
 void sha1_final(struct sha1 *s, uint8_t out[SHA1_SIZE])
 {
-	uint64_t bits = s->len * 8;
-	uint8_t pad[72] = { 0x80 };
-	size_t n = (s->n < 56 ? 56 : 120) - s->n;	/* 0x80, zeros, then 8 length bytes end a block */
-	for (int i = 0; i < 8; i++)
-		pad[n + i] = (uint8_t)(bits >> (56 - 8 * i));
-	sha1_update(s, pad, n + 8);
-	for (int i = 0; i < SHA1_SIZE; i++)
-		out[i] = (uint8_t)(s->h[i / 4] >> (24 - 8 * (i % 4)));
+	md64_final(&s->md, out, 5, sha1_blocks);
 }

@@ -6,14 +6,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/md64.h"
 
 #define SHA1_SIZE 20
 
 struct sha1 {
-	uint32_t h[5];
-	uint64_t len;		/* bytes hashed so far */
-	uint8_t buf[64];
-	size_t n;		/* bytes waiting in buf */
+	struct md64 md;
 };
 
 void sha1_init(struct sha1 *s);
