@@ -4,8 +4,8 @@
  * read straight from the hardware (tests/boot/test_tpm.py):
  *   tpmtest: pcr index=N sha256=HEX     PCRs 0, 8 and 9 of the SHA-256 bank,
  *                                       by TPM2_PCR_Read through the TIS FIFO
- *   tpmtest: pcr index=N sha1=HEX       the same of the SHA-1 bank, when
- *                                       there is one
+ *   tpmtest: pcr index=N sha1=HEX       the same of the SHA-1 bank (each
+ *                                       bank only when the TPM has it)
  *   tpmtest: log addr=.. size=.. used=..  ACPI's TPM2 log area
  *   tpmtest: loghex HEX                 its used part, 64 bytes a line, for
  *                                       the host's tpm2_eventlog
@@ -115,7 +115,7 @@ void tpmtest_main(uint32_t magic, const uint32_t *info)
 			out("pcr index=%u error n=%u", pcr, n);
 			kout_exit(KOUT_FAILED);
 		}
-		if (sha1 && (n < 28 || !rsp[17] || !rsp[27]))	/* no SHA-1 bank: no selection, no digest */
+		if (n < 28 || !rsp[17] || !rsp[27])	/* no such bank: no selection, no digest */
 			continue;
 		if (n < (sha1 ? 50u : 62u)) {
 			out("pcr index=%u error n=%u", pcr, n);
