@@ -30,14 +30,41 @@ int measure_required(void)
 	return required;
 }
 
-int measure_sha256(const struct measure *m, uint8_t out[SHA256_SIZE], struct diag *d)
+const char *tcg_alg_name(uint16_t alg)
 {
-	if (m->f)
-		return file_sha256(m->f, out, d);
-	struct sha256 s;
-	sha256_init(&s);
-	sha256_update(&s, m->data, m->len);
-	sha256_final(&s, out);
+	switch (alg) {
+	case TPM_ALG_SHA1: return "sha1";
+	case TPM_ALG_SHA256: return "sha256";
+	case 0x000c: return "sha384";
+	case 0x000d: return "sha512";
+	case 0x0012: return "sm3_256";
+	}
+	return 0;
+}
+
+int tcg_algs_add(struct tcg_algs *a, uint16_t alg)
+{
+	if (alg != TPM_ALG_SHA1 && alg != TPM_ALG_SHA256)
+		return -1;
+	for (uint32_t i = 0; i < a->n; i++)
+		if (a->alg[i] == alg)
+			return 0;
+	a->alg[a->n++] = alg;
+	return 0;
+}
+
+int measure_digests(const struct measure *m, const struct tcg_algs *a, struct tcg_digests *dg, struct diag *d)
+{
+	struct file data = { m->desc, 0, 0, m->len, m->data };	/* bytes in memory, hashed as a file */
+	for (uint32_t i = 0; i < a->n; i++) {
+		int sha1 = a->alg[i] == TPM_ALG_SHA1;
+		if (dg->have & (sha1 ? 1 : 2))
+			continue;
+		int r = file_digest(m->f ? m->f : &data, sha1, sha1 ? dg->sha1 : dg->sha256, d);
+		if (r)
+			return r;
+		dg->have |= sha1 ? 1 : 2;
+	}
 	return 0;
 }
 
@@ -112,19 +139,31 @@ int measure_string(const char *prefix, const char *text, struct diag *d)
 
 /* ---- wire formats ---- */
 
-size_t tcg_event2_encode(uint8_t *out, size_t cap, uint32_t pcr, uint32_t type,
-			 const uint8_t digest[SHA256_SIZE], const char *desc)
+size_t tcg_digests_put(uint8_t *out, const struct tcg_algs *a, const struct tcg_digests *dg, int be)
 {
-	size_t dl = str_len(desc) + 1, n = 4 + 4 + 4 + 2 + SHA256_SIZE + 4 + dl;
+	size_t at = 4;
+	be ? put_be32(out, a->n) : put_le32(out, a->n);
+	for (uint32_t i = 0; i < a->n; i++) {
+		int sha1 = a->alg[i] == TPM_ALG_SHA1;
+		be ? put_be16(out + at, a->alg[i]) : put_le16(out + at, a->alg[i]);
+		memcpy(out + at + 2, sha1 ? dg->sha1 : dg->sha256, sha1 ? SHA1_SIZE : SHA256_SIZE);
+		at += 2 + (sha1 ? SHA1_SIZE : SHA256_SIZE);
+	}
+	return at;
+}
+
+size_t tcg_event2_encode(uint8_t *out, size_t cap, uint32_t pcr, uint32_t type, const struct tcg_algs *a,
+			 const struct tcg_digests *dg, const char *desc)
+{
+	uint8_t digests[TCG_DIGESTS_MAX];
+	size_t dn = tcg_digests_put(digests, a, dg, 0), dl = str_len(desc) + 1, n = 8 + dn + 4 + dl;
 	if (n > cap)
 		return 0;
 	put_le32(out, pcr);
 	put_le32(out + 4, type);
-	put_le32(out + 8, 1);
-	put_le16(out + 12, TPM_ALG_SHA256);
-	memcpy(out + 14, digest, SHA256_SIZE);
-	put_le32(out + 14 + SHA256_SIZE, (uint32_t)dl);
-	memcpy(out + 18 + SHA256_SIZE, desc, dl);
+	memcpy(out + 8, digests, dn);
+	put_le32(out + 8 + dn, (uint32_t)dl);
+	memcpy(out + 12 + dn, desc, dl);
 	return n;
 }
 
@@ -142,7 +181,7 @@ size_t tcg2_efi_event_encode(uint8_t *out, size_t cap, uint32_t pcr, uint32_t ty
 	return n;
 }
 
-int tcg_log_end(const uint8_t *log, size_t len, size_t *end, struct diag *d)
+int tcg_log_end(const uint8_t *log, size_t len, size_t *end, struct tcg_algs *algs, struct diag *d)
 {
 	/* TCG_PCR_EVENT: pcr, type, SHA-1 digest (20), size, the Spec ID Event */
 	if (len < 32 || get_le32(log + 4) != TCG_EV_NO_ACTION)
@@ -152,21 +191,35 @@ int tcg_log_end(const uint8_t *log, size_t len, size_t *end, struct diag *d)
 	if (sz > len - 32 || sz < 28 || memcmp(spec, "Spec ID Event03", 16))
 		return diag_fail(d, ST_MEASURE, "log: its first event is not a crypto-agile Spec ID Event");
 	uint32_t nalg = get_le32(spec + 24);
-	if (nalg > 8 || 28 + 4 * (size_t)nalg > sz)
+	if (!nalg || nalg > 8 || 28 + 4 * (size_t)nalg > sz)
 		return diag_fail(d, ST_MEASURE, "log: the Spec ID Event lists %u algorithms", nalg);
-	for (uint32_t i = 0; i < nalg; i++)
-		if (get_le16(spec + 28 + 4 * i) != TPM_ALG_SHA256 || get_le16(spec + 30 + 4 * i) != SHA256_SIZE)
-			return diag_fail(d, ST_MEASURE, "log: it holds digests of algorithm 0x%04x, which fwboot cannot "
-					 "compute (fwboot hashes SHA-256 only)", get_le16(spec + 28 + 4 * i));
+	algs->n = 0;
+	for (uint32_t i = 0; i < nalg; i++) {
+		uint16_t alg = get_le16(spec + 28 + 4 * i), size = get_le16(spec + 30 + 4 * i);
+		const char *name = tcg_alg_name(alg);
+		if (tcg_algs_add(algs, alg))
+			return diag_fail(d, ST_MEASURE, "log: it holds %s digests (algorithm 0x%04x), which fwboot cannot "
+					 "compute (fwboot hashes SHA-1 and SHA-256)", name ? name : "unknown", alg);
+		if (algs->n != i + 1 || size != (alg == TPM_ALG_SHA1 ? SHA1_SIZE : SHA256_SIZE))
+			return diag_fail(d, ST_MEASURE, "log: the Spec ID Event lists %s twice or with %u-byte digests",
+					 name, size);
+	}
 	size_t at = 32 + sz;
 	for (;;) {
 		if (len - at < 12 || get_le32(log + at + 8) == 0) {
 			*end = at;
 			return 0;
 		}
+		/* the digests: the Spec ID Event's algorithms, in its order */
 		uint32_t count = get_le32(log + at + 8);
-		size_t need = 12 + (size_t)count * (2 + SHA256_SIZE) + 4;
-		if (count != nalg || need > len - at || get_le16(log + at + 12) != TPM_ALG_SHA256)
+		size_t need = 12;
+		int good = count == nalg;
+		for (uint32_t i = 0; good && i < nalg; i++) {
+			good = need + 2 <= len - at && get_le16(log + at + need) == algs->alg[i];
+			need += 2 + (algs->alg[i] == TPM_ALG_SHA1 ? SHA1_SIZE : SHA256_SIZE);
+		}
+		need += 4;
+		if (!good || need > len - at)
 			return diag_fail(d, ST_MEASURE, "log: the event at offset %zu is malformed (%u digests)", at, count);
 		uint32_t esz = get_le32(log + at + need - 4);
 		if (esz > len - at - need)

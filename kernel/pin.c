@@ -3,7 +3,6 @@
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
 #include "kernel/alloc.h"
 #include "kernel/pin.h"
-#include "lib/sha256.h"
 #include "include/status.h"
 
 struct pin {
@@ -13,10 +12,10 @@ struct pin {
 
 /* Digests computed so far, by the fw_cfg bytes they cover (key, base,
  * size: a file opened twice, or a struct file given back and reused, still
- * finds the right one). Static: attempts give their heap back. */
+ * finds the right one) and algorithm. Static: attempts give their heap back. */
 #define SUMS 32
 static struct {
-	uint16_t key;
+	uint16_t key, sha1;
 	uint64_t base, size;
 	uint8_t digest[SHA256_SIZE];
 } sums[SUMS];
@@ -72,35 +71,50 @@ void pin_reset(void)
 	npins = pincap = 0;
 }
 
-int file_sha256(const struct file *f, uint8_t out[SHA256_SIZE], struct diag *d)
+int file_digest(const struct file *f, int sha1, uint8_t *out, struct diag *d)
 {
 	int cached = !f->mem && f->key;
+	size_t dl = sha1 ? SHA1_SIZE : SHA256_SIZE;
 	for (unsigned i = 0; cached && i < SUMS && i < nsums; i++)
-		if (sums[i].key == f->key && sums[i].base == f->base && sums[i].size == f->size) {
-			memcpy(out, sums[i].digest, SHA256_SIZE);
+		if (sums[i].key == f->key && sums[i].sha1 == sha1 && sums[i].base == f->base && sums[i].size == f->size) {
+			memcpy(out, sums[i].digest, dl);
 			return 0;
 		}
 	uint64_t chunk = f->size < PIN_CHUNK ? f->size : PIN_CHUNK;
-	uint8_t *buf = zalloc(chunk ? (size_t)chunk : 1);
-	if (!buf)
+	uint8_t *buf = f->mem ? 0 : zalloc(chunk ? (size_t)chunk : 1);	/* in memory: hashed in place */
+	if (!f->mem && !buf)
 		return diag_fail(d, ST_NO_MEMORY, "no memory to hash %s", f->name);
-	struct sha256 s;
-	sha256_init(&s);
+	union {
+		struct sha256 s256;
+		struct sha1 s1;
+	} s;
+	if (sha1)
+		sha1_init(&s.s1);
+	else
+		sha256_init(&s.s256);
 	for (uint64_t off = 0; off < f->size;) {
 		size_t n = f->size - off < PIN_CHUNK ? (size_t)(f->size - off) : PIN_CHUNK;
-		int r = file_read(f, off, buf, n);
+		const uint8_t *p = f->mem ? f->mem + off : buf;
+		int r = f->mem ? 0 : file_read(f, off, buf, n);
 		if (r)
 			return diag_fail(d, -r, "cannot read %s to hash it", f->name);
-		sha256_update(&s, buf, n);
+		if (sha1)
+			sha1_update(&s.s1, p, n);
+		else
+			sha256_update(&s.s256, p, n);
 		off += n;
 	}
-	sha256_final(&s, out);
+	if (sha1)
+		sha1_final(&s.s1, out);
+	else
+		sha256_final(&s.s256, out);
 	if (cached) {
 		unsigned i = nsums++ % SUMS;
 		sums[i].key = f->key;
+		sums[i].sha1 = (uint16_t)sha1;
 		sums[i].base = f->base;
 		sums[i].size = f->size;
-		memcpy(sums[i].digest, out, SHA256_SIZE);
+		memcpy(sums[i].digest, out, dl);
 	}
 	return 0;
 }

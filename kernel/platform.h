@@ -112,11 +112,12 @@ struct measure;
 
 /* Whether there is a TPM 2.0 to measure into, asked once per run: 1 yes;
  * 0 none (why in d, for the one log line: nothing attached); a negative
- * status when one is there but cannot be used (a refused locality, no
- * SHA-256 bank, no log area), the reason in d. Every wait bounded. */
+ * status when one is there but cannot be used (a refused locality, an
+ * active bank fwboot cannot hash, no log area), the reason in d. Every
+ * wait bounded. */
 int platform_tpm_probe(struct diag *d);
 
-/* Extend m's SHA-256 into PCR m->pcr of the TPM's banks and append the
+/* Extend m's digests into PCR m->pcr of every active bank and append the
  * matching EV_IPL event (data m->desc) to the firmware's event log: 0, or
  * a negative status naming what failed (the TPM stopped answering, the
  * log area is full, a bank fwboot cannot hash). */

@@ -69,6 +69,13 @@ BYTEORDER_FN void put_le64(void *p, uint64_t v)
 	put_le32((uint8_t *)p + 4, (uint32_t)(v >> 32));
 }
 
+BYTEORDER_FN void put_be16(void *p, uint16_t v)
+{
+	uint8_t *b = p;
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+
 BYTEORDER_FN void put_be32(void *p, uint32_t v)
 {
 	uint8_t *b = p;

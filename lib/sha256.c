@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* SHA-256 as FIPS 180-4 describes it: 64-byte blocks, big-endian words,
- * 64 rounds, the length in bits at the end of the padding. This file does
+ * 64 rounds, the length in bits at the end of the padding. lib/md64.c does
  * the buffering and the padding; the compression function is
  * sha256_blocks: lib/sha256_c.c (host, fwboot.efi), platform/bios/sha256_i686.S
  * (fwboot.elf). */
-#include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
 #include "lib/sha256.h"
 
 const uint32_t sha256_k[64] = {
@@ -22,54 +21,17 @@ void sha256_init(struct sha256 *s)
 {
 	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-	memcpy(s->h, iv, sizeof(iv));
-	s->len = 0;
-	s->n = 0;
+	md64_init(&s->md, iv, 8);
 }
 
 void sha256_update(struct sha256 *s, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	s->len += len;
-	if (s->n) {
-		size_t take = 64 - s->n < len ? 64 - s->n : len;
-		memcpy(s->buf + s->n, p, take);
-		s->n += take;
-		p += take;
-		len -= take;
-		if (s->n < 64)
-			return;
-		sha256_blocks(s->h, s->buf, 1);
-		s->n = 0;
-	}
-	if (len >= 64) {
-		sha256_blocks(s->h, p, len / 64);
-		p += len & ~(size_t)63;
-		len &= 63;
-	}
-	memcpy(s->buf, p, len);
-	s->n = len;
+	md64_update(&s->md, data, len, sha256_blocks);
 }
 
 void sha256_final(struct sha256 *s, uint8_t out[SHA256_SIZE])
 {
-	uint64_t bits = s->len * 8;
-	s->buf[s->n++] = 0x80;
-	if (s->n > 56) {
-		memset(s->buf + s->n, 0, 64 - s->n);
-		sha256_blocks(s->h, s->buf, 1);
-		s->n = 0;
-	}
-	memset(s->buf + s->n, 0, 56 - s->n);
-	for (int i = 0; i < 8; i++)
-		s->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	sha256_blocks(s->h, s->buf, 1);
-	for (int i = 0; i < 8; i++) {
-		out[4 * i] = (uint8_t)(s->h[i] >> 24);
-		out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
-		out[4 * i + 2] = (uint8_t)(s->h[i] >> 8);
-		out[4 * i + 3] = (uint8_t)s->h[i];
-	}
+	md64_final(&s->md, out, 8, sha256_blocks);
 }
 
 static int hex_digit(char c)

@@ -5,15 +5,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/md64.h"
 
 #define SHA256_SIZE 32
 #define SHA256_HEX 64
 
 struct sha256 {
-	uint32_t h[8];
-	uint64_t len;		/* bytes hashed so far */
-	uint8_t buf[64];
-	size_t n;		/* bytes waiting in buf */
+	struct md64 md;
 };
 
 /* The compression function: nblocks whole 64-byte blocks at p (any

@@ -41,9 +41,12 @@ echo "installed-check: the installed fwboot booted the installed demo"
 
 bin=${root%/}$prefix/bin
 man=${root%/}$prefix/share/man
-for f in "$bin/fwboot-run" "$man/man1/fwboot-run.1"* "$man/man7/fwboot.7"*; do
+for f in "$bin/fwboot-run" "$man/man1/fwboot-run.1"* "$bin/fwboot-pcrs" "$man/man1/fwboot-pcrs.1"* "$man/man7/fwboot.7"*; do
 	[ -e "$f" ] || fail "$f is not installed"
 done
+# the installed fwboot-pcrs: PCR 8 = sha256(32 zero bytes || sha256("x"))
+"$bin/fwboot-pcrs" --cmdline x </dev/null | grep -qx 'PCR 8: 7f85193790de75e46b70bfec3614098f47332a6993dabac6e38ad35f47df5da4' ||
+	fail "the installed fwboot-pcrs does not compute PCR 8"
 echo "installed-check: $bin/fwboot-run, with no --fwboot"
 "$bin/fwboot-run" --timeout 300 --initrd "$tmp/module.txt" \
 	--expect 'command line: ".* installed fwboot-run"' --expect 'module text from installed-check' \

@@ -37,6 +37,7 @@
 
 static uint8_t *log_area;
 static uint32_t log_size, log_end;
+static struct tcg_algs banks, log_algs;	/* the TPM's active banks; the log's digests */
 static int dead;	/* stopped answering: not asked again */
 
 static volatile uint8_t *tis8(unsigned off)
@@ -117,8 +118,9 @@ static int tpm_command(const uint8_t *cmd, uint8_t *rsp, size_t cap, struct diag
 static const uint8_t get_pcrs[22] = { 0x80, 0x01, 0, 0, 0, 22, 0, 0, 0x01, 0x7a, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 1 };
 static const uint8_t startup_clear[12] = { 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x44, 0, 0 };
 
-/* Which banks have PCRs allocated: SHA-256 must, and no other may (fwboot
- * hashes SHA-256 only, and a bank left unextended could not be replayed). */
+/* Which banks have PCRs allocated, into banks: SHA-1 and SHA-256 may be,
+ * no other (fwboot cannot hash it, and a bank left unextended could not be
+ * replayed). */
 static int check_banks(struct diag *d)
 {
 	uint8_t r[64];
@@ -130,20 +132,20 @@ static int check_banks(struct diag *d)
 	}
 	if (e)
 		return e;
-	int sha256 = 0;
 	size_t at = 19, len = get_be32(r + 2) < sizeof(r) ? get_be32(r + 2) : sizeof(r);
 	for (uint32_t i = 0, n = get_be32(r + 15); i < n && at + 3 <= len; i++) {
 		uint16_t alg = get_be16(r + at);
 		uint8_t sel = r[at + 2], any = 0;
 		for (uint8_t k = 0; k < sel && at + 3 + k < len; k++)
 			any |= r[at + 3 + k];
-		if (any && alg != TPM_ALG_SHA256)
-			return diag_fail(d, ST_MEASURE, "tpm: its bank of algorithm 0x%04x is active, and fwboot can hash "
-					 "only SHA-256 (allocate the SHA-256 bank alone: swtpm_setup --pcr-banks sha256)", alg);
-		sha256 |= any && alg == TPM_ALG_SHA256;
+		const char *name = tcg_alg_name(alg);
+		if (any && tcg_algs_add(&banks, alg))
+			return diag_fail(d, ST_MEASURE, "tpm: its %s bank (algorithm 0x%04x) is active, and fwboot hashes only "
+					 "SHA-1 and SHA-256 (allocate those alone: swtpm_setup --pcr-banks sha256)",
+					 name ? name : "unknown", alg);
 		at += 3 + sel;
 	}
-	return sha256 ? 0 : diag_fail(d, ST_MEASURE, "tpm: no active SHA-256 bank");
+	return banks.n ? 0 : diag_fail(d, ST_MEASURE, "tpm: no active PCR bank");
 }
 
 int platform_tpm_probe(struct diag *d)
@@ -175,30 +177,36 @@ int platform_tpm_probe(struct diag *d)
 	log_area = (uint8_t *)phys_ptr((uintptr_t)get_le64(t + 68));
 	log_size = get_le32(t + 64);
 	size_t end;
-	r = tcg_log_end(log_area, log_size, &end, d);
+	r = tcg_log_end(log_area, log_size, &end, &log_algs, d);
 	if (r)
 		return r;
 	log_end = (uint32_t)end;
-	log_verbose("tpm: TPM 2.0 0x%08x, SHA-256 bank, log 0x%x (%u of %u bytes used)", id,
+	log_verbose("tpm: TPM 2.0 0x%08x, banks %s%s%s, log 0x%x (%u of %u bytes used)", id, tcg_alg_name(banks.alg[0]),
+		    banks.n > 1 ? " and " : "", banks.n > 1 ? tcg_alg_name(banks.alg[1]) : "",
 		    (unsigned)(uintptr_t)log_area, log_end, log_size);
 	return 1;
 }
 
+/* TPM2_PCR_Extend(pcr, every active bank's digest), the event in the log's
+ * algorithms after it. */
 int platform_tpm_measure(const struct measure *m, struct diag *d)
 {
-	uint8_t dg[SHA256_SIZE], cmd[65] = { 0x80, 0x02, 0, 0, 0, 65, 0, 0, 0x01, 0x82 }, rsp[32], ev[18 + SHA256_SIZE + MEASURE_DESC_MAX + 1];
+	uint8_t cmd[27 + TCG_DIGESTS_MAX] = { 0x80, 0x02, 0, 0, 0, 0, 0, 0, 0x01, 0x82 }, rsp[32];
+	uint8_t ev[12 + TCG_DIGESTS_MAX + MEASURE_DESC_MAX + 1];
+	struct tcg_digests dg;
 	if (dead)
 		return diag_fail(d, ST_MEASURE, "the TPM stopped answering earlier");
-	int r = measure_sha256(m, dg, d);
+	dg.have = 0;
+	int r = measure_digests(m, &banks, &dg, d);
+	if (!r)
+		r = measure_digests(m, &log_algs, &dg, d);
 	if (r)
 		return r;
-	size_t n = tcg_event2_encode(ev, sizeof(ev), m->pcr, TCG_EV_IPL, dg, m->desc);
+	size_t n = tcg_event2_encode(ev, sizeof(ev), m->pcr, TCG_EV_IPL, &log_algs, &dg, m->desc);
 	put_be32(cmd + 10, m->pcr);
 	put_be32(cmd + 14, 9);			/* the authorization area: */
 	put_be32(cmd + 18, 0x40000009);		/* TPM_RS_PW, no nonce, no attributes, empty password */
-	put_be32(cmd + 27, 1);			/* one digest */
-	cmd[32] = TPM_ALG_SHA256;	/* big-endian 0x000b */
-	memcpy(cmd + 33, dg, SHA256_SIZE);
+	put_be32(cmd + 2, (uint32_t)(27 + tcg_digests_put(cmd + 27, &banks, &dg, 1)));
 	r = tpm_command(cmd, rsp, sizeof(rsp), d);
 	if (r) {
 		dead = 1;

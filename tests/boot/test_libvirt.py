@@ -287,3 +287,69 @@ def boot_readme_uefi_domain(d):
            'the EFI application did not get its load options:\n%s' % log[-2000:])
     # the application ends QEMU through isa-debug-exit (0x44): "crashed" to libvirt
     expect(state == 'shut off (crashed)', 'domain state %r' % state)
+
+
+def test_libvirt_starts_swtpm_for_measured_boot():
+    """docs/libvirt.md's domain with its <tpm> element on the real daemon:
+    libvirt runs swtpm_setup and swtpm itself (as its swtpm_user, tss),
+    fwboot names the TPM and measures every file and command line, and the
+    PCRs tpmtest reads there equal the host's hashlib values; the log
+    replays to them. libvirt removes the TPM's state when the domain is
+    undefined."""
+    import test_tpm
+    for tool in ('swtpm', 'swtpm_setup'):
+        if shutil.which(tool) is None:
+            raise Skip('%s is missing: libvirt starts it for <tpm><backend type=\'emulator\'/> (Debian packages '
+                       'swtpm and swtpm-tools; tools/deps.sh installs them)' % tool)
+    d = tmpdir()
+    os.chmod(d, 0o755)
+    daemons = Daemons()
+    with _lock:
+        daemons.start()
+        try:
+            with open(os.path.join(ROOT, 'docs', 'libvirt.md')) as f:
+                blocks = re.findall(r'```xml\n(.*?)```', f.read(), re.S)
+            xml = next(b for b in blocks if b.lstrip().startswith('<domain'))
+            tpm = next(b for b in blocks if b.lstrip().startswith('<tpm'))
+            shutil.copy(FWBOOT, os.path.join(d, 'fwboot.elf'))
+            k = shutil.copy(kernel('tpmtest.elf'), os.path.join(d, 'kernel.elf'))
+            mod = random_file(d, 'module.bin', 9000, seed=37)
+            name = 'fwboot-test-tpm-%d' % os.getpid()
+            xml = xml.replace('/var/lib/fwboot-demo', d).replace('fwboot-demo', name)
+            expect('  </devices>' in xml and '<cmdline>name=' in xml, 'docs/libvirt.md: the domain changed shape')
+            xml = xml.replace('  </devices>', tpm + '  </devices>').replace('<cmdline>name=', '<cmdline>verbose name=')
+            path = os.path.join(d, 'tpm.xml')
+            with open(path, 'w') as f:
+                f.write(xml)
+            swtpm_log = '/var/log/swtpm/libvirt/qemu/%s-swtpm.log' % name
+
+            def states():
+                top = '/var/lib/libvirt/swtpm'
+                return sorted(os.listdir(top)) if os.path.isdir(top) else []
+            before = states()
+            try:
+                log, state = run_domain(path, name, os.path.join(d, 'serial.log'))
+            except BaseException:
+                if os.path.exists(swtpm_log):
+                    with open(swtpm_log, errors='replace') as f:
+                        print('--- %s:\n%s' % (swtpm_log, f.read()[-3000:]))
+                raise
+            finally:
+                if os.path.exists(swtpm_log):
+                    os.unlink(swtpm_log)
+            m = re.search(r'^fwboot: tpm: TPM 2\.0 0x[0-9a-f]{8}, banks sha256, log 0x[0-9a-f]+ ', log, re.M)
+            expect(m, 'fwboot did not name the TPM libvirt attached:\n%s' % log[-2000:])
+            for what in ('opt/fwboot/kernel.elf into PCR 9', 'opt/fwboot/module.bin into PCR 9',
+                         'kernel_cmdline: hello from libvirt into PCR 8'):
+                expect('fwboot: measure: ' + what in log, 'not measured: %s:\n%s' % (what, log[-2000:]))
+            pcrs, tcg_log = test_tpm.tpmtest_report(log)
+            append = re.search(r'<cmdline>(.*?)</cmdline>', xml).group(1)
+            want = test_tpm.expected_pcrs([k, mod], [os.path.join(d, 'fwboot.elf') + ' ' + append,
+                                                     'hello from libvirt'])
+            test_tpm.expect_measured(pcrs, tcg_log, want, [
+                'fwboot_cmdline: %s %s' % (os.path.join(d, 'fwboot.elf'), append), 'opt/fwboot/kernel.elf',
+                'opt/fwboot/module.bin', 'kernel_cmdline: hello from libvirt'])
+            expect(state == 'shut off (crashed)', 'domain state %r' % state)
+            expect_eq(states(), before, 'TPM state directories left in /var/lib/libvirt/swtpm after undefine')
+        finally:
+            daemons.stop()

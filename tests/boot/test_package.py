@@ -64,6 +64,8 @@ def expected_install(prefix=PREFIX.lstrip('/'), efi=None):
         'share/man/man7/fwboot.7',
         'bin/fwboot-run',
         'share/man/man1/fwboot-run.1',
+        'bin/fwboot-pcrs',
+        'share/man/man1/fwboot-pcrs.1',
     }
     if efi_built() if efi is None else efi:
         files.add('lib/fwboot/fwboot.efi')

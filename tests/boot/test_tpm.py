@@ -32,8 +32,9 @@ FWBOOT_EFI = os.path.join(os.path.dirname(FWBOOT), 'fwboot.efi')
 
 
 class Swtpm:
-    """A software TPM 2.0 (SHA-256 bank alone) with its state in a temporary
-    directory, for one QEMU run: .args attach it as tpm-tis."""
+    """A software TPM 2.0 (the SHA-256 bank alone, or the banks named) with
+    its state in a temporary directory, for one QEMU run: .args attach it as
+    tpm-tis."""
 
     def __init__(self, banks='sha256'):
         for tool in ('swtpm', 'swtpm_setup'):
@@ -69,8 +70,8 @@ class Swtpm:
         self.proc.wait(timeout=10)
 
 
-def sha(data):
-    return hashlib.sha256(data).digest()
+def sha(data, bank='sha256'):
+    return hashlib.new(bank, data).digest()
 
 
 def file_bytes(path):
@@ -78,14 +79,15 @@ def file_bytes(path):
         return f.read()
 
 
-def expected_pcrs(files=(), strings=()):
-    """PCR 8 and 9 from zero: each command line's digest into 8, each file's
-    into 9, in order (the host's own computation, hashlib only)."""
-    pcr = {8: bytes(32), 9: bytes(32)}
+def expected_pcrs(files=(), strings=(), bank='sha256'):
+    """PCR 8 and 9 of a bank from zero: each command line's digest into 8,
+    each file's into 9, in order (the host's own computation, hashlib only)."""
+    zero = bytes(hashlib.new(bank).digest_size)
+    pcr = {8: zero, 9: zero}
     for s in strings:
-        pcr[8] = sha(pcr[8] + sha(s.encode()))
+        pcr[8] = sha(pcr[8] + sha(s.encode(), bank), bank)
     for path in files:
-        pcr[9] = sha(pcr[9] + sha(file_bytes(path)))
+        pcr[9] = sha(pcr[9] + sha(file_bytes(path), bank), bank)
     return {i: v.hex() for i, v in pcr.items()}
 
 
@@ -94,35 +96,45 @@ def fwboot_cmdline(append):
     return FWBOOT + ' ' + (append or '')
 
 
-def tpmtest_report(r):
-    pcrs = {int(i): v for i, v in re.findall(r'tpmtest: pcr index=(\d+) sha256=([0-9a-f]{64})', r.console)}
-    log = bytes.fromhex(''.join(re.findall(r'tpmtest: loghex ([0-9a-f]+)', r.console)))
+def tpmtest_report(r, bank='sha256'):
+    """tpmtest's PCRs of a bank and its copy of the log, from a boot's
+    console (or a serial log's text)."""
+    text = getattr(r, 'console', r)
+    pcrs = {int(i): v for i, v in re.findall(r'tpmtest: pcr index=(\d+) %s=([0-9a-f]+)' % bank, text)}
+    log = bytes.fromhex(''.join(re.findall(r'tpmtest: loghex ([0-9a-f]+)', text)))
     return pcrs, log
+
+
+def spec_algs(log):
+    """The Spec ID Event's digest algorithms, in order: [(alg, size)]."""
+    n = struct.unpack_from('<I', log, 32 + 24)[0]
+    return [struct.unpack_from('<HH', log, 32 + 28 + 4 * i) for i in range(n)]
 
 
 def log_events(log):
     """The events of a crypto-agile log (walked here, apart from fwboot's
-    code): [(pcr, type, sha256 digest, data)], and the bytes they fill."""
+    code, with the digest sizes its Spec ID Event declares): [(pcr, type,
+    [(alg, digest)] in the event's order, data)], and the bytes they fill."""
     size = struct.unpack_from('<I', log, 28)[0]
+    sizes = dict(spec_algs(log))
     at, out = 32 + size, []
     while at + 12 <= len(log):
         pcr, typ, count = struct.unpack_from('<III', log, at)
         if count == 0:
             break
-        digests, p = {}, at + 12
+        digests, p = [], at + 12
         for _ in range(count):
             alg = struct.unpack_from('<H', log, p)[0]
-            n = 32 if alg == 0x0b else 20
-            digests[alg] = log[p + 2:p + 2 + n]
-            p += 2 + n
+            digests.append((alg, log[p + 2:p + 2 + sizes[alg]]))
+            p += 2 + sizes[alg]
         esize = struct.unpack_from('<I', log, p)[0]
-        out.append((pcr, typ, digests.get(0x0b), log[p + 4:p + 4 + esize]))
+        out.append((pcr, typ, digests, log[p + 4:p + 4 + esize]))
         at = p + 4 + esize
     return out, log[:at]
 
 
-def replay(log):
-    """tpm2_eventlog's SHA-256 PCRs for log: {index: hex}."""
+def replay(log, bank='sha256'):
+    """tpm2_eventlog's PCRs of a bank for log: {index: hex}."""
     if shutil.which('tpm2_eventlog') is None:
         raise Skip('tpm2_eventlog is missing (Debian package tpm2-tools; tools/deps.sh installs it)')
     d = tmpdir()
@@ -131,8 +143,10 @@ def replay(log):
                        stderr=subprocess.STDOUT)
     text = p.stdout.decode('utf-8', 'replace')
     expect(p.returncode == 0, 'tpm2_eventlog failed: %s' % text[-300:])
-    bank = text.split('sha256:')[-1]
-    return {int(i): v for i, v in re.findall(r'^\s+(\d+)\s*:\s*0x([0-9a-fA-F]{64})', bank, re.M)}
+    expect(('\n  %s:' % bank) in text, 'tpm2_eventlog replays no %s bank: %s' % (bank, text[-300:]))
+    part = text.split('\n  %s:' % bank)[-1]
+    n = 2 * hashlib.new(bank).digest_size
+    return {int(i): v for i, v in re.findall(r'^\s+(\d+)\s*:\s*0x([0-9a-fA-F]{%d})\b' % n, part, re.M)}
 
 
 def expect_measured(pcrs, log, want, names):
@@ -278,12 +292,67 @@ def test_tpm_killed_mid_boot():
     expect('(measure=required)' in r.console, 'refused by name')
 
 
-def test_sha1_bank_cannot_be_hashed():
+def measure_banks(banks):
+    """A TPM with the banks named (swtpm_setup --pcr-banks): fwboot extends
+    each, and each of its events holds one digest per algorithm in the order
+    of SeaBIOS's Spec ID Event; PCR 8 and 9 of each bank equal the host's
+    hashlib values (and fwboot-pcrs --bank's), and tpm2_eventlog replays
+    each bank."""
+    d = tmpdir()
     k = kernel('tpmtest.elf')
-    r = boot_tpm(Swtpm('sha1,sha256'), files={K: k}, append='name=%s' % K)
+    m1 = write_file(d, 'm1', b'first module\n' * 1000)
+    append = 'name=%s initrd=opt/fwboot/m1 -- two banks' % K
+    r = boot_tpm(Swtpm(banks), files=[(K, k), ('opt/fwboot/m1', m1)], append=append)
     expect_status(r, TPMTEST_DONE)
-    expect('fwboot can hash only SHA-256' in r.console, 'the bank is named')
-    r = boot_tpm(Swtpm('sha1,sha256'), files={K: k}, append='name=%s measure=required' % K)
+    _, log = tpmtest_report(r)
+    algs = spec_algs(log)
+    names = {0x04: 'sha1', 0x0b: 'sha256'}
+    expect(sorted(names.get(a, a) for a, _ in algs) == sorted(banks.split(',')) and
+           all(size == hashlib.new(names[a]).digest_size for a, size in algs),
+           "SeaBIOS's Spec ID Event lists the banks: %s" % algs)
+    events, used = log_events(log)
+    ours = [e for e in events if e[0] in (8, 9)]
+    strings = [fwboot_cmdline(append), 'two banks']
+    data = [strings[0].encode(), file_bytes(k), file_bytes(m1), strings[1].encode()]
+    expect_eq(len(ours), len(data), "fwboot's events")
+    for e, x in zip(ours, data):
+        expect_eq([a for a, _ in e[2]], [a for a, _ in algs], "an event's digests, in the Spec ID Event's order")
+        for alg, digest in e[2]:
+            expect_eq(digest.hex(), sha(x, names[alg]).hex(), '%s digest of %s' % (names[alg], e[3]))
+    for bank in banks.split(','):
+        pcrs, _ = tpmtest_report(r, bank)
+        want = expected_pcrs([k, m1], strings, bank)
+        expect_eq(pcrs.get(8), want[8], '%s PCR 8 (command lines)' % bank)
+        expect_eq(pcrs.get(9), want[9], '%s PCR 9 (files)' % bank)
+        got = replay(used, bank)
+        for i in (0, 8, 9):
+            expect_eq(got.get(i, '').lower(), pcrs[i], '%s PCR %d replayed by tpm2_eventlog' % (bank, i))
+        from harness import ROOT
+        tool = subprocess.run(['python3', os.path.join(ROOT, 'tools', 'fwboot-pcrs'), '--bank', bank, '--cmdline',
+                               strings[0], '--file', k, '--file', m1, '--cmdline', strings[1]],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, check=True).stdout.decode()
+        expect_eq(tool, 'PCR 8: %s\nPCR 9: %s\n' % (pcrs[8], pcrs[9]), 'tools/fwboot-pcrs --bank %s' % bank)
+    expect('fwboot: measure: opt/fwboot/m1 into PCR 9' in r.console, 'measured by name')
+
+
+def test_sha1_and_sha256_banks():
+    measure_banks('sha1,sha256')
+
+
+def test_sha1_bank_alone():
+    measure_banks('sha1')
+
+
+def test_sha384_bank_cannot_be_hashed():
+    """A SHA-384 bank active beside SHA-256: fwboot cannot hash it, names it,
+    and measures nothing (or refuses under measure=required)."""
+    k = kernel('tpmtest.elf')
+    r = boot_tpm(Swtpm('sha256,sha384'), files={K: k}, append='name=%s' % K)
+    expect_status(r, TPMTEST_DONE)
+    expect('its sha384 bank (algorithm 0x000c) is active, and fwboot hashes only SHA-1 and SHA-256' in r.console,
+           'the bank is named: %s' % r.tail())
+    expect('not measured into PCR 9: the TPM cannot be used' in r.console, 'what was not measured is named')
+    r = boot_tpm(Swtpm('sha256,sha384'), files={K: k}, append='name=%s measure=required' % K)
     expect_status(r, ST_MEASURE)
 
 

@@ -10,8 +10,9 @@ int fuzz_one(const uint8_t *data, size_t size);
 int fuzz_one(const uint8_t *data, size_t size)
 {
 	struct diag d;
+	struct tcg_algs algs;
 	size_t end = 0;
-	if (tcg_log_end(data, size, &end, &d) == 0 && end > size)
-		abort();	/* the end lies inside the area */
+	if (tcg_log_end(data, size, &end, &algs, &d) == 0 && (end > size || !algs.n || algs.n > 2))
+		abort();	/* the end lies inside the area; one or two algorithms */
 	return 0;
 }

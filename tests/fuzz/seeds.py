@@ -147,7 +147,13 @@ def more_seeds():
     spec = b'Spec ID Event03\0' + struct.pack('<IBBBBI', 0, 0, 2, 0, 2, 1) + struct.pack('<HH', 0x0b, 32) + b'\0'
     head = struct.pack('<II', 0, 3) + bytes(20) + struct.pack('<I', len(spec)) + spec
     ev = struct.pack('<IIIH', 9, 0x0d, 1, 0x0b) + bytes(range(32)) + struct.pack('<I', 3) + b'ab\0'
-    n['fuzz_tcglog'] = write('fuzz_tcglog', [head + bytes(64), head + ev + bytes(64), head + ev + ev])
+    # and as it starts one over SHA-1 and SHA-256 banks
+    spec2 = b'Spec ID Event03\0' + struct.pack('<IBBBBI', 0, 0, 2, 0, 2, 2) + struct.pack('<HHHH', 4, 20, 0x0b, 32) + b'\0'
+    head2 = struct.pack('<II', 0, 3) + bytes(20) + struct.pack('<I', len(spec2)) + spec2
+    ev2 = struct.pack('<IIIH', 8, 0x0d, 2, 4) + bytes(20) + struct.pack('<H', 0x0b) + bytes(range(32)) + \
+        struct.pack('<I', 3) + b'ab\0'
+    n['fuzz_tcglog'] = write('fuzz_tcglog', [head + bytes(64), head + ev + bytes(64), head + ev + ev,
+                                             head2 + ev2 + bytes(64)])
     return n
 
 

@@ -176,7 +176,7 @@ $(K2)/lxtest.bzImage: $(K2)/obj2/lxtest.elf
 # guest, against the C compression function (lib/sha256_c.c renamed
 # sha256_blocks_ref) and the host's hashlib (test_pins.py) ----
 SHATEST := $(K2)/shatest.elf
-SHATEST_OBJS := $(K2)/obj2/sha/shaentry.o $(K2)/obj2/sha/shatest.o $(K2)/obj2/sha/sha256.o \
+SHATEST_OBJS := $(K2)/obj2/sha/shaentry.o $(K2)/obj2/sha/shatest.o $(K2)/obj2/sha/sha256.o $(K2)/obj2/sha/md64.o \
 	$(K2)/obj2/sha/sha256_i686.o $(K2)/obj2/sha/sha256_ref.o $(K2)/obj2/sha/mem.o
 TEST_KERNELS += $(SHATEST)
 kernels: $(SHATEST)
@@ -190,7 +190,10 @@ $(K2)/obj2/sha/sha256_i686.o: platform/bios/sha256_i686.S $(K2_DEPS)
 $(K2)/obj2/sha/shatest.o: $(K2SRC)/shatest.c lib/sha256.h $(K2_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(PVHTEST_CFLAGS) -I. -c -o $@ $<
-$(K2)/obj2/sha/sha256.o: lib/sha256.c lib/sha256.h $(K2_DEPS)
+$(K2)/obj2/sha/sha256.o: lib/sha256.c lib/sha256.h lib/md64.h $(K2_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PVHTEST_CFLAGS) -I. -c -o $@ $<
+$(K2)/obj2/sha/md64.o: lib/md64.c lib/md64.h $(K2_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(PVHTEST_CFLAGS) -I. -c -o $@ $<
 $(K2)/obj2/sha/sha256_ref.o: lib/sha256_c.c lib/sha256.h $(K2_DEPS)

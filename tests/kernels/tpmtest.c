@@ -4,6 +4,8 @@
  * read straight from the hardware (tests/boot/test_tpm.py):
  *   tpmtest: pcr index=N sha256=HEX     PCRs 0, 8 and 9 of the SHA-256 bank,
  *                                       by TPM2_PCR_Read through the TIS FIFO
+ *   tpmtest: pcr index=N sha1=HEX       the same of the SHA-1 bank (each
+ *                                       bank only when the TPM has it)
  *   tpmtest: log addr=.. size=.. used=..  ACPI's TPM2 log area
  *   tpmtest: loghex HEX                 its used part, 64 bytes a line, for
  *                                       the host's tpm2_eventlog
@@ -102,16 +104,25 @@ void tpmtest_main(uint32_t magic, const uint32_t *info)
 	kout_init("tpmtest");
 	out("magic=%x cmdline=%q mods=%u", magic, (info[0] & 4) ? (const char *)info[4] : "",
 	    (info[0] & 8) ? info[5] : 0);
-	for (uint32_t i = 0; i < sizeof(idx); i++) {
+	for (uint32_t i = 0; i < 2 * sizeof(idx); i++) {
+		int sha1 = i >= sizeof(idx);	/* the SHA-1 bank after the SHA-256 one */
+		uint8_t pcr = idx[i % sizeof(idx)];
+		cmd[15] = sha1 ? 0x04 : 0x0b;
 		cmd[17] = cmd[18] = cmd[19] = 0;
-		cmd[17 + idx[i] / 8] = (uint8_t)(1u << (idx[i] % 8));
+		cmd[17 + pcr / 8] = (uint8_t)(1u << (pcr % 8));
 		uint32_t n = tpm(cmd, sizeof(cmd), rsp, sizeof(rsp));
-		if (n < 62 || rsp[6] | rsp[7] | rsp[8] | rsp[9]) {
-			out("pcr index=%u error n=%u", idx[i], n);
+		if (n < 10 || rsp[6] | rsp[7] | rsp[8] | rsp[9]) {
+			out("pcr index=%u error n=%u", pcr, n);
 			kout_exit(KOUT_FAILED);
 		}
-		hex(rsp + 30, 32, buf);
-		out("pcr index=%u sha256=%s", idx[i], buf);
+		if (n < 28 || !rsp[17] || !rsp[27])	/* no such bank: no selection, no digest */
+			continue;
+		if (n < (sha1 ? 50u : 62u)) {
+			out("pcr index=%u error n=%u", pcr, n);
+			kout_exit(KOUT_FAILED);
+		}
+		hex(rsp + 30, sha1 ? 20 : 32, buf);
+		out("pcr index=%u %s=%s", pcr, sha1 ? "sha1" : "sha256", buf);
 	}
 	const uint8_t *t = find_tpm2();
 	if (t && le32(t + 4) >= 76) {

@@ -299,12 +299,14 @@ int host_tpm;
 uint8_t host_tpm_log[8192];
 size_t host_tpm_log_len;
 uint8_t host_tpm_pcr[24][32];
+uint8_t host_tpm_pcr_sha1[24][20];
 
 void host_tpm_reset(int tpm)
 {
 	host_tpm = tpm;
 	host_tpm_log_len = 0;
 	memset(host_tpm_pcr, 0, sizeof(host_tpm_pcr));
+	memset(host_tpm_pcr_sha1, 0, sizeof(host_tpm_pcr_sha1));
 	measure_reset();
 }
 
@@ -317,21 +319,27 @@ int platform_tpm_probe(struct diag *d)
 
 int platform_tpm_measure(const struct measure *m, struct diag *d)
 {
-	uint8_t dg[SHA256_SIZE];
+	static const struct tcg_algs both = { 2, { TPM_ALG_SHA1, TPM_ALG_SHA256 } };
+	struct tcg_digests dg = { 0 };
 	if (host_tpm == 2)
 		return diag_fail(d, ST_MEASURE, "the TPM stopped answering");
-	int r = measure_sha256(m, dg, d);
+	int r = measure_digests(m, &both, &dg, d);
 	if (r)
 		return r;
 	size_t n = tcg_event2_encode(host_tpm_log + host_tpm_log_len, sizeof(host_tpm_log) - host_tpm_log_len,
-				     m->pcr, TCG_EV_IPL, dg, m->desc);
+				     m->pcr, TCG_EV_IPL, &both, &dg, m->desc);
 	if (!n)
 		return diag_fail(d, ST_MEASURE, "the log area is full");
 	host_tpm_log_len += n;
 	struct sha256 s;
 	sha256_init(&s);
 	sha256_update(&s, host_tpm_pcr[m->pcr], 32);
-	sha256_update(&s, dg, 32);
+	sha256_update(&s, dg.sha256, 32);
 	sha256_final(&s, host_tpm_pcr[m->pcr]);
+	struct sha1 s1;
+	sha1_init(&s1);
+	sha1_update(&s1, host_tpm_pcr_sha1[m->pcr], 20);
+	sha1_update(&s1, dg.sha1, 20);
+	sha1_final(&s1, host_tpm_pcr_sha1[m->pcr]);
 	return 0;
 }

@@ -46,12 +46,14 @@ extern uint32_t host_cpuid[6];	/* platform_cpuid's answers (host.c) */
 extern int host_inflated;	/* gzip-compressed kernels inflated */
 
 /* The simulated TPM: host_tpm 0 none, 1 present, 2 present but every
- * extend fails; what was measured, as TCG_PCR_EVENT2s in host_tpm_log,
- * and the SHA-256 PCRs 0-23 it extended. measure_reset forgets the probe. */
+ * extend fails; what was measured, as TCG_PCR_EVENT2s in host_tpm_log
+ * (a SHA-1 and a SHA-256 digest each), and the PCRs 0-23 of its SHA-256
+ * and SHA-1 banks. measure_reset forgets the probe. */
 extern int host_tpm;
 extern uint8_t host_tpm_log[8192];
 extern size_t host_tpm_log_len;
 extern uint8_t host_tpm_pcr[24][32];
+extern uint8_t host_tpm_pcr_sha1[24][20];
 void host_tpm_reset(int tpm);
 
 /* The heap as the host keeps it: zalloc'd blocks since heap_mark that

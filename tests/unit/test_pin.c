@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Integrity pins: pin_check over memory-backed files (a match, a mismatch
- * with both digests, a file larger than one chunk, unpinned files), and the
- * command line's pin syntax. */
+ * with both digests, a file larger than one chunk, unpinned files), the
+ * command line's pin syntax, and file_digest over the simulated fw_cfg
+ * device: each algorithm read and hashed once per file. */
 #include <stdlib.h>
 #include "kernel/cmdline.h"
+#include "kernel/fw_cfg.h"
 #include "kernel/pin.h"
+#include "lib/sha1.h"
 #include "lib/sha256.h"
 #include "include/status.h"
+#pragma GCC diagnostic ignored "-Wunused-function"	/* fw_cfg_sim.h's sim_dir, not needed here */
+#include "fw_cfg_sim.h"
+#include "host.h"
 #include "test.h"
 
 static void digest_of(const uint8_t *p, size_t n, uint8_t out[SHA256_SIZE])
@@ -22,6 +28,45 @@ static int parse(const char *text, struct cmdline *c, struct diag *d)
 	char *s = strdup(text);
 	d->msg[0] = 0;
 	return cmdline_parse(s, c, d);
+}
+
+/* A file in fw_cfg: its SHA-1 and its SHA-256 each read from the device
+ * once, whichever comes first, and the SHA-256 shared with a pin. */
+static void test_digest_once_per_algorithm(const uint8_t *data, size_t n)
+{
+	static struct sim sim;
+	struct fw_cfg_dev unused;
+	struct diag d;
+	uint8_t got[SHA256_SIZE], want1[SHA1_SIZE], want256[SHA256_SIZE];
+	struct sha1 s1;
+	sha1_init(&s1);
+	sha1_update(&s1, data, n);
+	sha1_final(&s1, want1);
+	digest_of(data, n, want256);
+	sim_init(&sim, &unused, 3);
+	sim_put(&sim, 0x20, data, (uint32_t)n);
+	host_sim = &sim;
+	ok_eq(fw_cfg_init(FW_CFG_AUTO, &d), 0);
+	pin_reset();
+	struct file f = { "opt/fwboot/k", 0x20, 0, n, 0 };
+	uint64_t runs = sim.dma_runs;
+	ok_eq(file_digest(&f, 1, got, &d), 0);
+	ok(memcmp(got, want1, SHA1_SIZE) == 0);
+	ok(sim.dma_runs > runs);
+	runs = sim.dma_runs;
+	ok_eq(file_digest(&f, 1, got, &d), 0);	/* again: from the cache */
+	ok(memcmp(got, want1, SHA1_SIZE) == 0);
+	ok_eq(sim.dma_runs, runs);
+	ok_eq(file_sha256(&f, got, &d), 0);	/* the other algorithm: read once more */
+	ok(memcmp(got, want256, SHA256_SIZE) == 0);
+	ok(sim.dma_runs > runs);
+	runs = sim.dma_runs;
+	ok_eq(pin_set(&f, want256), 0);
+	ok_eq(pin_check(&f, &d), 0);	/* the pin takes the cached SHA-256 */
+	ok_eq(file_digest(&f, 1, got, &d), 0);
+	ok(memcmp(got, want1, SHA1_SIZE) == 0);
+	ok_eq(sim.dma_runs, runs);
+	pin_reset();
 }
 
 int main(void)
@@ -96,6 +141,7 @@ int main(void)
 	snprintf(line, sizeof(line), "sha256=%s name=opt/k,sha256=%s", hx, hx);
 	ok_eq(parse(line, &c, &d), -ST_CMDLINE);
 	ok_str(d.msg, "cmdline: the kernel is pinned twice (sha256= and name=...,sha256=)");
+	test_digest_once_per_algorithm(data, n);
 	free(data);
 	return test_done("pin");
 }
