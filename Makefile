@@ -90,14 +90,12 @@ all: $(B)/fwboot.elf $(B)/fwboot-pvh.elf
 # the shared planner and so in fwboot.elf too: 106939 bytes then; 113 KiB
 # since boot scripts read keys and SMBIOS (issue 24: keys, menus, prompt,
 # read, inc, shell, cpuid, settings), about 9 KiB at -Os: 114389 bytes then;
-# 112 KiB since issue 25's cuts, byte-order helpers inlined and no frame
-# pointers: 113493 bytes then);
-# 118 KiB since measured boot (issue 22: the TIS driver, the log walk and
-# the TCG event encoding, the measurement policy and its messages), 5352
-# bytes: 114453 before, 119805 after); the Limine protocol (issue 23: the
-# planner, the page tables, SMP) about 21 KiB more; 140 KiB since measured
-# boot extends every active bank (issue 22: SHA-1 in lib/sha1.c, the
-# multi-digest events and log walk), about 1.8 KiB more: 142353 bytes.
+# 112 KiB since issue 25's cuts (byte-order helpers inlined, no frame
+# pointers): 113493 bytes then; 140 KiB since measured boot (issue 22: the
+# TIS driver, the log walk, the TCG event encoding with SHA-1 and SHA-256
+# digests, the policy and its messages; about 7 KiB) and the Limine
+# protocol (issue 23: the planner, long mode's page tables, SMP; about
+# 21 KiB): 142353 bytes then).
 SIZE_BUDGET := 143360
 
 $(B)/fwboot.elf: $(OBJS) linker.ld tools/check-header.sh tools/check-size.sh $(B)/layers.ok
