@@ -72,6 +72,36 @@
 	movl %eax, %cr0
 	.endm
 
+/* Every general register 0 but RDI and RSP: the Limine protocol's entry
+ * state, for the BSP (which clears RDI too) and every AP (RDI = its smp_info). */
+	.macro clear_gprs
+	xorl %eax, %eax
+	xorl %ebx, %ebx
+	xorl %ecx, %ecx
+	xorl %edx, %edx
+	xorl %esi, %esi
+	xorl %ebp, %ebp
+	xorl %r8d, %r8d
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	xorl %r11d, %r11d
+	xorl %r12d, %r12d
+	xorl %r13d, %r13d
+	xorl %r14d, %r14d
+	xorl %r15d, %r15d
+	.endm
+
+/* The 64-bit data segment (0x30 in the protocol's GDT) in every data
+ * segment register, as the BSP and every AP reach long mode. */
+	.macro long_mode_data
+	movl $0x30, %eax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %fs
+	movw %ax, %gs
+	movw %ax, %ss
+	.endm
+
 #define TRAMP_MODE_REAL16 1
 #define TRAMP_MODE_LONG64 2
 #define SEL_CODE16 0x20		/* 16-bit code, base = the trampoline (load.c sets it) */
@@ -233,32 +263,14 @@ long64:
 	ljmp *P_LM_FAR(%esi)
 	.code64
 lm64:
-	movl $0x30, %eax
-	movw %ax, %ds
-	movw %ax, %es
-	movw %ax, %fs
-	movw %ax, %gs
-	movw %ax, %ss
+	long_mode_data
 	movl %esi, %esi
 	lgdt P_LM_GDT(%rsi)		/* the GDT at its direct-map address */
 	movq P_LM_RSP(%rsi), %rsp
 	pushq $0			/* the invalid return address the protocol asks for */
 	pushq P_LM_ENTRY(%rsi)
-	xorl %eax, %eax
-	xorl %ebx, %ebx
-	xorl %ecx, %ecx
-	xorl %edx, %edx
-	xorl %esi, %esi
 	xorl %edi, %edi
-	xorl %ebp, %ebp
-	xorl %r8d, %r8d
-	xorl %r9d, %r9d
-	xorl %r10d, %r10d
-	xorl %r11d, %r11d
-	xorl %r12d, %r12d
-	xorl %r13d, %r13d
-	xorl %r14d, %r14d
-	xorl %r15d, %r15d
+	clear_gprs
 	ret				/* to the entry, every other register 0 */
 	.code16
 
@@ -309,12 +321,7 @@ ap32:
 	ljmp *AP_FAR64(%esi)
 	.code64
 ap64:
-	movl $0x30, %eax
-	movw %ax, %ds
-	movw %ax, %es
-	movw %ax, %fs
-	movw %ax, %gs
-	movw %ax, %ss
+	long_mode_data
 	lgdt AP_GDT64(%rsi)
 	movl $1, %eax
 	cpuid
@@ -337,20 +344,7 @@ ap64:
 	jz 4b
 	pushq $0
 	pushq %rax
-	xorl %eax, %eax
-	xorl %ebx, %ebx
-	xorl %ecx, %ecx
-	xorl %edx, %edx
-	xorl %esi, %esi
-	xorl %ebp, %ebp
-	xorl %r8d, %r8d
-	xorl %r9d, %r9d
-	xorl %r10d, %r10d
-	xorl %r11d, %r11d
-	xorl %r12d, %r12d
-	xorl %r13d, %r13d
-	xorl %r14d, %r14d
-	xorl %r15d, %r15d
+	clear_gprs			/* RDI stays: the smp_info */
 	ret				/* to goto_address, RDI = its smp_info */
 5:	hlt
 	jmp 5b
