@@ -332,12 +332,22 @@ static uint64_t respond(struct lim *L, int k, uint64_t n, uint64_t rev)
 	return at;
 }
 
+/* A response whose one field (after its revision) is value; 0: left
+ * unanswered, and why is named. */
+static void respond_one(struct lim *L, int k, uint64_t value, const char *why)
+{
+	if (value)
+		w64(L->info + respond(L, k, 16, 0) + 8, value);
+	else
+		unanswered(L, why);
+}
+
 /* A struct limine_file for a file at addr, named "/<name>". */
 static uint64_t put_file(struct lim *L, uint64_t addr, uint64_t size, const char *name, const char *cmdline)
 {
 	uint64_t at = take(L, FILE_SIZE);
 	uint8_t *fb = L->info + at;
-	char path[64];
+	char path[1 + 255 + 1];	/* a bundle member's name may be long */
 	fmt_snprintf(path, sizeof(path), "/%s", name);
 	w64(fb + 8, L->hhdm + addr);
 	w64(fb + 16, size);
@@ -834,12 +844,7 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 			break;
 		}
 		case R_RSDP:
-			if (!env->rsdp) {
-				unanswered(&L, "RSDP (none found)");
-				break;
-			}
-			at = respond(&L, k, 16, 0);
-			w64(L.info + at + 8, L.hhdm + env->rsdp);
+			respond_one(&L, k, env->rsdp ? L.hhdm + env->rsdp : 0, "RSDP (none found)");
 			break;
 		case R_SMBIOS:
 			if (!env->smbios) {
@@ -850,20 +855,10 @@ int limine_plan(const struct boot_request *req, const uint8_t *hdr, size_t len,
 			w64(L.info + at + (env->smbios3 ? 16 : 8), L.hhdm + env->smbios);
 			break;
 		case R_EFI_ST:
-			if (!env->efi_systab) {
-				unanswered(&L, "EFI system table (not UEFI)");
-				break;
-			}
-			at = respond(&L, k, 16, 0);
-			w64(L.info + at + 8, L.hhdm + env->efi_systab);
+			respond_one(&L, k, env->efi_systab ? L.hhdm + env->efi_systab : 0, "EFI system table (not UEFI)");
 			break;
 		case R_TIME:
-			if (!env->boot_time) {
-				unanswered(&L, "date at boot (no clock)");
-				break;
-			}
-			at = respond(&L, k, 16, 0);
-			w64(L.info + at + 8, (uint64_t)env->boot_time);
+			respond_one(&L, k, (uint64_t)env->boot_time, "date at boot (no clock)");
 			break;
 		case R_EFI_MMAP: {
 			uint32_t room = env->efi_mmap_cap & ~7u;
