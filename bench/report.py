@@ -214,8 +214,9 @@ def section_load(md, d):
         return BASE + ['-m', '1G', '-kernel', DEMO, '-initrd', mod, '-append', 'bench']
 
     def transfers(cmd, own):
-        """The loader's DMA transfers of one boot: [(ns, cpu ns, faults)] and
-        QEMU start to the kernel's entry in ns (with the plugin)."""
+        """The loader's DMA transfers of one boot: [(ns, cpu ns, faults)],
+        QEMU start to the kernel's entry in ns (with the plugin) and, for
+        fwboot, its _start to there (else None)."""
         if own:     # QEMU's path: from its start; the option ROM's transfers
             r = prof.run_plugin(cmd, ['from=0', 'to=0x%x' % entry, 'iotime=1'])
             xs = [x[1:] for x in r['xfer'] if ROM_AREA[0] <= x[0] < ROM_AREA[1]]
@@ -223,7 +224,7 @@ def section_load(md, d):
             r = prof.run_plugin(cmd, ['from=0x%x' % start, 'to=0x%x' % entry, 'iotime=1'])
             xs = [x[1:] for x in r['xfer']]
         t = r['times']
-        return xs, t['start_to_from'] + t['window']
+        return xs, t['start_to_from'] + t['window'], None if own else t['window']
 
     # 1. DMA: the loader's transfers, alternating fwboot and QEMU's own path
     md.append('## Load throughput\n')
@@ -240,8 +241,9 @@ def section_load(md, d):
               'copy alone. Median (min-max) of %d alternating runs.\n' % (ROM_AREA[0], ROM_AREA[1] - 1, REPS))
     md.append('| size | path | transfers | time in transfers | of it, all but the largest | MB/s '
               '| host CPU in transfers | page faults '
-              '| ratio fwboot/QEMU (MB/s: medians of time; of CPU; fastest runs) | QEMU start to kernel entry (with the plugin) |')
-    md.append('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+              '| ratio fwboot/QEMU (MB/s: medians of time; of CPU; fastest runs) | QEMU start to kernel entry (with the plugin) '
+              '| fwboot _start to kernel entry |')
+    md.append('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
     dma_series = {}
     for mib in sizes:
         for pre in ('', ' -mem-prealloc'):
@@ -256,12 +258,13 @@ def section_load(md, d):
                     runs[label].append(transfers(cmd, own))
             med, cpus = [], []
             for label, rs in runs.items():
-                n = Stats([len(xs) for xs, _ in rs])
-                t = Stats([sum(x[0] for x in xs) / 1e6 for xs, _ in rs])
-                rest = Stats([(sum(x[0] for x in xs) - max(x[0] for x in xs)) / 1e3 for xs, _ in rs])
-                cpu = Stats([sum(x[1] for x in xs) / 1e6 for xs, _ in rs])
-                flt = Stats([sum(x[2] for x in xs) for xs, _ in rs])
-                boot = Stats([b / 1e9 for _, b in rs])
+                n = Stats([len(xs) for xs, _, _ in rs])
+                t = Stats([sum(x[0] for x in xs) / 1e6 for xs, _, _ in rs])
+                rest = Stats([(sum(x[0] for x in xs) - max(x[0] for x in xs)) / 1e3 for xs, _, _ in rs])
+                cpu = Stats([sum(x[1] for x in xs) / 1e6 for xs, _, _ in rs])
+                flt = Stats([sum(x[2] for x in xs) for xs, _, _ in rs])
+                boot = Stats([b / 1e9 for _, b, _ in rs])
+                own = '-' if rs[0][2] is None else Stats([w / 1e9 for _, _, w in rs]).fmt()
                 mbs = t.map(lambda ms: mib * 1.048576 / (ms / 1e3))
                 med.append(mbs)
                 cpus.append(cpu)
@@ -271,10 +274,10 @@ def section_load(md, d):
                     f, q = med
                     ratio = '%.2fx (CPU %.2fx, fastest runs %.2fx)' % (f.med / q.med, cpus[1].med / cpus[0].med,
                                                                       f.max / q.max)
-                md.append('| %d MiB | %s | %s | %s | %s | %.0f (%.0f-%.0f) | %s | %s | %s | %s |' % (
+                md.append('| %d MiB | %s | %s | %s | %s | %.0f (%.0f-%.0f) | %s | %s | %s | %s | %s |' % (
                     mib, label, '%d' % n.med if n.min == n.max else '%d-%d' % (n.min, n.max),
                     t.fmt('ms', 2), rest.fmt('us', 1), mbs.med, mbs.min, mbs.max, cpu.fmt('ms', 2),
-                    '%.0f (%d-%d)' % (flt.med, flt.min, flt.max), ratio, boot.fmt()))
+                    '%.0f (%d-%d)' % (flt.med, flt.min, flt.max), ratio, boot.fmt(), own))
     md.append('\nThe transfers: fwboot makes one per file range (the kernel\'s ELF segments, the module, '
               'the directory, its own reads), the module in one transfer up to 1 GiB; QEMU\'s Multiboot '
               'option ROM makes one for the boot information and one for the kernel with its modules, '
