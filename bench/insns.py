@@ -83,7 +83,7 @@ def run_plugin(cmd, args, timeout=300):
     """The plugin's window/whole/prof lines of one boot: QEMU is stopped
     once the window closes (or when it exits)."""
     plugged = cmd[:1] + ['-plugin', build_plugin() + ',' + ','.join(args)] + cmd[1:]
-    res = {'prof': {}, 'pioat': {}}
+    res = {'prof': {}, 'pioat': {}, 'iot': [], 'xfer': []}
     with tempfile.TemporaryFile() as err:
         p = subprocess.Popen(plugged, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
         t0 = time.monotonic()
@@ -101,7 +101,11 @@ def run_plugin(cmd, args, timeout=300):
         f = line.split()
         if f and f[0] in ('prof:', 'pioat:'):
             res[f[0][:-1]][int(f[1], 16)] = int(f[2])
-        elif f and f[0] in ('window:', 'whole:'):
+        elif f and f[0] == 'iot:':       # iotime=1: PC PORT N NS CPUNS FAULTS per site
+            res['iot'].append((int(f[1], 16),) + tuple(int(x) for x in f[2:7]))
+        elif f and f[0] == 'xfer:':      # iotime=1: each write to 0x518, PC NS CPUNS FAULTS
+            res['xfer'].append((int(f[1], 16),) + tuple(int(x) for x in f[2:5]))
+        elif f and f[0] in ('window:', 'whole:', 'times:'):
             res[f[0][:-1]] = {f[i]: int(f[i + 1]) for i in range(1, len(f) - 1, 2)}
     if 'window' not in res:
         sys.exit('profile: the window did not close: %s\n%s' % (' '.join(plugged), text[-1500:]))

@@ -16,8 +16,11 @@ Sections (FWBOOT_BENCH_ONLY=a,b picks some):
               under OVMF, its own -kernel against fwboot.efi to the EFI stub
   demo        QEMU start to the end of a tiny kernel: through fwboot from fw_cfg
               against QEMU's own -kernel
-  load        load throughput for 16, 64 and 256 MiB: fwboot by DMA, by
-              `rep insb` (fw_cfg=pio), an `inb` loop (fw_cfg=inb), QEMU's own -initrd; MB/s
+  load        load throughput for 16, 64 and 256 MiB: fwboot by DMA against QEMU's
+              own -initrd timed inside the fw_cfg DMA transfers (the plugin); every
+              path, also `rep insb` (fw_cfg=pio) and an `inb` loop (fw_cfg=inb), to
+              the kernel's entry less a 4 KiB module's; the port I/O fallbacks
+              inside their port instructions; MB/s
   growth      how boot time grows with 1-1000 modules, a bundle of 10-10000
               members, a 1-64 MiB gzipped kernel, a script of 10-10000 lines
   linux       bench/linux.py (Debian's kernel to the initramfs marker)
@@ -174,7 +177,19 @@ def section_demo(md, d):
     md.append('')
 
 
+ROM_AREA = (0xC0000, 0xE0000)   # option ROMs (QEMU's multiboot_dma.bin); SeaBIOS runs above
+
+
 def section_load(md, d):
+    """Load throughput, timed inside the transfers (bench/phases.c iotime=1):
+    both fwboot and QEMU's own option ROM load by fw_cfg DMA, a copy QEMU
+    makes inside the guest's write to 0x518, so the time of that write is
+    the time of the copy, without the rest of the boot's noise."""
+    import insns as prof  # bench/insns.py
+    if b'-plugin' not in subprocess.run(['qemu-system-x86_64', '-help'], stdout=subprocess.PIPE).stdout:
+        md.append('## Load throughput\n\nNot measured: this QEMU has no -plugin option.\n')
+        return
+    prof.build_plugin()
     sizes = [16, 64] if QUICK else [16, 64, 256]
     tiny = os.path.join(d, 'tiny')
     with open(tiny, 'wb') as f:
@@ -187,6 +202,9 @@ def section_load(md, d):
             for _ in range(mib):
                 f.write(block)
         files[mib] = path
+    with open(DEMO, 'rb') as f:
+        entry = int.from_bytes(f.read(28)[24:28], 'little')
+    start = prof.symbol_addr('_start', FWBOOT)
 
     def fw(mod, opt):
         return fwboot_cmd([('opt/fwboot/demo', DEMO), ('opt/fwboot/mod', mod)],
@@ -195,31 +213,153 @@ def section_load(md, d):
     def qemu(mod):
         return BASE + ['-m', '1G', '-kernel', DEMO, '-initrd', mod, '-append', 'bench']
 
+    def transfers(cmd, own):
+        """The loader's DMA transfers of one boot: [(ns, cpu ns, faults)],
+        QEMU start to the kernel's entry in ns (with the plugin) and, for
+        fwboot, its _start to there (else None)."""
+        if own:     # QEMU's path: from its start; the option ROM's transfers
+            r = prof.run_plugin(cmd, ['from=0', 'to=0x%x' % entry, 'iotime=1'])
+            xs = [x[1:] for x in r['xfer'] if ROM_AREA[0] <= x[0] < ROM_AREA[1]]
+        else:       # fwboot's: every transfer from its _start on
+            r = prof.run_plugin(cmd, ['from=0x%x' % start, 'to=0x%x' % entry, 'iotime=1'])
+            xs = [x[1:] for x in r['xfer']]
+        t = r['times']
+        return xs, t['start_to_from'] + t['window'], None if own else t['window']
+
+    # 1. DMA: the loader's transfers, alternating fwboot and QEMU's own path
+    md.append('## Load throughput\n')
+    md.append('A module of N MiB (random bytes) handed to the demo kernel (`-m 1G`), timed by the TCG '
+              'plugin bench/phases.c (`iotime=1`): host time from the start of each fw_cfg DMA trigger '
+              '(the guest\'s write to port 0x518, inside which QEMU copies the bytes) to the start of the '
+              'vCPU\'s next instruction, summed over the loader\'s transfers: fwboot\'s from its `_start` to '
+              'the kernel\'s entry; QEMU\'s own `-kernel -initrd` path, those of its Multiboot option ROM '
+              '(code at 0x%x-0x%x; SeaBIOS\'s own transfers before it are left out). MB/s = N MiB / that '
+              'time. Host CPU: the vCPU thread\'s CPU time inside them, which leaves out the time a busy host '
+              'kept it waiting. Host page faults: the minor faults of the vCPU thread inside those transfers (guest '
+              'RAM is touched first by the copy; transparent huge pages make it one fault per 2 MiB). '
+              'With `-mem-prealloc` QEMU faults all guest RAM in before the boot, so the transfers are the '
+              'copy alone. Median (min-max) of %d alternating runs.\n' % (ROM_AREA[0], ROM_AREA[1] - 1, REPS))
+    md.append('| size | path | transfers | time in transfers | of it, all but the largest | MB/s '
+              '| host CPU in transfers | page faults '
+              '| ratio fwboot/QEMU (MB/s: medians of time; of CPU; fastest runs) | QEMU start to kernel entry (with the plugin) '
+              '| fwboot _start to kernel entry |')
+    md.append('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+    dma_series = {}
+    for mib in sizes:
+        for pre in ('', ' -mem-prealloc'):
+            paths = (('fwboot DMA' + pre, lambda m: fw(m, ''), False),
+                     ('QEMU -kernel -initrd' + pre, qemu, True))
+            runs = {label: [] for label, _, _ in paths}
+            for _ in range(REPS):
+                for label, mk, own in paths:
+                    cmd = mk(files[mib])
+                    if pre:
+                        cmd = cmd[:1] + ['-mem-prealloc'] + cmd[1:]
+                    runs[label].append(transfers(cmd, own))
+            med, cpus = [], []
+            for label, rs in runs.items():
+                n = Stats([len(xs) for xs, _, _ in rs])
+                t = Stats([sum(x[0] for x in xs) / 1e6 for xs, _, _ in rs])
+                rest = Stats([(sum(x[0] for x in xs) - max(x[0] for x in xs)) / 1e3 for xs, _, _ in rs])
+                cpu = Stats([sum(x[1] for x in xs) / 1e6 for xs, _, _ in rs])
+                flt = Stats([sum(x[2] for x in xs) for xs, _, _ in rs])
+                boot = Stats([b / 1e9 for _, b, _ in rs])
+                own = '-' if rs[0][2] is None else Stats([w / 1e9 for _, _, w in rs]).fmt()
+                mbs = t.map(lambda ms: mib * 1.048576 / (ms / 1e3))
+                med.append(mbs)
+                cpus.append(cpu)
+                dma_series.setdefault(label, []).append((mib, mbs))
+                ratio = ''
+                if len(med) == 2:
+                    f, q = med
+                    ratio = '%.2fx (CPU %.2fx, fastest runs %.2fx)' % (f.med / q.med, cpus[1].med / cpus[0].med,
+                                                                      f.max / q.max)
+                md.append('| %d MiB | %s | %s | %s | %s | %.0f (%.0f-%.0f) | %s | %s | %s | %s | %s |' % (
+                    mib, label, '%d' % n.med if n.min == n.max else '%d-%d' % (n.min, n.max),
+                    t.fmt('ms', 2), rest.fmt('us', 1), mbs.med, mbs.min, mbs.max, cpu.fmt('ms', 2),
+                    '%.0f (%d-%d)' % (flt.med, flt.min, flt.max), ratio, boot.fmt(), own))
+    md.append('\nThe transfers: fwboot makes one per file range (the kernel\'s ELF segments, the module, '
+              'the directory, its own reads), the module in one transfer up to 1 GiB; QEMU\'s Multiboot '
+              'option ROM makes one for the boot information and one for the kernel with its modules, '
+              'which QEMU gathered into one blob.\n')
+
+    # 2. every path: QEMU's start (the plugin's) to the kernel's entry, less the
+    # same path's time with a 4 KiB module; no callback in between
     methods = [('fwboot DMA', lambda m: fw(m, '')),
                ('fwboot rep insb (fw_cfg=pio)', lambda m: fw(m, 'fw_cfg=pio ')),
                ('fwboot inb loop (fw_cfg=inb)', lambda m: fw(m, 'fw_cfg=inb ')),
                ('QEMU -kernel -initrd', qemu)]
-    md.append('## Load throughput\n')
-    md.append('A module of N MiB (random bytes) handed to the demo kernel; MB/s = N MiB / '
-              '(time with it - time with a 4 KiB module, the same path, the same run).\n')
+
+    def window(cmd):
+        r = prof.run_plugin(cmd, ['from=0', 'to=0x%x' % entry, 'time=1'])
+        return r['times']['window'] / 1e9
+
+    md.append('### Every path, to the kernel\'s entry\n')
+    md.append('The time from QEMU\'s start (the plugin\'s, before QEMU reads the files) to the kernel\'s '
+              'entry with the N MiB module, less the same with a 4 KiB module, the same repetition (the '
+              'methods alternate too) '
+              '(phases.c `time=1`: no callback between the two points, so the guest runs at full speed; '
+              'QEMU\'s own exit is left out); MB/s = N MiB / that difference. This includes everything the '
+              'extra bytes cost (QEMU reading the file, the copy, a slower port I/O loop), and the '
+              'host\'s noise.\n')
     md.append('| method | ' + ' | '.join('%d MiB' % s for s in sizes) + ' |')
     md.append('| --- |' + ' --- |' * len(sizes))
     series = []
-    for label, mk in methods:
-        row, points = [], []
-        for mib in sizes:
-            st = alternate([('base', mk(files[0])), ('big', mk(files[mib]))])
-            # pair each run with the same repetition's baseline
-            extra = [max(b - a, 1e-6) for a, b in zip(st['base'].samples, st['big'].samples)]
-            mbs = Stats([mib * 1.048576 / e for e in extra])
-            row.append('%.0f MB/s (%.0f-%.0f)' % (mbs.med, mbs.min, mbs.max))
-            points.append((mib, mbs))
-        md.append('| %s | %s |' % (label, ' | '.join(row)))
-        series.append((label, points))
-    png = plot('load', 'Load throughput (%s)' % ACCEL, 'module size (MiB)', 'MB/s', series,
+    cells = {label: [] for label, _ in methods}
+    points = {label: [] for label, _ in methods}
+    for mib in sizes:
+        extra = {label: [] for label, _ in methods}
+        for _ in range(REPS):       # alternating the methods too, as the load changes
+            for label, mk in methods:
+                base = window(mk(files[0]))
+                extra[label].append(window(mk(files[mib])) - base)
+        for label, _ in methods:
+            good = [e for e in extra[label] if e > 0]
+            if len(good) < len(extra[label]):      # the noise outweighed the module
+                cells[label].append('- (%d of %d runs not slower with the module)' % (
+                    len(extra[label]) - len(good), len(extra[label])))
+                continue
+            mbs = Stats([mib * 1.048576 / e for e in good])
+            cells[label].append('%.0f MB/s (%.0f-%.0f)' % (mbs.med, mbs.min, mbs.max))
+            points[label].append((mib, mbs))
+    for label, _ in methods:
+        md.append('| %s | %s |' % (label, ' | '.join(cells[label])))
+        if points[label]:
+            series.append((label, points[label]))
+    png = plot('load', 'Load throughput (%s)' % ACCEL, 'module size (MiB)', 'MB/s',
+               series + [('%s, inside the transfers' % k, v) for k, v in dma_series.items() if 'prealloc' not in k],
                logx=True, logy=True)
     if png:
         md.append('\n![load throughput](%s)' % png)
+
+    # 3. the port I/O fallbacks timed inside their port instructions
+    mib = sizes[0]
+    md.append('\n### The port I/O fallbacks inside their port instructions (%d MiB)\n' % mib)
+    md.append('phases.c `iotime=1` on the data port 0x511: host time inside the `rep insb` runs '
+              '(each run one span, all its iterations) or inside each `inb`, summed, fwboot\'s `_start` to '
+              'the kernel\'s entry. The plugin\'s own cost is inside both: two clock reads and two '
+              'callbacks per `inb`, two callbacks per `rep insb` iteration (TCG runs each iteration as a '
+              'block), so these are slower than the table above; compare them with each other.\n')
+    md.append('| method | port instructions (runs) | time inside them | MB/s | fwboot _start to entry '
+              '| the same without the plugin\'s callbacks (`time=1`) |')
+    md.append('| --- | --- | --- | --- | --- | --- |')
+    pio = {k: [] for k in ('pio', 'inb')}
+    for _ in range(REPS):
+        for k in pio:
+            cmd = fw(files[mib], 'fw_cfg=%s ' % k)
+            r = prof.run_plugin(cmd, ['from=0x%x' % start, 'to=0x%x' % entry, 'iotime=1'])
+            bare = prof.run_plugin(cmd, ['from=0x%x' % start, 'to=0x%x' % entry, 'time=1'])
+            sites = [x for x in r['iot'] if x[1] == 0x511]
+            pio[k].append((sum(x[2] for x in sites), sum(x[3] for x in sites) / 1e9, r['times']['window'] / 1e9,
+                           bare['times']['window'] / 1e9))
+    for k, label in (('pio', '`rep insb` (fw_cfg=pio)'), ('inb', '`inb` loop (fw_cfg=inb)')):
+        n = Stats([x[0] for x in pio[k]])
+        t = Stats([x[1] for x in pio[k]])
+        w = Stats([x[2] for x in pio[k]])
+        bare = Stats([x[3] for x in pio[k]])
+        mbs = t.map(lambda s: mib * 1.048576 / s)
+        md.append('| %s | %d | %s | %.0f (%.0f-%.0f) | %s | %s |' % (label, n.med, t.fmt(), mbs.med, mbs.min,
+                                                                     mbs.max, w.fmt(), bare.fmt()))
     md.append('\n`fw_cfg=inb` is a byte-at-a-time `inb` loop, the way the 2010 gPXE patch read '
               'fw_cfg; it exists for this comparison. `fw_cfg=pio` (`rep insb`) is what fwboot '
               'uses without DMA.\n')

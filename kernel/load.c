@@ -69,6 +69,40 @@ static int load_seg(const struct plan_seg *s, uint64_t at, struct diag *d)
 	return diag_fail(d, ST_INTERNAL, "load: unknown segment source %d", s->src);
 }
 
+static void log_seg(const struct plan_seg *s)
+{
+	if (s->src != SRC_ZERO)
+		log_info("load: %s -> 0x%llx-0x%llx (%llu bytes%s%s)", s->what, (unsigned long long)s->dst,
+			 (unsigned long long)(s->dst + s->len - 1), (unsigned long long)s->len,
+			 s->staged ? ", staged" : s->src == SRC_FILE && !s->file->mem ? ", " : "",
+			 !s->staged && s->src == SRC_FILE && !s->file->mem ? fw_cfg_method() : "");
+	else
+		log_verbose("load: %s -> 0x%llx-0x%llx (%llu bytes zeroed)", s->what, (unsigned long long)s->dst,
+			    (unsigned long long)(s->dst + s->len - 1), (unsigned long long)s->len);
+}
+
+/* Segment i and the ones after it that continue it both in its fw_cfg
+ * file and where the load writes them (an ELF's adjacent sections): how
+ * many, and their length, for one DMA transfer (each costs the guest two
+ * port writes, a VM exit each under KVM). */
+static size_t file_run(const struct plan *p, const uint64_t *at, size_t i, uint64_t *len)
+{
+	const struct plan_seg *s = &p->segs[i];
+	size_t n = 1;
+	*len = s->len;
+	if (s->src != SRC_FILE || s->file->mem || !fw_cfg_uses_dma())
+		return 1;
+	while (i + n < p->nsegs) {
+		const struct plan_seg *t = &p->segs[i + n];
+		if (t->src != SRC_FILE || t->file != s->file || t->len == 0 || t->off != s->off + *len ||
+		    at[i + n] != at[i] + *len)
+			break;
+		*len += t->len;
+		n++;
+	}
+	return n;
+}
+
 int plan_load(struct plan *p, const struct stage_plan *spp, struct diag *d)
 {
 	const struct stage_plan sp = *spp;
@@ -76,22 +110,16 @@ int plan_load(struct plan *p, const struct stage_plan *spp, struct diag *d)
 
 	/* 2. move the bytes: straight to the final address unless staged */
 	for (size_t i = 0; i < p->nsegs; i++) {
-		const struct plan_seg *s = &p->segs[i];
-		if (s->len == 0 || (s->staged && s->src == SRC_ZERO))
+		struct plan_seg run = p->segs[i];
+		if (run.len == 0 || (run.staged && run.src == SRC_ZERO))
 			continue;
-		if (s->src != SRC_ZERO)
-			log_info("load: %s -> 0x%llx-0x%llx (%llu bytes%s%s)", s->what,
-				 (unsigned long long)s->dst, (unsigned long long)(s->dst + s->len - 1),
-				 (unsigned long long)s->len,
-				 s->staged ? ", staged" : s->src == SRC_FILE && !s->file->mem ? ", " : "",
-				 !s->staged && s->src == SRC_FILE && !s->file->mem ? fw_cfg_method() : "");
-		else
-			log_verbose("load: %s -> 0x%llx-0x%llx (%llu bytes zeroed)", s->what,
-				    (unsigned long long)s->dst, (unsigned long long)(s->dst + s->len - 1),
-				    (unsigned long long)s->len);
-		r = load_seg(s, sp.at[i], d);
+		size_t n = file_run(p, sp.at, i, &run.len);
+		for (size_t k = i; k < i + n; k++)
+			log_seg(&p->segs[k]);
+		r = load_seg(&run, sp.at[i], d);
 		if (r)
 			return r;
+		i += n - 1;
 	}
 
 	/* the payload's graphics mode, last: fwboot's lines stay on the text
