@@ -5,6 +5,7 @@
 #include "platform/x86/io.h"
 #include "platform/x86/tsc.h"
 #include "kernel/keys.h"
+#include "kernel/platform.h"
 
 #define COM1 0x3F8
 #define UART_THR 0	/* transmit holding register */
@@ -15,10 +16,12 @@
 #define UART_LSR 5
 #define LSR_DR 0x01	/* a received byte is waiting */
 #define LSR_THRE 0x20
-#define TX_SPINS 100000
+#define TX_SPINS 100000	/* a UART that stopped: give up soon */
+#define TX_PATIENCE (1ull << 32)	/* TSC cycles, a second or two: a reader that is behind */
 #define TX_FIFO 16	/* the 16550A's transmit FIFO, enabled by uart_init */
 
 static int uart_ok;
+static int uart_stuck;	/* the last wait ran out: wait briefly until the UART moves again */
 
 int uart_init(void)
 {
@@ -33,15 +36,38 @@ int uart_init(void)
 	return uart_ok;
 }
 
+/* Whether the transmit FIFO is empty (THRE with the FIFO on), waiting for
+ * it. QEMU holds it full while the reader of its serial backend is behind
+ * (a loaded host, a socket read late), so the wait is long, by the TSC;
+ * once a wait ran out (a stuck UART) they are short until THRE is seen. */
+static int uart_ready(void)
+{
+	if (inb(COM1 + UART_LSR) & LSR_THRE) {	/* nearly always: no clock read */
+		uart_stuck = 0;
+		return 1;
+	}
+	uint64_t end = platform_cycles() + TX_PATIENCE;
+	for (unsigned i = 0;; i++) {
+		if (inb(COM1 + UART_LSR) & LSR_THRE) {
+			uart_stuck = 0;
+			return 1;
+		}
+		if (uart_stuck ? i >= TX_SPINS : platform_cycles() >= end) {
+			uart_stuck = 1;
+			return 0;
+		}
+	}
+}
+
 /* Up to TX_FIFO bytes at once: THRE with the FIFO on says the whole FIFO
  * is empty, so one status read and one `rep outsb` per 16 bytes instead of
- * two port accesses per byte (each a VM exit under KVM). */
+ * two port accesses per byte (each a VM exit under KVM). Never into a FIFO
+ * that is not empty: the 16550A drops what overruns it. A UART that does
+ * not move loses the chunk, and the boot goes on. */
 static void uart_send(const char *b, size_t n)
 {
-	for (int i = 0; i < TX_SPINS; i++)
-		if (inb(COM1 + UART_LSR) & LSR_THRE)
-			break;
-	outsb(COM1 + UART_THR, b, n);
+	if (uart_ready())
+		outsb(COM1 + UART_THR, b, n);
 }
 
 /* Runs of the text as they are, a newline as CR LF. */

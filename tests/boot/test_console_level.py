@@ -119,3 +119,59 @@ def test_inflate_line():
     lines = r.console.splitlines()
     i = next(i for i, l in enumerate(lines) if 'gzip: inflating' in l)
     expect(any('inflated to' in l for l in lines[i + 1:]), 'the inflate line is not before the result')
+
+
+def _console_read_late(stall, append):
+    """The serial console read by a reader that starts stall seconds late:
+    QEMU holds the UART's FIFO full while its backend cannot take more."""
+    import socket
+    import subprocess
+    import time
+    import harness
+    d = tmpdir()
+    ser = os.path.join(d, 'serial.sock')
+    cmd = [harness.QEMU, '-kernel', harness.FWBOOT, '-nodefaults', '-display', 'none', '-no-reboot',
+           '-chardev', 'socket,id=com1,path=%s,server=on,wait=on' % ser, '-serial', 'chardev:com1',
+           '-device', harness.DEBUG_EXIT, '-accel', harness.accel(), '-m', '256M',
+           '-fw_cfg', 'name=%s,file=%s' % (K, kernel('mbtest-elf32.elf')), '-append', append]
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        s = None
+        deadline = time.monotonic() + 60
+        while s is None and time.monotonic() < deadline and p.poll() is None:
+            try:
+                s = socket.socket(socket.AF_UNIX)
+                s.connect(ser)
+            except OSError:
+                s = None
+                time.sleep(0.05)
+        expect(s is not None, 'QEMU did not open its serial socket')
+        time.sleep(stall)
+        s.settimeout(10)
+        buf = bytearray()
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            buf.extend(chunk)
+        s.close()
+        p.wait(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    return buf.decode('latin-1').replace('\r\n', '\n')
+
+
+def test_a_late_reader_loses_nothing():
+    """A console reader half a second behind (a loaded host, a VM manager's
+    log socket read late) gets every line: fwboot waits for the UART's FIFO
+    to drain instead of writing into a full one, which drops bytes."""
+    append = 'name=%s -- late reader' % K
+    prompt = _console_read_late(0, append)
+    late = _console_read_late(0.6, append)
+    expect('mbtest: done' in prompt, 'the prompt reader saw the kernel finish:\n%s' % prompt[-600:])
+    expect_eq(late.splitlines(), prompt.splitlines(), 'what a reader 0.6 s late got, line by line')
