@@ -594,6 +594,22 @@ def vga_text_rows(data, cols=80):
     return [chars[i:i + cols] for i in range(0, len(chars), cols)]
 
 
+def connect_serial(path, p, deadline):
+    """A client of the serial socket QEMU (process p) serves at path, once
+    QEMU has opened it; fails when QEMU ended or the deadline passed first."""
+    import socket
+    import time
+    while time.monotonic() < deadline and p.poll() is None:
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(path)
+            return s
+        except OSError:
+            s.close()
+            time.sleep(0.05)
+    fail('QEMU did not open its serial socket')
+
+
 def boot_keys(files=None, steps=(), append=None, extra=(), mem='256M', kernel_path=None,
               timeout=DEFAULT_TIMEOUT, qmp=False, vga_text_at=None):
     """Boot like boot() with COM1 on a socket the test holds, and type at it.
@@ -626,16 +642,7 @@ def boot_keys(files=None, steps=(), append=None, extra=(), mem='256M', kernel_pa
         cmd += list(extra)
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
-        s = None
-        while s is None and time.monotonic() < deadline and p.poll() is None:
-            try:
-                s = socket.socket(socket.AF_UNIX)
-                s.connect(ser)
-            except OSError:
-                s = None
-                time.sleep(0.05)
-        if s is None:
-            fail('QEMU did not open its serial socket')
+        s = connect_serial(ser, p, deadline)
         s.settimeout(0.2)
         buf = bytearray()
         q = None

@@ -136,16 +136,7 @@ def _console_read_late(stall, append):
            '-fw_cfg', 'name=%s,file=%s' % (K, kernel('mbtest-elf32.elf')), '-append', append]
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        s = None
-        deadline = time.monotonic() + 60
-        while s is None and time.monotonic() < deadline and p.poll() is None:
-            try:
-                s = socket.socket(socket.AF_UNIX)
-                s.connect(ser)
-            except OSError:
-                s = None
-                time.sleep(0.05)
-        expect(s is not None, 'QEMU did not open its serial socket')
+        s = harness.connect_serial(ser, p, time.monotonic() + 60)
         time.sleep(stall)
         s.settimeout(10)
         buf = bytearray()
