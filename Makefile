@@ -54,7 +54,7 @@ LIB_SRCS := lib/fmt.c lib/str.c lib/diag.c lib/md64.c lib/sha256.c lib/sha1.c li
 # kernel/: the one front end and what it plans with, for every platform.
 KERNEL_SRCS := kernel/frontend.c kernel/files.c kernel/measure.c kernel/console.c kernel/cmdline.c kernel/pin.c kernel/steps.c \
 	kernel/fw_cfg.c kernel/fw_cfg_dev.c kernel/fw_cfg_dir.c kernel/file.c kernel/heap.c kernel/physmap.c \
-	kernel/plan.c kernel/stage.c kernel/load.c kernel/video_mode.c kernel/keys.c kernel/smbios.c
+	kernel/plan.c kernel/stage.c kernel/load.c kernel/video_mode.c kernel/keys.c kernel/smbios.c kernel/acpi.c
 FORMAT_SRCS := kernel/formats/image.c kernel/formats/mb1.c kernel/formats/mb2.c kernel/formats/linux.c \
 	kernel/formats/pvh.c kernel/formats/limine.c kernel/formats/pe.c kernel/formats/elf.c kernel/formats/gunzip.c kernel/formats/cpio.c
 SCRIPT_SRCS := kernel/script/run.c kernel/script/expand.c kernel/script/options.c kernel/script/images.c \

@@ -2,6 +2,7 @@
 /* The front end: what fwboot does on every platform, top to bottom. */
 #include "kernel/frontend.h"
 #include "kernel/alloc.h"
+#include "kernel/acpi.h"
 #include "kernel/console.h"
 #include "kernel/files.h"
 #include "kernel/formats/gunzip.h"
@@ -161,8 +162,8 @@ static int attempt(const struct boot_request *req, struct boot_env *env, struct 
 	return r ? r : platform_handoff(&p, &sp, d);
 }
 
-/* ACPI's MADT ("APIC"), found from the RSDP through the XSDT (or the
- * RSDT), copied to the heap so planners read a buffer, not memory. */
+/* ACPI's MADT ("APIC"), copied to the heap so planners read a buffer,
+ * not memory. */
 #define MADT_MAX 65536
 
 static void copy_madt(struct boot_env *env)
@@ -170,24 +171,13 @@ static void copy_madt(struct boot_env *env)
 	const uint8_t *rsdp = (const uint8_t *)(uintptr_t)env->rsdp;
 	if (!rsdp || memcmp(rsdp, "RSD PTR ", 8))
 		return;
-	int x = rsdp[15] >= 2 && get_le64(rsdp + 24);
-	uint64_t sdt = x ? get_le64(rsdp + 24) : get_le32(rsdp + 16);
-	if (!sdt || sdt >= MEM_4G)
-		return;
-	const uint8_t *t = (const uint8_t *)(uintptr_t)sdt;
-	uint32_t len = get_le32(t + 4), w = x ? 8 : 4;
-	for (uint32_t at = 36; len <= MADT_MAX && at + w <= len; at += w) {
-		uint64_t a = x ? get_le64(t + at) : get_le32(t + at);
-		const uint8_t *m = (const uint8_t *)(uintptr_t)a;
-		if (!a || a >= MEM_4G || memcmp(m, "APIC", 4) || get_le32(m + 4) > MADT_MAX)
-			continue;
-		uint8_t *copy = zalloc(get_le32(m + 4));
-		if (copy) {
-			memcpy(copy, m, get_le32(m + 4));
-			env->madt = copy;
-			env->madt_len = get_le32(m + 4);
-		}
-		return;
+	const uint8_t *m = acpi_find_table(env->rsdp, "APIC");
+	uint32_t len = m ? get_le32(m + 4) : 0;
+	uint8_t *copy = len && len <= MADT_MAX ? zalloc(len) : 0;
+	if (copy) {
+		memcpy(copy, m, len);
+		env->madt = copy;
+		env->madt_len = len;
 	}
 }
 

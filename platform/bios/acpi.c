@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
 #include "platform/bios/acpi.h"
+#include "kernel/acpi.h"
 #include "kernel/smbios.h"
 #include "lib/byteorder.h"
 #include "platform/x86/io.h"
@@ -77,25 +78,6 @@ uint32_t smbios_find_entry(void)
 
 /* ---- a platform timer for Xen: HPET, the ACPI PM timer, or the PIT gate ---- */
 
-
-const uint8_t *acpi_find_table(uint64_t rsdp, const char *sig)
-{
-	const uint8_t *r = phys(rsdp);
-	uint64_t root = r[15] >= 2 ? get_le64(r + 24) : 0;
-	unsigned width = root ? 8 : 4;
-	if (!root)
-		root = get_le32(r + 16);
-	if (!root || root >= 0x100000000ull)
-		return 0;
-	const uint8_t *t = phys(root);
-	uint32_t len = get_le32(t + 4);
-	for (uint32_t at = 36; len < 0x10000 && at + width <= len; at += width) {
-		uint64_t e = width == 8 ? get_le64(t + at) : get_le32(t + at);
-		if (e && e < 0x100000000ull && !memcmp(phys(e), sig, 4))
-			return phys(e);
-	}
-	return 0;
-}
 
 const char *acpi_no_platform_timer(uint64_t (*find_rsdp)(void))
 {

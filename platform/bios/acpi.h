@@ -12,9 +12,6 @@ uint32_t acpi_find_rsdp(void);
 /* Physical address of the BIOS's SMBIOS entry point (2.x or 3.x), or 0. */
 uint32_t smbios_find_entry(void);
 
-/* The table with signature sig among the RSDT's or XSDT's entries, or NULL. */
-const uint8_t *acpi_find_table(uint64_t rsdp, const char *sig);
-
 /* NULL when the machine has a platform timer Xen can use (the PIT's gate at
  * port 0x61, an HPET table, or an ACPI PM timer without hardware-reduced
  * ACPI); else why not, for boot_env.no_platform_timer. find_rsdp is called

@@ -5,6 +5,7 @@
  * (LAML bytes at LASA), appended in place so the OS reads one log. Every
  * wait on the TPM is bounded by the TSC. */
 #include <stdint.h>
+#include "kernel/acpi.h"
 #include "kernel/console.h"
 #include "kernel/measure.h"
 #include "kernel/platform.h"
