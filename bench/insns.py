@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """fwboot's own work in guest instructions, exactly (TCG plugin bench/phases.c).
 
-usage: insns.py [--kernel linux|lxtest|mb1] [--quiet] [--top N] [--serial]
+usage: insns.py [--kernel linux|lxtest|mb1] [--quiet] [--top N] [--serial] [--calls N]
 
 Boots one reference payload through fwboot and counts, from fwboot's first
 instruction (_start) to the payload's entry, the instructions, port I/O
@@ -83,7 +83,7 @@ def run_plugin(cmd, args, timeout=300):
     """The plugin's window/whole/prof lines of one boot: QEMU is stopped
     once the window closes (or when it exits)."""
     plugged = cmd[:1] + ['-plugin', build_plugin() + ',' + ','.join(args)] + cmd[1:]
-    res = {'prof': {}, 'pioat': {}, 'iot': [], 'xfer': []}
+    res = {'prof': {}, 'pioat': {}, 'iot': [], 'xfer': [], 'calls': []}
     with tempfile.TemporaryFile() as err:
         p = subprocess.Popen(plugged, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
         t0 = time.monotonic()
@@ -101,6 +101,8 @@ def run_plugin(cmd, args, timeout=300):
         f = line.split()
         if f and f[0] in ('prof:', 'pioat:'):
             res[f[0][:-1]][int(f[1], 16)] = int(f[2])
+        elif f and f[0] == 'call:':     # calls=1: SITE CALLEE INSNS CALLS
+            res['calls'].append((int(f[1], 16), int(f[2], 16), int(f[3]), int(f[4])))
         elif f and f[0] == 'iot:':       # iotime=1: PC PORT N NS CPUNS FAULTS per site
             res['iot'].append((int(f[1], 16),) + tuple(int(x) for x in f[2:7]))
         elif f and f[0] == 'xfer:':      # iotime=1: each write to 0x518, PC NS CPUNS FAULTS
@@ -157,7 +159,7 @@ def entry_of(kind, kpath, data, fwboot):
     return int.from_bytes(data[0x214:0x218], 'little')
 
 
-def measure(kind, quiet=False, serial=False, extra=''):
+def measure(kind, quiet=False, serial=False, extra='', calls=False):
     """fwboot's own work, _start to the payload's entry."""
     d = tempfile.mkdtemp(prefix='fwboot-profile-')
     try:
@@ -171,7 +173,8 @@ def measure(kind, quiet=False, serial=False, extra=''):
             opts += 'initrd=opt/fwboot/initrd '
         cmd += ['-append', '%sname=opt/fwboot/kernel -- %s' % (opts, args)]
         to = entry_of(kind, kpath, data, True)
-        res = run_plugin(cmd, ['from=0x%x' % symbol_addr('_start'), 'to=0x%x' % to, 'whole=1'])
+        res = run_plugin(cmd, ['from=0x%x' % symbol_addr('_start'), 'to=0x%x' % to, 'whole=1'] +
+                         (['calls=1'] if calls else []))
         res.update(res['window'])
         return res
     finally:
@@ -248,6 +251,30 @@ def uefi(fwboot, quiet=False):
         subprocess.run(['rm', '-rf', d])
 
 
+def name_at(pc, elf=FWBOOT, _cache={}):
+    """The function of fwboot's image that holds pc."""
+    if elf not in _cache:
+        syms = symbols(elf)
+        _cache[elf] = (syms, [a for a, _ in syms], image_range(elf))
+    syms, addrs, (lo, hi) = _cache[elf]
+    import bisect
+    if lo is None or not lo <= pc < hi:
+        return '(outside fwboot)'
+    i = bisect.bisect_right(addrs, pc) - 1
+    return syms[i][1] if i >= 0 else '?'
+
+
+def by_call(calls, elf=FWBOOT):
+    """[(caller, callee, instructions, calls)]: the calls=1 edges by function
+    pair, callees' callees included, largest first."""
+    total = {}
+    for site, callee, n, k in calls:
+        key = (name_at(site, elf), name_at(callee, elf))
+        t = total.get(key, (0, 0))
+        total[key] = (t[0] + n, t[1] + k)
+    return sorted(((a, b, n, k) for (a, b), (n, k) in total.items()), key=lambda t: -t[2])
+
+
 def by_function(prof, elf=FWBOOT):
     """[(name, instructions)] from a profile, largest first."""
     syms = symbols(elf)
@@ -272,8 +299,10 @@ def main():
     ap.add_argument('--serial', action='store_true', help='-serial stdio instead of null')
     ap.add_argument('--extra', default='', help='more fwboot options (end with a space)')
     ap.add_argument('--top', type=int, default=30)
+    ap.add_argument('--calls', type=int, default=0, metavar='N',
+                    help='also the N costliest calls by caller and callee, their callees included')
     a = ap.parse_args()
-    res = measure(a.kernel, a.quiet, a.serial, a.extra)
+    res = measure(a.kernel, a.quiet, a.serial, a.extra, calls=a.calls > 0)
     print('fwboot _start to the %s entry%s: %d instructions, %d port I/O, %d MMIO '
           '(QEMU start to there: %d)' % (a.kernel, ' (quiet)' if a.quiet else '', res['insns'],
                                          res['pio'], res['mmio'], res['whole']['insns']))
@@ -282,6 +311,10 @@ def main():
     print('port I/O instructions by function:')
     for name, n in by_function(res['pioat'])[:10]:
         print('  %10d  %s' % (n, name))
+    if a.calls:
+        print('calls (caller -> callee: instructions inclusive, calls):')
+        for caller, callee, n, k in by_call(res['calls'])[:a.calls]:
+            print('  %10d  %5d  %s -> %s' % (n, k, caller, callee))
 
 
 if __name__ == '__main__':

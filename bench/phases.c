@@ -34,6 +34,10 @@
  *             the window line. No profile and no MMIO count in this mode:
  *             it adds as few callbacks as it can (the window line's pio
  *             and mmio are not counted: 0).
+ *   calls=1   with from=/to=, also per call site the instructions of the
+ *             calls made there, their callees' callees included:
+ *             "call: SITE CALLEE N CALLS" (a shadow stack of `call` and
+ *             `ret`; a frame left without a `ret` ends with the window);
  *   time=1    with from=/to=, only the "times:" and window lines: no
  *             callback but at FROM and TO, so the guest runs at full
  *             speed (what a loop of port I/O costs, without the plugin's
@@ -96,6 +100,14 @@ static uint64_t win_start, pio_all, pio_win, mmio_all, mmio_win;
 static struct slot { uint64_t pc, n; } *slots, *pio_slots;
 static uint64_t last_tb_pc, last_pio_pc;
 
+/* calls=1: the shadow stack; frame 0 is the window itself */
+#define DEPTH 256
+static bool calls;
+static struct frame { uint64_t site, callee, n; } stack[DEPTH];
+static int depth;
+static bool entering;		/* a call ran: the next block is its callee */
+static struct edge { uint64_t site, callee, n, calls; } *edges;
+
 /* iotime=1, time=1 */
 static bool iotime, timeonly;
 static uint64_t t_install, t_from, t_to;
@@ -148,6 +160,37 @@ static void count_at(struct slot *t, uint64_t pc, uint64_t n)
 	t[h].n += n;
 }
 
+/* The top frame returns: its count goes to its call site and its caller. */
+static void frame_end(void)
+{
+	struct frame *f = &stack[depth--];
+	unsigned h = (unsigned)((f->site ^ f->callee * 31) * 0x9E3779B1u) & (SLOTS - 1);
+	while (edges[h].calls && (edges[h].site != f->site || edges[h].callee != f->callee))
+		h = (h + 1) & (SLOTS - 1);
+	edges[h].site = f->site;
+	edges[h].callee = f->callee;
+	edges[h].n += f->n;
+	edges[h].calls++;
+	stack[depth].n += f->n;
+}
+
+static void call_insn(unsigned int vcpu, void *udata)
+{
+	(void)vcpu;
+	if (state != 1 || depth + 1 >= DEPTH)
+		return;
+	stack[++depth] = (struct frame){ (uint64_t)(uintptr_t)udata, 0, 0 };
+	entering = true;
+}
+
+static void ret_insn(unsigned int vcpu, void *udata)
+{
+	(void)vcpu;
+	(void)udata;
+	if (state == 1 && depth > 0)
+		frame_end();
+}
+
 static void report(void)
 {
 	for (int i = 0; slots && i < SLOTS; i++) {
@@ -158,6 +201,13 @@ static void report(void)
 			fprintf(stderr, "pioat: 0x%llx %llu\n", (unsigned long long)pio_slots[i].pc,
 				(unsigned long long)pio_slots[i].n);
 	}
+	while (calls && depth > 0)
+		frame_end();
+	for (int i = 0; edges && i < SLOTS; i++)
+		if (edges[i].calls)
+			fprintf(stderr, "call: 0x%llx 0x%llx %llu %llu\n", (unsigned long long)edges[i].site,
+				(unsigned long long)edges[i].callee, (unsigned long long)edges[i].n,
+				(unsigned long long)edges[i].calls);
 	for (int i = 0; io_slots && i < SLOTS; i++)
 		if (io_slots[i].n)
 			fprintf(stderr, "iot: 0x%llx %d %llu %llu %llu %llu\n", (unsigned long long)io_slots[i].pc,
@@ -207,6 +257,12 @@ static void profile(unsigned int vcpu, void *udata)
 	last_tb_pc = pc;
 	if (state == 1)
 		count_at(slots, pc, ((uint64_t *)udata)[1]);
+	if (calls && state == 1) {
+		if (entering)
+			stack[depth].callee = pc;
+		entering = false;
+		stack[depth].n += ((uint64_t *)udata)[1];
+	}
 }
 
 /* TCG runs each iteration of a `rep ins`/`rep outs` as the block at the
@@ -384,6 +440,13 @@ static void translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 				qemu_plugin_register_vcpu_insn_exec_cb(insn, port_io, CB_NO_REGS,
 								       (void *)(uintptr_t)qemu_plugin_insn_vaddr(insn));
 			qemu_plugin_register_vcpu_mem_cb(insn, mem, CB_NO_REGS, MEM_RW, NULL);
+			const uint8_t *b = qemu_plugin_insn_data(insn);
+			size_t len = qemu_plugin_insn_size(insn);
+			if (calls && (b[0] == 0xE8 || (b[0] == 0xFF && len > 1 && (b[1] >> 3 & 7) == 2)))
+				qemu_plugin_register_vcpu_insn_exec_cb(insn, call_insn, CB_NO_REGS,
+								       (void *)(uintptr_t)qemu_plugin_insn_vaddr(insn));
+			else if (calls && (b[0] == 0xC3 || b[0] == 0xC2))
+				qemu_plugin_register_vcpu_insn_exec_cb(insn, ret_insn, CB_NO_REGS, NULL);
 		}
 	}
 	qemu_plugin_register_vcpu_tb_exec_inline(tb, INLINE_ADD_U64, &insns, n);
@@ -406,6 +469,8 @@ int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *info, int
 			at_exit = true;
 		else if (!strcmp(argv[i], "iotime=1"))
 			iotime = true;
+		else if (!strcmp(argv[i], "calls=1"))
+			calls = true;
 		else if (!strcmp(argv[i], "time=1"))
 			timeonly = true;
 		else {
@@ -422,6 +487,10 @@ int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *info, int
 	if (to != UINT64_MAX && !iotime && !timeonly && (!(slots = calloc(SLOTS, sizeof(*slots))) ||
 				 !(pio_slots = calloc(SLOTS, sizeof(*pio_slots))))) {
 		fprintf(stderr, "phases: out of memory\n");
+		return -1;
+	}
+	if (calls && (to == UINT64_MAX || iotime || timeonly || !(edges = calloc(SLOTS, sizeof(*edges))))) {
+		fprintf(stderr, "phases: calls=1 needs from= and to=, no iotime= or time= (or memory)\n");
 		return -1;
 	}
 	if (iotime && (to == UINT64_MAX || !(io_slots = calloc(SLOTS, sizeof(*io_slots))))) {
