@@ -88,8 +88,8 @@ void bios_heap_setup(void)
 		panic(ST_NO_MEMORY, "memory: fwboot needs %u KiB of free RAM in one piece for its heap, below 640 KiB "
 		      "or above 1 MiB (this machine has %llu KiB from 1 MiB)", HEAP_SMALL / 1024,
 		      (unsigned long long)(high / 1024));
-	log_info("memory: heap 0x%llx-0x%llx (%u KiB)", (unsigned long long)at,
-		 (unsigned long long)(at + size - 1), size / 1024);
+	log_info("memory: heap 0x%llx-0x%llx (%u KiB); the firmware's map has %zu ranges", (unsigned long long)at,
+		 (unsigned long long)(at + size - 1), size / 1024, bios_mm.nmap);
 	heap_init((uintptr_t)at, size);
 }
 

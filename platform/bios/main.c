@@ -50,8 +50,9 @@ void fwboot_main(uint32_t magic, uint32_t info_addr)
 	mem_claim(&bios_mm, 0, 0x500, CLAIM_FIRMWARE, "BIOS interrupt table and data area", 0);
 	mem_claim(&bios_mm, (uintptr_t)_image_start, (uintptr_t)(_image_end - _image_start), CLAIM_SELF,
 		  "fwboot image", 0);
+	/* the firmware's map line by line with `verbose`; its size on the heap's line */
 	for (size_t i = 0; i < bios_mm.nmap; i++)
-		log_info("memory: 0x%010llx-0x%010llx type %u", (unsigned long long)bios_mm.map[i].start,
+		log_verbose("memory: 0x%010llx-0x%010llx type %u", (unsigned long long)bios_mm.map[i].start,
 			 (unsigned long long)bios_mm.map[i].end - 1, bios_mm.map[i].type);
 	bios_heap_setup();
 	{
