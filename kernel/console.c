@@ -9,6 +9,7 @@
 #include "lib/fmt.h"
 #include "lib/memops.h"
 #include "lib/str.h"
+#include "lib/byteorder.h"
 #include "include/status.h"
 
 #define LINE_MAX 512
@@ -31,8 +32,7 @@ static uint32_t line_hash(const char *s, size_t n)
 	uint32_t h = 2166136261u;
 	size_t i = 0;
 	for (; i + 4 <= n; i += 4)
-		h = (h ^ ((uint32_t)(uint8_t)s[i] | (uint32_t)(uint8_t)s[i + 1] << 8 |
-			  (uint32_t)(uint8_t)s[i + 2] << 16 | (uint32_t)(uint8_t)s[i + 3] << 24)) * 16777619u;
+		h = (h ^ get_le32(s + i)) * 16777619u;	/* one load */
 	for (; i < n; i++)
 		h = (h ^ (uint8_t)s[i]) * 16777619u;
 	return h;
@@ -114,7 +114,9 @@ static void log_line(enum console_level at, const char *fmt, va_list ap)
 {
 	if (level < at)
 		return;
-	char buf[LINE_MAX + 16];	/* not zero-filled: the formatter ends the line */
+	/* not zero-filled: the formatter ends the line; aligned, so the
+	 * console's sinks can read it a word at a time */
+	char buf[LINE_MAX + 16] __attribute__((aligned(4)));
 	memcpy(buf, "fwboot: ", 8);
 	size_t n = 8 + (size_t)fmt_vsnprintf(buf + 8, LINE_MAX, fmt, ap);
 	if (n > LINE_MAX + 7)

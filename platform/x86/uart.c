@@ -70,16 +70,35 @@ static void uart_send(const char *b, size_t n)
 		outsb(COM1 + UART_THR, b, n);
 }
 
+typedef uint32_t __attribute__((may_alias)) word_t;
+
+/* How many of s's first TX_FIFO bytes come before a NUL or a newline: a
+ * word at a time from the first aligned byte (an aligned word never crosses
+ * a page), byte by byte around them and in the word that holds one (any
+ * byte below 11). */
+static size_t text_run(const char *s)
+{
+	size_t n = 0;
+	for (; (uintptr_t)(s + n) & 3; n++)
+		if ((uint8_t)s[n] <= '\n' && (!s[n] || s[n] == '\n'))
+			return n;
+	for (; n + 4 <= TX_FIFO; n += 4) {
+		uint32_t x = *(const word_t *)(s + n);
+		if ((x - 0x0B0B0B0Bu) & ~x & 0x80808080u)
+			break;
+	}
+	while (n < TX_FIFO && ((uint8_t)s[n] > '\n' || (s[n] && s[n] != '\n')))
+		n++;
+	return n;
+}
+
 /* Runs of the text as they are, a newline as CR LF. */
 void uart_write(const char *s)
 {
 	if (!uart_ok)
 		return;
 	while (*s) {
-		size_t n = 0;
-		/* one test for printable text; NUL and newline are below 11 */
-		while (n < TX_FIFO && ((uint8_t)s[n] > '\n' || (s[n] && s[n] != '\n')))
-			n++;
+		size_t n = text_run(s);
 		if (!n) {
 			uart_send("\r\n", 2);
 			n = 1;
