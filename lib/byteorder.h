@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/memops.h"	/* mem_find32 */
 
 /* Always inlined: each compiles to a load or a store (GCC merges the
  * bytes), which -Os would otherwise call out of line at every use. */
@@ -98,27 +99,21 @@ BYTEORDER_FN void put_be64(void *p, uint64_t v)
  * magics are most of what probing a kernel costs. */
 BYTEORDER_FN size_t find_le32(const void *buf, size_t off, size_t end, size_t step, uint32_t v)
 {
-	const uint8_t *b = buf, *p = b + off;
+	const uint8_t *b = buf;
 	if (end < 4 || off > end - 4)
 		return end;
-	size_t n = (end - 4 - off) / step + 1;	/* candidates */
-#define FIND_LE32_AT(k) \
-	if (get_le32(p + (k) * step) == v) \
-		return (size_t)(p + (k) * step - b)
-	for (; n >= 8; n -= 8, p += 8 * step) {
-		FIND_LE32_AT(0);
-		FIND_LE32_AT(1);
-		FIND_LE32_AT(2);
-		FIND_LE32_AT(3);
-		FIND_LE32_AT(4);
-		FIND_LE32_AT(5);
-		FIND_LE32_AT(6);
-		FIND_LE32_AT(7);
+	/* candidates: off, off + step, ... up to end - 4 (step: 4 or 8) */
+	for (size_t at = off; at <= end - 4;) {
+		/* every word from at by mem_find32; for a step of 8 a hit on an
+		 * odd word is no candidate, and the search goes on after it */
+		const uint8_t *p = mem_find32(b + at, v, (end - 4 - at) / 4 + 1);
+		if (!p)
+			return end;
+		size_t hit = (size_t)(p - b);
+		if ((hit - off) % step == 0)
+			return hit;
+		at = hit + 4;
 	}
-#undef FIND_LE32_AT
-	for (; n; n--, p += step)
-		if (get_le32(p) == v)
-			return (size_t)(p - b);
 	return end;
 }
 

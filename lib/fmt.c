@@ -3,7 +3,8 @@
  * info strings fwboot builds. No floating point, no %n. */
 #include <stdint.h>
 #include "lib/fmt.h"
-#include "lib/memops.h"	/* memcpy: platform/x86/memops.c, or the host libc */
+#include "lib/memops.h"
+#include "lib/str.h"	/* memcpy: platform/x86/memops.c, or the host libc */
 
 struct out {
 	char *buf;
@@ -25,8 +26,8 @@ static inline __attribute__((always_inline)) void put_char(struct out *o, char c
 static void put_run(struct out *o, const char *s, size_t n)
 {
 	size_t room = o->len + 1 < o->size ? o->size - 1 - o->len : 0;
-	if (n && room)
-		memcpy(o->buf + o->len, s, n < room ? n : room);
+	if (n && room)	/* the compiler's own copy: `rep movsb` in place, no call */
+		__builtin_memcpy(o->buf + o->len, s, n < room ? n : room);
 	o->len += n;
 }
 
@@ -43,39 +44,47 @@ static void put_padded(struct out *o, const char *s, size_t n, int width, int le
 			put_char(o, ' ');
 }
 
-static size_t utoa(char *tmp, unsigned long long v, unsigned base, int upper)
+/* The digits of v, written backwards from end: returns where they start.
+ * Hex by shifts of 32-bit halves and decimal by 32-bit division where the
+ * value fits: the 64-bit forms (libgcc's __udivmoddi4) cost a hundred
+ * instructions a digit. */
+static char *utoa(char *end, unsigned long long v, unsigned base, int upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	size_t n = 0;
+	char *p = end;
 
-	/* hex by shifts and 32-bit values by 32-bit division: the 64-bit
-	 * division (libgcc's __udivmoddi4) costs a hundred instructions a digit */
 	if (base == 16) {
-		do {
-			tmp[n++] = digits[v & 15];
-			v >>= 4;
-		} while (v);
-		return n;
+		uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
+		if (hi) {
+			for (int i = 0; i < 8; i++, lo >>= 4)
+				*--p = digits[lo & 15];
+			lo = hi;
+		}
+		do
+			*--p = digits[lo & 15];
+		while (lo >>= 4);
+		return p;
 	}
 	for (; v > 0xffffffffu; v /= base)
-		tmp[n++] = digits[v % base];
+		*--p = digits[v % base];
 	uint32_t w = (uint32_t)v;
 	do {
-		tmp[n++] = digits[w % base];
+		*--p = digits[w % base];
 		w /= base;
 	} while (w);
-	return n;
+	return p;
 }
 
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = { buf, size, 0 };
+	const char *end = fmt + mem_strlen(fmt);	/* in place: `repnz scasb` */
 
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
-			size_t n = 1;	/* letters pass one test: NUL and '%' are below 38 */
-			while ((unsigned char)fmt[n] > '%' || (fmt[n] && fmt[n] != '%'))
-				n++;
+			/* the run of text up to the next conversion, by memchr */
+			const char *pct = memchr(fmt, '%', (size_t)(end - fmt));
+			size_t n = (size_t)((pct ? pct : end) - fmt);
 			put_run(&o, fmt, n);
 			fmt += n - 1;
 			continue;
@@ -112,7 +121,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			fmt++;
 		}
 
-		char tmp[24], num[24];
+		char tmp[24], *num;
 		unsigned long long u = 0;
 		long long s = 0;
 		size_t n;
@@ -121,8 +130,11 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			const char *str = va_arg(ap, const char *);
 			if (!str)
 				str = "(null)";
-			for (n = 0; str[n] && (prec < 0 || (int)n < prec); n++)
-				;
+			if (prec < 0)
+				n = mem_strlen(str);
+			else
+				for (n = 0; (int)n < prec && str[n]; n++)
+					;
 			put_padded(&o, str, n, width, left, ' ');
 			break;
 		}
@@ -134,27 +146,26 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'i':
 			s = lng >= 2 ? va_arg(ap, long long) : lng ? va_arg(ap, long) : va_arg(ap, int);
 			u = s < 0 ? 0ULL - (unsigned long long)s : (unsigned long long)s;
-			n = utoa(tmp, u, 10, 0);
+			num = utoa(tmp + sizeof(tmp), u, 10, 0);
 			if (s < 0)
-				tmp[n++] = '-';
+				*--num = '-';
 			goto emit;
 		case 'u':
 		case 'x':
 		case 'X':
 			u = lng >= 2 ? va_arg(ap, unsigned long long)
 			    : lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
-			n = utoa(tmp, u, *fmt == 'u' ? 10 : 16, *fmt == 'X');
+			num = utoa(tmp + sizeof(tmp), u, *fmt == 'u' ? 10 : 16, *fmt == 'X');
 			goto emit;
 		case 'p':
 			u = (uintptr_t)va_arg(ap, void *);
-			n = utoa(tmp, u, 16, 0);
-			tmp[n++] = 'x';
-			tmp[n++] = '0';
+			num = utoa(tmp + sizeof(tmp), u, 16, 0);
+			*--num = 'x';
+			*--num = '0';
 			goto emit;
 		emit:
-			/* digits were produced backwards; '-' must precede zero padding */
-			for (size_t i = 0; i < n; i++)
-				num[i] = tmp[n - 1 - i];
+			/* '-' must precede zero padding */
+			n = (size_t)(tmp + sizeof(tmp) - num);
 			if (num[0] == '-' && pad == '0') {
 				put_char(&o, '-');
 				put_padded(&o, num + 1, n - 1, width - 1, left, pad);

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* String helpers: plain loops, one idea each. */
+#include <stdint.h>
 #include "lib/str.h"
+#include "lib/memops.h"	/* mem_strlen: `repnz scasb`, or the host libc */
 
 size_t str_len(const char *s)
 {
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
+	return mem_strlen(s);
 }
 
 int str_cmp(const char *a, const char *b)
