@@ -7,7 +7,7 @@
 #include "include/status.h"
 #include "lib/str.h"
 
-static int is_blank(char c)
+static inline __attribute__((always_inline)) int is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
