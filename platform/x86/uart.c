@@ -3,6 +3,7 @@
  * without a UART (or with a stuck one) output is dropped, never a hang. */
 #include "platform/x86/uart.h"
 #include "platform/x86/io.h"
+#include "lib/memops.h"	/* mem_strlen, memchr */
 #include "platform/x86/tsc.h"
 #include "kernel/keys.h"
 #include "kernel/platform.h"
@@ -70,42 +71,24 @@ static void uart_send(const char *b, size_t n)
 		outsb(COM1 + UART_THR, b, n);
 }
 
-typedef uint32_t __attribute__((may_alias)) word_t;
-
-/* How many of s's first TX_FIFO bytes come before a NUL or a newline: a
- * word at a time from the first aligned byte (an aligned word never crosses
- * a page), byte by byte around them and in the word that holds one (any
- * byte below 11). */
-static size_t text_run(const char *s)
-{
-	size_t n = 0;
-	for (; (uintptr_t)(s + n) & 3; n++)
-		if ((uint8_t)s[n] <= '\n' && (!s[n] || s[n] == '\n'))
-			return n;
-	for (; n + 4 <= TX_FIFO; n += 4) {
-		uint32_t x = *(const word_t *)(s + n);
-		if ((x - 0x0B0B0B0Bu) & ~x & 0x80808080u)
-			break;
-	}
-	while (n < TX_FIFO && ((uint8_t)s[n] > '\n' || (s[n] && s[n] != '\n')))
-		n++;
-	return n;
-}
-
-/* Runs of the text as they are, a newline as CR LF. */
+/* Runs of the text as they are, a newline as CR LF: the text's length and
+ * each newline found by `repnz scasb` (memchr), one instruction a byte,
+ * then TX_FIFO bytes per `rep outsb`. */
 void uart_write(const char *s)
 {
 	if (!uart_ok)
 		return;
-	while (*s) {
-		size_t n = text_run(s);
-		if (!n) {
-			uart_send("\r\n", 2);
-			n = 1;
-		} else {
-			uart_send(s, n);
-		}
-		s += n;
+	size_t len = mem_strlen(s);
+	while (len) {
+		const char *nl = memchr(s, '\n', len);
+		size_t n = nl ? (size_t)(nl - s) : len;
+		for (size_t i = 0; i < n; i += TX_FIFO)
+			uart_send(s + i, n - i < TX_FIFO ? n - i : TX_FIFO);
+		if (!nl)
+			return;
+		uart_send("\r\n", 2);
+		s += n + 1;
+		len -= n + 1;
 	}
 }
 
