@@ -31,7 +31,11 @@ static void port_data_in_bytes(void *ctx, void *dst, uint32_t n)
 static void port_dma_start(void *ctx, uint64_t desc)
 {
 	(void)ctx;
-	outl(FW_CFG_PORT_DMA, bswap32((uint32_t)(desc >> 32)));
+	/* the register's high half is 0 at startup and after every operation
+	 * (QEMU's docs/specs/fw_cfg.rst), so a descriptor below 4 GiB takes one
+	 * write: one port I/O (a VM exit under KVM) less per transfer */
+	if (desc >> 32)
+		outl(FW_CFG_PORT_DMA, bswap32((uint32_t)(desc >> 32)));
 	outl(FW_CFG_PORT_DMA + 4, bswap32((uint32_t)desc));	/* this write starts the transfer */
 }
 
