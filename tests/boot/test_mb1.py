@@ -280,7 +280,7 @@ def test_fake_magic_before_header():
     info = parse_mbtest(r)
     check_mbtest(info, 'fake', KERNEL_NAME + ' ' + ARGS, mods)
     expect('multiboot1: header at offset 0x%x; skipped 2 magics with an invalid checksum before it'
-           % (0x1000 + 48 + 16) in r.console, 'the skipped magics are not logged:\n' + r.tail())
+           % (0x1000 + 48 + 16 + 8) in r.console, 'the skipped magics are not logged:\n' + r.tail())
 
 
 # ---- transfers ----

@@ -45,6 +45,9 @@ _pre_end:
 #ifdef MBTEST_FAKE_MAGIC
 	.long MB1_MAGIC, 0x00000003, 0	/* magic, flags, a wrong checksum */
 	.long MB1_MAGIC			/* a lone magic: its "checksum" is the real magic */
+	.word 0				/* a magic off the 4-byte grid: no candidate */
+	.long MB1_MAGIC
+	.word 0
 #endif
 	.global mb1_header
 mb1_header:

@@ -28,6 +28,7 @@
 #ifdef MB2TEST_FAKE_MAGIC
 	.long MB2_MAGIC, MB2_ARCH, 24, 0	/* a wrong checksum */
 	.long MB2_MAGIC, 0			/* a lone magic */
+	.long 0, MB2_MAGIC			/* a magic off the 8-byte grid: no candidate */
 #endif
 	.align 8
 	.global mb2_header
