@@ -42,7 +42,8 @@ FREESTANDING = -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=
 CFLAGS = -std=gnu11 -m32 -march=i686 $(FREESTANDING) -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
 	-mno-sse -mno-mmx -mno-80387 -mpreferred-stack-boundary=2 -fomit-frame-pointer -Wall -Wextra -Werror \
-	-I. -DFWBOOT_VERSION='"$(VERSION)"' -MMD -MP -ffunction-sections -fdata-sections
+	-I. -DFWBOOT_VERSION='"$(VERSION)"' -MMD -MP -ffunction-sections -fdata-sections \
+	-falign-functions=1 -falign-jumps=1 -falign-loops=1 -falign-labels=1
 ASFLAGS := -m32 -nostdinc -I. -MMD -MP
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
@@ -95,8 +96,9 @@ all: $(B)/fwboot.elf $(B)/fwboot-pvh.elf
 # TIS driver, the log walk, the TCG event encoding with SHA-1 and SHA-256
 # digests, the policy and its messages; about 7 KiB) and the Limine
 # protocol (issue 23: the planner, long mode's page tables, SMP; about
-# 21 KiB): 142353 bytes then).
-SIZE_BUDGET := 143360
+# 21 KiB): 142353 bytes then; 139 KiB since issue 25's second round, code
+# aligned to a byte rather than padded (-falign-*=1): 141533 bytes then).
+SIZE_BUDGET := 142336
 
 $(B)/fwboot.elf: $(OBJS) linker.ld tools/check-header.sh tools/check-size.sh $(B)/layers.ok
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) -lgcc
