@@ -43,7 +43,7 @@ CFLAGS = -std=gnu11 -m32 -march=i686 $(FREESTANDING) -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
 	-mno-sse -mno-mmx -mno-80387 -mpreferred-stack-boundary=2 -fomit-frame-pointer -Wall -Wextra -Werror \
 	-I. -DFWBOOT_VERSION='"$(VERSION)"' -MMD -MP -ffunction-sections -fdata-sections \
-	-falign-functions=1 -falign-jumps=1 -falign-loops=1 -falign-labels=1
+	-falign-functions=1 -falign-jumps=1 -falign-loops=1 -falign-labels=1 -fno-inline-small-functions
 ASFLAGS := -m32 -nostdinc -I. -MMD -MP
 LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld

@@ -3,6 +3,7 @@
 #include "lib/memops.h"	/* memcpy and kin: platform/x86/memops.c, or the host libc */
 #include "kernel/alloc.h"
 #include "kernel/pin.h"
+#include "lib/noclear.h"
 #include "include/status.h"
 
 struct pin {
@@ -18,7 +19,7 @@ static struct {
 	uint16_t key, sha1;
 	uint64_t base, size;
 	uint8_t digest[SHA256_SIZE];
-} sums[SUMS];
+} sums[SUMS] NOCLEAR;	/* read only below nsums */
 static unsigned nsums;
 
 static struct pin *pins;

@@ -19,6 +19,7 @@
 #include "lib/diag.h"
 #include "lib/fmt.h"
 #include "lib/inflate.h"
+#include "lib/noclear.h"
 #include "include/status.h"
 
 #define MAX_BITS 15		/* longest Huffman code DEFLATE allows */
@@ -767,7 +768,8 @@ int inflate_raw(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap,
 
 /* ---- gzip ---- */
 
-static uint32_t crc_table[4][256];
+static uint32_t crc_table[4][256] NOCLEAR;	/* 4 KiB fwboot.elf need not zero at entry */
+static int crc_ready;
 
 /* crc_table[0] is the byte-at-a-time table; crc_table[k] advances a byte
  * through k more zero bytes, so four bytes fold in one step. */
@@ -782,6 +784,7 @@ static void crc_init(void)
 	for (uint32_t n = 0; n < 256; n++)
 		for (int k = 1; k < 4; k++)
 			crc_table[k][n] = crc_table[k - 1][n] >> 8 ^ crc_table[0][crc_table[k - 1][n] & 0xff];
+	crc_ready = 1;
 }
 
 /* Aligned so the loop never straddles a page: QEMU's TCG chains
@@ -791,7 +794,7 @@ __attribute__((noinline, aligned(512), section(".text.aligned"))) uint32_t gzip_
 {
 	const uint8_t *p = buf;
 
-	if (!crc_table[0][1])
+	if (!crc_ready)
 		crc_init();
 	crc = ~crc;
 	for (; len >= 4; len -= 4, p += 4) {

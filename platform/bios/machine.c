@@ -5,6 +5,7 @@
  * (kernel/platform.h) that describes and hands over the machine. */
 #include <stdint.h>
 #include "kernel/console.h"
+#include "lib/noclear.h"
 #include "kernel/heap.h"
 #include "kernel/load.h"
 #include "kernel/platform.h"
@@ -21,8 +22,7 @@
 #define HEAP_SMALL (64u << 10)	/* the least fwboot starts with */
 
 /* Tables with their own counts (mem_init sets them): boot/entry.S need
- * not clear their 12 KiB (linker.ld keeps .bss.noclear out of bss). */
-#define NOCLEAR __attribute__((section(".bss.noclear")))
+ * not clear their 12 KiB (lib/noclear.h). */
 static struct mem_region map_store[MAP_CAP] NOCLEAR, ram_store[MAP_CAP] NOCLEAR;
 static struct mem_claim boot_claims[BOOT_CLAIMS] NOCLEAR;
 struct mem_map bios_mm;
