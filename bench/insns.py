@@ -22,6 +22,7 @@ qemu_own(kind) for the same payload through QEMU's own -kernel (whole path).
 
 import argparse
 import os
+import re
 import select
 import subprocess
 import sys
@@ -159,8 +160,33 @@ def entry_of(kind, kpath, data, fwboot):
     return int.from_bytes(data[0x214:0x218], 'little')
 
 
-def measure(kind, quiet=False, serial=False, extra='', calls=False):
-    """fwboot's own work, _start to the payload's entry."""
+def rom_boot_entry(cmd):
+    """The linear address SeaBIOS boots the option ROM of QEMU's -kernel at
+    (its debug console's "Booting from SEG:OFF": linuxboot_dma.bin for a
+    Linux kernel, multiboot_dma.bin for fwboot and Multiboot kernels), from
+    one run of cmd with the debug console on a file."""
+    with tempfile.NamedTemporaryFile(prefix='fwboot-seabios-') as log:
+        subprocess.run(cmd + ['-chardev', 'file,path=%s,id=seabios' % log.name,
+                              '-device', 'isa-debugcon,iobase=0x402,chardev=seabios'],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+        found = re.findall(rb'Booting from ([0-9a-f]{4}):([0-9a-f]{4})', log.read())
+    if not found:
+        sys.exit('profile: SeaBIOS named no option ROM it booted: %s' % ' '.join(cmd))
+    seg, off = found[-1]
+    return int(seg, 16) * 16 + int(off, 16)
+
+
+def from_rom(cmd, to):
+    """The window from the option ROM's boot entry to the payload's entry:
+    what the two paths do after SeaBIOS's common POST (QEMU's: its Linux
+    option ROM and the kernel's real-mode setup code; fwboot's: the
+    Multiboot option ROM and fwboot)."""
+    return run_plugin(cmd, ['from=0x%x' % rom_boot_entry(cmd), 'to=0x%x' % to])['window']
+
+
+def measure(kind, quiet=False, serial=False, extra='', calls=False, rom=False):
+    """fwboot's own work, _start to the payload's entry (with rom, also
+    res['rom']: the window from the option ROM's boot entry)."""
     d = tempfile.mkdtemp(prefix='fwboot-profile-')
     try:
         kpath, initrd, args, mem = payload(kind, d)
@@ -176,13 +202,16 @@ def measure(kind, quiet=False, serial=False, extra='', calls=False):
         res = run_plugin(cmd, ['from=0x%x' % symbol_addr('_start'), 'to=0x%x' % to, 'whole=1'] +
                          (['calls=1'] if calls else []))
         res.update(res['window'])
+        if rom:
+            res['rom'] = from_rom(cmd, to)
         return res
     finally:
         subprocess.run(['rm', '-rf', d])
 
 
-def qemu_own(kind):
-    """QEMU's own -kernel/-initrd/-append to the payload's entry (whole path)."""
+def qemu_own(kind, rom=False):
+    """QEMU's own -kernel/-initrd/-append to the payload's entry (whole path;
+    with rom, also 'rom': the window from its option ROM's boot entry)."""
     d = tempfile.mkdtemp(prefix='fwboot-profile-')
     try:
         kpath, initrd, args, mem = payload(kind, d)
@@ -191,7 +220,10 @@ def qemu_own(kind):
         if initrd:
             cmd += ['-initrd', initrd]
         to = entry_of(kind, kpath, data, False)
-        return run_plugin(cmd, ['from=0', 'to=0x%x' % to, 'whole=1'])['whole']
+        whole = run_plugin(cmd, ['from=0', 'to=0x%x' % to, 'whole=1'])['whole']
+        if rom:
+            whole = dict(whole, rom=from_rom(cmd, to))
+        return whole
     finally:
         subprocess.run(['rm', '-rf', d])
 

@@ -507,19 +507,26 @@ def section_insns(md, d):
               'once: a VM exit each under KVM); MMIO counts accesses. Linux: Debian\'s kernel with a '
               'busybox initramfs, `nokaslr`, `-m 512M`, to startup_32 (fwboot: entry at its pref_address). '
               'Multiboot 1: build/kernels/mbtest-elf32.elf with a 1 MiB module.\n')
-    md.append('| payload | path | QEMU start to entry | ratio | fwboot _start to entry | port I/O (whole) '
-              '| port I/O (fwboot) | MMIO (whole) |')
-    md.append('| --- | --- | --- | --- | --- | --- | --- | --- |')
+    md.append('The columns "from the ROM" count from the boot entry of the option ROM SeaBIOS boots '
+              '(its "Booting from" line) to the same entry: the part after the POST both paths share, '
+              'QEMU\'s Linux option ROM and the kernel\'s real-mode setup code against QEMU\'s Multiboot '
+              'option ROM and fwboot.\n')
+    md.append('| payload | path | QEMU start to entry | ratio | fwboot _start to entry | from the ROM '
+              '| port I/O (whole) | port I/O from the ROM | port I/O (fwboot) | MMIO (whole) |')
+    md.append('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
     for kind, label in (('linux', 'Debian Linux'), ('mb1', 'Multiboot 1')):
-        base = prof.qemu_own(kind)
+        base = prof.qemu_own(kind, rom=True)
         rows = [('QEMU -kernel', base, None)]
         for quiet in (False, True):
-            r = prof.measure(kind, quiet)
-            rows.append(('fwboot' + (' quiet' if quiet else ''), r['whole'], r))
+            r = prof.measure(kind, quiet, rom=True)
+            rows.append(('fwboot' + (' quiet' if quiet else ''), dict(r['whole'], rom=r['rom']), r))
         for name, whole, own in rows:
-            md.append('| %s | %s | %d | %.3fx | %s | %d (%.2fx) | %s | %d |' % (
+            md.append('| %s | %s | %d | %.3fx | %s | %d (%.2fx) | %d (%.2fx) | %d (%.2fx) | %s | %d |' % (
                 label, name, whole['insns'], whole['insns'] / base['insns'],
-                '%d' % own['insns'] if own else '-', whole['pio'], whole['pio'] / max(base['pio'], 1),
+                '%d' % own['insns'] if own else '-',
+                whole['rom']['insns'], whole['rom']['insns'] / base['rom']['insns'],
+                whole['pio'], whole['pio'] / max(base['pio'], 1),
+                whole['rom']['pio'], whole['rom']['pio'] / max(base['rom']['pio'], 1),
                 '%d' % own['pio'] if own else '-', whole['mmio']))
     reps = 1 if QUICK else 3
     runs = {}
@@ -545,7 +552,7 @@ def section_insns(md, d):
     md.append('| function | instructions |\n| --- | --- |')
     for fn, n in prof.by_function(r['prof'])[:15]:
         md.append('| `%s` | %d |' % (fn, n))
-    md.append('\n`python3 bench/insns.py --kernel linux|lxtest|mb1 [--quiet]` prints the whole profile; '
+    md.append('\n`python3 bench/insns.py --kernel linux|lxtest|mb1 [--quiet] [--calls N]` prints the whole profile; '
               'tests/budget/check.py holds fwboot\'s own count for the test payloads to a budget.\n')
 
 
