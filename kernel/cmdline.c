@@ -7,9 +7,12 @@
 #include "include/status.h"
 #include "lib/str.h"
 
+/* ' ', tab, newline, CR: a printable byte (above ' ') is told by one
+ * comparison, and a command line is mostly those */
 static inline __attribute__((always_inline)) int is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	unsigned char u = (unsigned char)c;
+	return u <= ' ' && (u == ' ' || ((1u << '\t' | 1u << '\n' | 1u << '\r') >> u & 1));
 }
 
 static char *skip_blanks(char *s)
@@ -45,6 +48,9 @@ static int is_keyword(const char *w)
 int cmdline_verbosity(const char *s)
 {
 	int v = 1;
+	size_t len = str_len(s);
+	if (!memchr(s, 'q', len) && !memchr(s, 'v', len))
+		return v;	/* neither word is there: two memchr, a byte an instruction */
 	while (*s) {
 		while (is_blank(*s))
 			s++;
@@ -125,9 +131,11 @@ int cmdline_parse(char *s, struct cmdline *c, struct diag *d)
 
 int cmdline_parse_from(char *s, enum cmdline_path rule, struct cmdline *c, struct diag *d)
 {
-	size_t words = 1;
-	for (const char *p = s; *p; p++)
-		words += is_blank(*p);
+	/* the module tables: an initrd= word holds a '=', so one slot per
+	 * '=' is enough (found by memchr, a byte an instruction) */
+	size_t len = str_len(s), words = 1;
+	for (const char *p = s; (p = memchr(p, '=', len - (size_t)(p - s))); p++)
+		words++;
 
 	c->name = CMDLINE_DEFAULT_NAME;
 	c->initrds = zalloc(words * sizeof(*c->initrds));

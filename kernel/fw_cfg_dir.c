@@ -6,9 +6,10 @@
 #include "include/status.h"
 #include "lib/str.h"
 
-/* FNV-1a over the 4-byte words of a name held NUL-padded in 56 bytes (as
- * struct fw_cfg_entry keeps it), up to the word with its NUL: a quarter of
- * the multiplications of a byte-wise hash, for every name of the directory. */
+/* FNV-1a over the 4-byte words of a name held in 56 bytes with zeros from
+ * its NUL to the end of that word (as struct fw_cfg_entry keeps it), up to
+ * that word: a quarter of the multiplications of a byte-wise hash, for
+ * every name of the directory. */
 static uint32_t hash_padded(const char *p)
 {
 	uint32_t h = 2166136261u;
@@ -48,9 +49,14 @@ int fw_cfg_dir_parse(const uint8_t *buf, size_t len, struct fw_cfg_entry *out, s
 			return diag_fail(d, ST_NO_FW_CFG, "fw_cfg: directory entry %u has no NUL in its name", i);
 		out[i].size = get_be32(e);
 		out[i].key = get_be16(e + 4);
-		/* the name, then zeros (whatever the entry holds after its NUL) */
-		memcpy(out[i].name, name, (size_t)(nul - name));
-		memset(out[i].name + (nul - name), 0, FW_CFG_MAX_NAME + 1 - (size_t)(nul - name));
+		/* all 56 bytes in one copy, then zeros from the NUL to the end of
+		 * its word: hash_padded reads up to that word, whatever the
+		 * entry holds after its NUL */
+		__builtin_memcpy(out[i].name, name, FW_CFG_MAX_NAME + 1);
+		size_t k = (size_t)(nul - name);
+		do
+			out[i].name[k++] = 0;
+		while (k & 3);
 		if (!name[0] || out[i].key < FW_CFG_FILE_FIRST)
 			return diag_fail(d, ST_NO_FW_CFG,
 					 "fw_cfg: directory entry %u of %u is empty (key 0x%04x, name \"%s\"): "

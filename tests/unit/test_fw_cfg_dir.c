@@ -61,6 +61,24 @@ int main(void)
 	ok_str(d.msg, "fw_cfg: directory claims 3 files but holds 195 bytes");
 	ok_eq(fw_cfg_dir_parse(buf, len, dir, 2, &n, &d), -ST_NO_FW_CFG);
 	ok_str(d.msg, "fw_cfg: directory has 3 files, more than 2");
+	/* bytes after a name's NUL are not part of it, wherever the NUL falls
+	 * in its word: lookups find the name, and two such names are one */
+	static const char *const padded[] = { "abcd", "abcde", "etc/e820" };
+	len = build(buf, 3, 3, padded);
+	memset(buf + 4 + 8 + 5, 'z', 51);		/* after "abcd" and its NUL (a word's start) */
+	memset(buf + 4 + 64 + 8 + 6, 'y', 50);	/* after "abcde" and its NUL (mid-word) */
+	ok_eq(fw_cfg_dir_parse(buf, len, dir, 4, &n, &d), 0);
+	ok_eq(fw_cfg_dir_lookup(dir, n, "abcd"), 0);
+	ok_eq(fw_cfg_dir_lookup(dir, n, "abcde"), 1);
+	ok_eq(fw_cfg_dir_lookup(dir, n, "abc"), -1);
+	memcpy(buf + 4 + 128 + 8, "abcd", 5);		/* entry 2 names "abcd" too, zeros after it */
+	ok_eq(fw_cfg_dir_parse(buf, len, dir, 4, &n, &d), -ST_NO_FW_CFG);
+	ok_str(d.msg, "fw_cfg: directory names \"abcd\" twice (entries 0 and 2)");
+	memcpy(buf + 4 + 128 + 8, "abcde", 6);		/* and "abcde", after entry 1's 'y's */
+	memset(buf + 4 + 128 + 8 + 6, 'q', 50);
+	ok_eq(fw_cfg_dir_parse(buf, len, dir, 4, &n, &d), -ST_NO_FW_CFG);
+	ok_str(d.msg, "fw_cfg: directory names \"abcde\" twice (entries 1 and 2)");
+	len = build(buf, 3, 3, names);
 	memset(buf + 4 + 64 + 8, 'x', 56);	/* a name without its NUL */
 	ok_eq(fw_cfg_dir_parse(buf, len, dir, 4, &n, &d), -ST_NO_FW_CFG);
 	ok_str(d.msg, "fw_cfg: directory entry 1 has no NUL in its name");
