@@ -27,17 +27,18 @@ import insns as prof  # noqa: E402  (bench/insns.py)
 # (payload, quiet): instructions from _start to the entry, as measured
 # when the budget was set (bench/insns.py --kernel lxtest|mb1 [--quiet])
 # plus a few per cent (CI's fresh root counts a few hundred more than the
-# development machine): lxtest 58,146 and 38,230 quiet; mb1 100,688 and
-# 74,237 quiet (of which 23,000 clear the test kernel's 92 KiB of bss).
+# development machine): lxtest 56,163 and 36,579 quiet; mb1 98,792 and
+# 72,727 quiet (of which 23,000 clear the test kernel's 92 KiB of bss).
 # They were 92,691/49,381 and 139,485/87,337 before the firmware's memory
 # map went to `verbose` and string lengths, searches and the Multiboot
-# header scans became `rep` string instructions, and 5.6 KiB of tables
-# with their own counts left the bss cleared at entry.
+# header scans became `rep` string instructions, 5.6 KiB of tables with
+# their own counts left the bss cleared at entry, and the command line and
+# the fw_cfg directory were read with fewer passes.
 BUDGET = {
-    ('lxtest', False): 61000,
-    ('lxtest', True): 40000,
-    ('mb1', False): 106000,
-    ('mb1', True): 78000,
+    ('lxtest', False): 59000,
+    ('lxtest', True): 38500,
+    ('mb1', False): 104000,
+    ('mb1', True): 76500,
 }
 
 
