@@ -127,6 +127,8 @@ void video_probe(struct video_caps *c)
 			continue;
 		}
 		read_limits(c, vga ? "Bochs VGA" : "Bochs VGA (MMIO)", dev);
+		if (c->vga_text)
+			break;	/* nothing a later slot holds changes either: QEMU's VGA at 00:02.0 ends the scan there */
 	}
 	if (c->vga_text) {
 		c->cursor_x = bda_cursor[0];
