@@ -48,9 +48,8 @@ static int is_keyword(const char *w)
 int cmdline_verbosity(const char *s)
 {
 	int v = 1;
-	size_t len = str_len(s);
-	if (!memchr(s, 'q', len) && !memchr(s, 'v', len))
-		return v;	/* neither word is there: two memchr, a byte an instruction */
+	if (!str_find(s, "quiet") && !str_find(s, "verbose"))
+		return v;	/* neither word is there: found by memchr, a byte an instruction */
 	while (*s) {
 		while (is_blank(*s))
 			s++;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* String helpers: plain loops, one idea each. */
-#include <stdint.h>
+/* String helpers: one idea each; lengths and searches by memops.h's
+ * string instructions, the rest plain loops. */
 #include "lib/str.h"
-#include "lib/memops.h"	/* mem_strlen: `repnz scasb`, or the host libc */
+#include "lib/memops.h"	/* mem_strlen, memchr: `repnz scasb`, or the host libc */
 
 size_t str_len(const char *s)
 {
@@ -46,6 +46,15 @@ int str_starts(const char *s, const char *prefix)
 		if (*s++ != *prefix++)
 			return 0;
 	return 1;
+}
+
+const char *str_find(const char *s, const char *key)
+{
+	size_t n = str_len(s);
+	for (const char *p = s; (p = memchr(p, key[0], n - (size_t)(p - s))); p++)
+		if (str_starts(p, key))
+			return p;
+	return 0;
 }
 
 int str_to_u64(const char *s, unsigned long long *out)

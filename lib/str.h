@@ -11,6 +11,9 @@ int str_ncmp(const char *a, const char *b, size_t n);
 int str_eq(const char *a, const char *b);
 const char *str_chr(const char *s, int c);
 int str_starts(const char *s, const char *prefix);
+/* Where key (not empty) first occurs in s, or 0: memchr for its first
+ * byte, then a compare. */
+const char *str_find(const char *s, const char *key);
 /* Parse an unsigned number (decimal, or hex with 0x); 0 on success. */
 int str_to_u64(const char *s, unsigned long long *out);
 

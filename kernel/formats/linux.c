@@ -131,16 +131,9 @@ int linux_parse(const uint8_t *hdr, size_t len, uint64_t file_size, struct linux
 static const char *kernel_option(const char *args, const char *key, size_t *vlen)
 {
 	const char *found = 0;
-	size_t klen = str_len(key), alen = str_len(args);
-	/* first whether the key is there at all, by memchr for its first
-	 * letter: most command lines name none of the few asked for */
-	for (const char *p = args;; p++) {
-		p = memchr(p, key[0], alen - (size_t)(p - args));
-		if (!p)
-			return 0;
-		if (str_starts(p, key))
-			break;
-	}
+	size_t klen = str_len(key);
+	if (!str_find(args, key))
+		return 0;	/* most command lines name none of the few asked for */
 	const char *s = args;
 	while (*s) {
 		while (*s == ' ' || *s == '\t' || *s == '\n')
