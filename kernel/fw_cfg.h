@@ -32,13 +32,10 @@
 struct fw_cfg_entry {
 	uint32_t size;
 	uint16_t key;
-	uint32_t hash;	/* of name (fw_cfg_name_hash): compared before the names */
+	uint32_t hash;	/* FNV-1a of name (fw_cfg_dir.c): the duplicate check and lookups
+			 * compare names only where it matches (names share long prefixes) */
 	char name[FW_CFG_MAX_NAME + 1];
 };
-
-/* FNV-1a of a file name: the directory's duplicate check and lookups
- * compare names only where it matches (names share long prefixes). */
-uint32_t fw_cfg_name_hash(const char *name);
 
 /*
  * Parse the raw directory (be32 count, then 64-byte entries) in buf[0..len).

@@ -22,13 +22,6 @@ static uint32_t hash_padded(const char *p)
 	return h;
 }
 
-uint32_t fw_cfg_name_hash(const char *s)
-{
-	char padded[FW_CFG_MAX_NAME + 1] = { 0 };
-	size_t n = str_len(s);
-	memcpy(padded, s, n < FW_CFG_MAX_NAME ? n : FW_CFG_MAX_NAME);
-	return hash_padded(padded);
-}
 
 int fw_cfg_dir_parse(const uint8_t *buf, size_t len, struct fw_cfg_entry *out, size_t cap,
 		     size_t *count, struct diag *d)
@@ -73,9 +66,12 @@ int fw_cfg_dir_parse(const uint8_t *buf, size_t len, struct fw_cfg_entry *out, s
 
 int fw_cfg_dir_lookup(const struct fw_cfg_entry *dir, size_t count, const char *name)
 {
-	if (str_len(name) > FW_CFG_MAX_NAME)
+	size_t n = str_len(name);
+	if (n > FW_CFG_MAX_NAME)
 		return -1;	/* no entry holds a longer name */
-	uint32_t h = fw_cfg_name_hash(name);
+	char padded[FW_CFG_MAX_NAME + 1] = { 0 };	/* as the entries keep their names */
+	memcpy(padded, name, n);
+	uint32_t h = hash_padded(padded);
 	for (size_t i = 0; i < count; i++)
 		if (dir[i].hash == h && str_eq(dir[i].name, name))
 			return (int)i;
