@@ -3,8 +3,7 @@
  * info strings fwboot builds. No floating point, no %n. */
 #include <stdint.h>
 #include "lib/fmt.h"
-#include "lib/memops.h"
-#include "lib/str.h"	/* memcpy: platform/x86/memops.c, or the host libc */
+#include "lib/memops.h"	/* memchr, mem_strlen: platform/x86/memops.c, or the host libc */
 
 struct out {
 	char *buf;

@@ -8,11 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The first of n 32-bit words from s (in the machine's byte order, little
- * endian on every fwboot target) that equals v, or 0: `repne scasl` on the
- * target, one instruction a word. */
-void *mem_find32(const void *s, uint32_t v, size_t n);
-
 #ifdef FWBOOT_HOST
 #include <string.h>
 #else
@@ -38,5 +33,24 @@ static inline size_t mem_strlen(const char *s)
 	return (size_t)(p - s) - 1;
 #endif
 }
+
+/* The first of n 32-bit words from s (in the machine's byte order, little
+ * endian on every fwboot target) that equals v, or 0: `repne scasl` on the
+ * target (platform/x86/memops.c), one instruction a word; a loop on the
+ * host. */
+#ifdef FWBOOT_HOST
+static inline void *mem_find32(const void *s, uint32_t v, size_t n)
+{
+	for (const unsigned char *p = s; n; n--, p += 4) {
+		uint32_t w;
+		memcpy(&w, p, 4);
+		if (w == v)
+			return (void *)p;
+	}
+	return 0;
+}
+#else
+void *mem_find32(const void *s, uint32_t v, size_t n);
+#endif
 
 #endif

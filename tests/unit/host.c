@@ -64,25 +64,12 @@ size_t heap_size(void)
 	return 16u << 20;
 }
 
-/* lib/memops.h's word search, which the target does with `repne scasl` */
-void *mem_find32(const void *s, uint32_t v, size_t n)
-{
-	for (const unsigned char *p = s; n; n--, p += 4) {
-		uint32_t w;
-		memcpy(&w, p, 4);
-		if (w == v)
-			return (void *)p;
-	}
-	return 0;
-}
-
 size_t host_live_allocations(void)
 {
 	return nlive;
 }
 
 #ifdef FWBOOT_FUZZ
-
 /* Under the fuzzer every allocation of one input is freed after it, so the
  * bump-heap style of the pure code does not add up over millions of runs.
  * Each harness defines fuzz_one; this is libFuzzer's entry around it. */
