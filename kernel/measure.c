@@ -42,6 +42,13 @@ const char *tcg_alg_name(uint16_t alg)
 	return 0;
 }
 
+/* A digest's size for the two algorithms fwboot hashes (tcg_algs_add
+ * admits no other). */
+static size_t alg_size(uint16_t alg)
+{
+	return alg == TPM_ALG_SHA1 ? SHA1_SIZE : SHA256_SIZE;
+}
+
 int tcg_algs_add(struct tcg_algs *a, uint16_t alg)
 {
 	if (alg != TPM_ALG_SHA1 && alg != TPM_ALG_SHA256)
@@ -144,10 +151,9 @@ size_t tcg_digests_put(uint8_t *out, const struct tcg_algs *a, const struct tcg_
 	size_t at = 4;
 	be ? put_be32(out, a->n) : put_le32(out, a->n);
 	for (uint32_t i = 0; i < a->n; i++) {
-		int sha1 = a->alg[i] == TPM_ALG_SHA1;
 		be ? put_be16(out + at, a->alg[i]) : put_le16(out + at, a->alg[i]);
-		memcpy(out + at + 2, sha1 ? dg->sha1 : dg->sha256, sha1 ? SHA1_SIZE : SHA256_SIZE);
-		at += 2 + (sha1 ? SHA1_SIZE : SHA256_SIZE);
+		memcpy(out + at + 2, a->alg[i] == TPM_ALG_SHA1 ? dg->sha1 : dg->sha256, alg_size(a->alg[i]));
+		at += 2 + alg_size(a->alg[i]);
 	}
 	return at;
 }
@@ -200,7 +206,7 @@ int tcg_log_end(const uint8_t *log, size_t len, size_t *end, struct tcg_algs *al
 		if (tcg_algs_add(algs, alg))
 			return diag_fail(d, ST_MEASURE, "log: it holds %s digests (algorithm 0x%04x), which fwboot cannot "
 					 "compute (fwboot hashes SHA-1 and SHA-256)", name ? name : "unknown", alg);
-		if (algs->n != i + 1 || size != (alg == TPM_ALG_SHA1 ? SHA1_SIZE : SHA256_SIZE))
+		if (algs->n != i + 1 || size != alg_size(alg))
 			return diag_fail(d, ST_MEASURE, "log: the Spec ID Event lists %s twice or with %u-byte digests",
 					 name, size);
 	}
@@ -216,7 +222,7 @@ int tcg_log_end(const uint8_t *log, size_t len, size_t *end, struct tcg_algs *al
 		int good = count == nalg;
 		for (uint32_t i = 0; good && i < nalg; i++) {
 			good = need + 2 <= len - at && get_le16(log + at + need) == algs->alg[i];
-			need += 2 + (algs->alg[i] == TPM_ALG_SHA1 ? SHA1_SIZE : SHA256_SIZE);
+			need += 2 + alg_size(algs->alg[i]);
 		}
 		need += 4;
 		if (!good || need > len - at)
